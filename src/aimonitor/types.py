@@ -1,0 +1,135 @@
+"""Plain data shared by the layers: what detectors find, what guardrails decide,
+what signals measure. No behaviour beyond small helpers, no I/O.
+
+These dataclasses are the contracts between `analysis`, `guardrails`, `signals`,
+`pipeline`, `store` and `api`; change them with care.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Scenario(StrEnum):
+    """The seed's three test scenarios for the simulated model."""
+
+    A = "A"  # baseline
+    B = "B"  # data drift
+    C = "C"  # stress
+
+
+class Action(StrEnum):
+    """What a guardrail does when it triggers."""
+
+    BLOCK = "block"
+    REDACT = "redact"
+    WARN = "warn"
+
+
+class Decision(StrEnum):
+    """The outcome of one request, as recorded in the audit trail."""
+
+    SERVED = "served"
+    REDACTED = "redacted"  # served, with personal data redacted before the model
+    BLOCKED = "blocked"
+    RATE_LIMITED = "rate_limited"
+    ERROR = "error"  # upstream error or timeout
+    REJECTED = "rejected"  # invalid input (413 ...)
+
+
+class RiskLevel(StrEnum):
+    """AI Act risk tiers, from most to least severe."""
+
+    UNACCEPTABLE = "unacceptable"
+    HIGH = "high"
+    LIMITED = "limited"
+    MINIMAL = "minimal"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One piece of personal data (or a secret) found in a text."""
+
+    type: str  # EMAIL, PHONE, CREDIT_CARD, US_SSN, FR_NIR, IBAN, IP_ADDRESS, FR_SIREN, FR_SIRET, SECRET
+    start: int
+    end: int
+    text: str
+    score: float
+    detector: str
+    explanation: str = ""
+
+    def to_dict(self, include_text: bool = True) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "type": self.type,
+            "start": self.start,
+            "end": self.end,
+            "score": round(self.score, 4),
+            "detector": self.detector,
+            "explanation": self.explanation,
+        }
+        if include_text:
+            data["text"] = self.text
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class AttackResult:
+    """Prompt-attack analysis of one text."""
+
+    score: float
+    detected: bool
+    families: tuple[str, ...] = ()
+    rules: tuple[str, ...] = ()
+    # Canonicalisation steps that changed the text (e.g. "nfkc", "zero_width", "base64").
+    transforms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ToxicityResult:
+    score: float
+    detected: bool
+    categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """Everything the detectors say about one text."""
+
+    findings: tuple[Finding, ...]
+    attack: AttackResult
+    toxicity: ToxicityResult
+    # Per-detector wall time in seconds, for the latency histogram.
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RiskAssessment:
+    """AI Act classification of one request."""
+
+    level: RiskLevel
+    domain: str | None = None  # Annex III domain when high; Article 5 practice when unacceptable
+    rule: str | None = None  # the rule that decided
+    explanation: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class GuardrailTrigger:
+    """One guardrail that fired on a request."""
+
+    guardrail: str
+    action: Action
+    reason: str
+    stage: str = "input"  # "input" or "output"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelAnswer:
+    """What a model backend returns."""
+
+    text: str
+    model: str
+    tokens_input: int | None = None  # from the upstream's usage, when it gives one
+    tokens_output: int | None = None
+    latency_s: float = 0.0
