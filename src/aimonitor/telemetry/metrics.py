@@ -334,3 +334,50 @@ class Metrics:
             "ai_exporter_failures", "Telemetry export failures", ["exporter"], registry=r
         )
         self.build_info = Info("ai_build", "Service version and backend", registry=r)
+        self._prime()
+
+    def _prime(self) -> None:
+        """Create every child of the closed label sets at zero, so that queries and
+        alert rules see a series (value 0) before the first event happens."""
+        for scenario in SCENARIOS:
+            self.latency.labels(scenario)
+            self.quality.labels(scenario)
+            self.conversation_turns.labels(scenario)
+            for status in REQUEST_STATUSES:
+                self.requests.labels(scenario, status)
+            for error_type in ERROR_TYPES:
+                self.request_errors.labels(scenario, error_type)
+            for source in HALLUCINATION_SOURCES:
+                self.hallucinations.labels(scenario, source)
+        for pii_type in PII_TYPES:
+            for stage in TOXICITY_STAGES:
+                self.pii_detected.labels(pii_type, stage)
+        for stage in TOXICITY_STAGES:
+            for category in TOXICITY_CATEGORIES:
+                self.toxicity_events.labels(stage, category)
+        for detector in DETECTORS:
+            self.detector_duration.labels(detector)
+        for pipeline_stage in PIPELINE_STAGES:
+            self.stage_duration.labels(pipeline_stage)
+        for severity in DRIFT_SEVERITIES:
+            self.drift_alerts.labels(severity)
+        for dimension in DRIFT_DIMENSIONS:
+            self.drift_dimension.labels(dimension)
+        for guardrail in GUARDRAILS:
+            self.guardrail_blocked.labels(guardrail)
+            self.guardrail_config_changes.labels(guardrail)
+            for action in GUARDRAIL_ACTIONS:
+                self.guardrail_triggers.labels(guardrail, action)
+        for level in RISK_LEVELS:
+            self.risky_responses.labels(level)
+        for check in COMPLIANCE_CHECKS:
+            for result in ("pass", "fail"):
+                self.compliance_checks.labels(check, result)
+        for slo in SLOS:
+            self.burn_rate.labels(slo)
+        for event_type in AUDIT_EVENT_TYPES:
+            for severity in AUDIT_SEVERITIES:
+                self.audit_events.labels(event_type, severity)
+        for rating in ("1", "2", "3", "4", "5"):
+            for category in FEEDBACK_CATEGORIES:
+                self.feedback.labels(rating, category)
