@@ -46,7 +46,7 @@ HALLUCINATION_SOURCES = ("unsupported_context", "unverifiable_claim", "user_feed
 TOXICITY_STAGES = ("input", "output")
 TOXICITY_CATEGORIES = ("insult", "threat", "hate", "sexual", "self_harm")
 SLOS = ("availability", "latency", "quality")
-AUDIT_EVENT_TYPES = ("request", "config_change", "erasure", "retention_purge")
+AUDIT_EVENT_TYPES = ("request", "feedback", "config_change", "erasure", "retention_purge")
 AUDIT_SEVERITIES = ("info", "warning", "critical")
 PIPELINE_STAGES = (
     "input_analysis",
