@@ -1,0 +1,228 @@
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Sequence
+
+import pytest
+from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind, StatusCode
+from prometheus_client import CollectorRegistry, Histogram
+from prometheus_client.openmetrics.exposition import generate_latest as openmetrics_latest
+
+import aimonitor
+from aimonitor.config import Settings
+from aimonitor.telemetry.exemplars import trace_exemplar
+from aimonitor.telemetry.tracing import STAGES, Tracing, traces_endpoint
+
+
+@pytest.fixture
+def exporter() -> InMemorySpanExporter:
+    return InMemorySpanExporter()
+
+
+@pytest.fixture
+def tracing(exporter: InMemorySpanExporter) -> Tracing:
+    return Tracing.for_tests(exporter)
+
+
+def _by_name(spans: Sequence[ReadableSpan]) -> dict[str, ReadableSpan]:
+    return {span.name: span for span in spans}
+
+
+def _one_request(tracing: Tracing) -> str | None:
+    with tracing.request_span(
+        provider="simulated", model="sim-1", scenario="A", request_id="req-1"
+    ) as span:
+        for stage in STAGES:
+            with tracing.stage(stage):
+                pass
+        tracing.set_usage(span, input_tokens=12, output_tokens=34, response_model="sim-1-0425")
+        tracing.add_guardrail_event(
+            span, guardrail="pii_protection", action="redact", reason="pii:EMAIL", stage="input"
+        )
+        return tracing.current_trace_id()
+
+
+def test_request_span_follows_genai_conventions(
+    tracing: Tracing, exporter: InMemorySpanExporter
+) -> None:
+    _one_request(tracing)
+
+    spans = _by_name(exporter.get_finished_spans())
+    request = spans["chat sim-1"]
+    assert request.kind is SpanKind.INTERNAL
+    assert dict(request.attributes or {}) == {
+        "gen_ai.operation.name": "chat",
+        "gen_ai.provider.name": "simulated",
+        "gen_ai.request.model": "sim-1",
+        "aimonitor.scenario": "A",
+        "aimonitor.request_id": "req-1",
+        "gen_ai.usage.input_tokens": 12,
+        "gen_ai.usage.output_tokens": 34,
+        "gen_ai.response.model": "sim-1-0425",
+    }
+    assert request.status.status_code is StatusCode.UNSET
+    assert request.resource.attributes["service.name"] == "aimonitor"
+    assert request.resource.attributes["service.version"] == aimonitor.__version__
+
+
+def test_every_stage_is_a_child_of_the_request_span(
+    tracing: Tracing, exporter: InMemorySpanExporter
+) -> None:
+    _one_request(tracing)
+
+    spans = _by_name(exporter.get_finished_spans())
+    request = spans["chat sim-1"]
+    assert set(spans) == {"chat sim-1", *STAGES}
+    for stage in STAGES:
+        child = spans[stage]
+        assert child.parent is not None
+        assert child.parent.span_id == request.context.span_id
+        assert child.context.trace_id == request.context.trace_id
+        assert (child.attributes or {})["aimonitor.stage"] == stage
+    assert spans["model"].kind is SpanKind.CLIENT
+    assert (spans["model"].attributes or {})["gen_ai.request.model"] == "sim-1"
+    assert spans["signals"].kind is SpanKind.INTERNAL
+
+
+def test_guardrail_decision_is_an_event(tracing: Tracing, exporter: InMemorySpanExporter) -> None:
+    _one_request(tracing)
+
+    request = _by_name(exporter.get_finished_spans())["chat sim-1"]
+    [event] = request.events
+    assert event.name == "aimonitor.guardrail"
+    assert dict(event.attributes or {}) == {
+        "aimonitor.guardrail.name": "pii_protection",
+        "aimonitor.guardrail.action": "redact",
+        "aimonitor.guardrail.reason": "pii:EMAIL",
+        "aimonitor.guardrail.stage": "input",
+    }
+
+
+def test_current_trace_id_is_the_request_span_trace_id(
+    tracing: Tracing, exporter: InMemorySpanExporter
+) -> None:
+    trace_id = _one_request(tracing)
+
+    assert trace_id is not None
+    assert re.fullmatch(r"[0-9a-f]{32}", trace_id)
+    request = _by_name(exporter.get_finished_spans())["chat sim-1"]
+    assert trace_id == format(request.context.trace_id, "032x")
+    assert tracing.current_trace_id() is None  # outside any span
+
+
+def test_set_error_marks_the_span(tracing: Tracing, exporter: InMemorySpanExporter) -> None:
+    with tracing.request_span(
+        provider="openai", model="gpt-4o-mini", scenario="C", request_id="req-2"
+    ) as span:
+        tracing.set_error(span, "upstream_timeout")
+
+    [request] = exporter.get_finished_spans()
+    assert request.status.status_code is StatusCode.ERROR
+    assert (request.attributes or {})["error.type"] == "upstream_timeout"
+
+
+def test_exception_in_a_stage_marks_both_spans_without_its_message(
+    tracing: Tracing, exporter: InMemorySpanExporter
+) -> None:
+    with (
+        pytest.raises(TimeoutError),
+        tracing.request_span(provider="openai", model="m", scenario="C", request_id="r"),
+        tracing.stage("model"),
+    ):
+        raise TimeoutError("secret prompt text")
+
+    spans = _by_name(exporter.get_finished_spans())
+    for name in ("model", "chat m"):
+        assert spans[name].status.status_code is StatusCode.ERROR
+        assert (spans[name].attributes or {})["error.type"] == "TimeoutError"
+        assert spans[name].events == ()  # no exception event that could quote user text
+        assert "secret" not in str(spans[name].to_json())
+
+
+def test_spans_of_concurrent_tasks_do_not_mix(
+    tracing: Tracing, exporter: InMemorySpanExporter
+) -> None:
+    async def handle(request_id: str) -> str | None:
+        with tracing.request_span(
+            provider="simulated", model="sim-1", scenario="A", request_id=request_id
+        ):
+            with tracing.stage("model"):
+                await asyncio.sleep(0)
+            await asyncio.sleep(0)
+            return tracing.current_trace_id()
+
+    async def main() -> list[str | None]:
+        return list(await asyncio.gather(*(handle(f"r{i}") for i in range(5))))
+
+    trace_ids = asyncio.run(main())
+
+    assert len(set(trace_ids)) == 5
+    spans = exporter.get_finished_spans()
+    requests = {
+        (s.attributes or {})["aimonitor.request_id"]: s for s in spans if s.name == "chat sim-1"
+    }
+    for span in spans:
+        if span.name == "model":
+            assert span.parent is not None
+            owner = [r for r in requests.values() if r.context.span_id == span.parent.span_id]
+            assert len(owner) == 1
+            assert owner[0].context.trace_id == span.context.trace_id
+
+
+def test_failed_exports_are_counted_not_raised() -> None:
+    class Failing(SpanExporter):
+        def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+            return SpanExportResult.FAILURE
+
+    class Raising(SpanExporter):
+        def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+            raise ConnectionError("collector gone")
+
+    for inner in (Failing(), Raising()):
+        tracing = Tracing.for_tests(inner)
+        _one_request(tracing)
+        assert tracing.export_failures == 1 + len(STAGES)  # one export per span
+        tracing.shutdown()
+
+
+def test_without_endpoint_there_is_a_trace_id_but_no_exporter() -> None:
+    tracing = Tracing.from_settings(Settings(otel_exporter_otlp_endpoint=None))
+    try:
+        assert tracing.exporter is None
+        trace_id = _one_request(tracing)
+        assert trace_id is not None and re.fullmatch(r"[0-9a-f]{32}", trace_id)
+        assert tracing.export_failures == 0
+    finally:
+        tracing.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("base", "url"),
+    [
+        ("http://collector:4318", "http://collector:4318/v1/traces"),
+        ("http://collector:4318/", "http://collector:4318/v1/traces"),
+        ("https://gw.example/otlp", "https://gw.example/otlp/v1/traces"),
+    ],
+)
+def test_traces_endpoint_appends_the_signal_path(base: str, url: str) -> None:
+    assert traces_endpoint(base) == url
+
+
+def test_trace_id_becomes_an_openmetrics_exemplar(tracing: Tracing) -> None:
+    registry = CollectorRegistry()
+    latency = Histogram("ai_latency_seconds", "latency", ["scenario"], registry=registry)
+    with tracing.request_span(provider="simulated", model="m", scenario="A", request_id="r"):
+        trace_id = tracing.current_trace_id()
+        latency.labels("A").observe(0.2, exemplar=trace_exemplar(trace_id))
+    latency.labels("B").observe(0.2, exemplar=trace_exemplar(None))  # no span: no exemplar
+
+    text = openmetrics_latest(registry).decode()
+    assert (
+        f'ai_latency_seconds_bucket{{le="0.25",scenario="A"}} 1.0 # {{trace_id="{trace_id}"}}'
+        in (text)
+    )
+    assert text.count("# {trace_id=") == 1
