@@ -1,0 +1,53 @@
+# Thin wrappers; see README.md. Everything runs from the project's own venv.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: install run test lint format bench eval e2e system-deps clean dashboards
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+run: install
+	$(BIN)/aimonitor serve
+
+# Installs the Debian servers the tests talk to (when root), then runs every test.
+# pytest's exit code is kept as is: 5 ("no tests collected") fails the target.
+test: install system-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+system-deps:
+	@scripts/install-system-deps.sh
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks eval deploy ai_load_client.py
+	$(BIN)/ruff format --check src tests benchmarks eval deploy ai_load_client.py
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff check --fix src tests benchmarks eval deploy ai_load_client.py
+	$(BIN)/ruff format src tests benchmarks eval deploy ai_load_client.py
+
+e2e: install system-deps
+	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
+
+eval: install
+	$(BIN)/python eval/run_eval.py
+
+bench: install
+	$(BIN)/python benchmarks/bench_predict.py
+	$(BIN)/python benchmarks/bench_detectors.py
+	$(BIN)/python benchmarks/bench_signals.py
+	$(BIN)/python benchmarks/bench_store.py
+
+dashboards: install
+	$(BIN)/python deploy/grafana/generate.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

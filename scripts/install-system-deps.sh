@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian packages whose servers the tests start on loopback:
+# Prometheus, Alertmanager, VictoriaMetrics, Redis, PostgreSQL, docker-compose (for
+# `config` validation only). Without root, prints what is missing: those tests are
+# then skipped with a reason locally (and fail under CI=true).
+set -euo pipefail
+
+packages=(prometheus prometheus-alertmanager victoria-metrics redis-server postgresql docker-compose)
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "install-system-deps: no apt-get; missing: ${missing[*]} (their tests will be skipped)" >&2
+  exit 0
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    sudo="sudo -n"
+  else
+    echo "install-system-deps: not root; missing: ${missing[*]} (their tests will be skipped)" >&2
+    exit 0
+  fi
+fi
+echo "install-system-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The packages start their own services; the tests run their own instances instead.
+for svc in prometheus prometheus-alertmanager victoria-metrics redis-server postgresql; do
+  $sudo systemctl stop "$svc" >/dev/null 2>&1 || $sudo service "$svc" stop >/dev/null 2>&1 || true
+done
