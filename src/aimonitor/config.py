@@ -111,11 +111,13 @@ class Settings(BaseSettings):
     def _check_combinations(self) -> Settings:
         if self.backend == "openai" and not self.upstream_url:
             raise ValueError("backend 'openai' needs AIMONITOR_UPSTREAM_URL")
-        if self.admin_api_key is not None and self.environment == "production":
-            if len(self.admin_api_key) < 16 or self.admin_api_key in {"changeme", "admin"}:
-                raise ValueError(
-                    "AIMONITOR_ADMIN_API_KEY is too weak for production (16 characters or more)"
-                )
+        weak_key = self.admin_api_key is not None and (
+            len(self.admin_api_key) < 16 or self.admin_api_key in {"changeme", "admin"}
+        )
+        if weak_key and self.environment == "production":
+            raise ValueError(
+                "AIMONITOR_ADMIN_API_KEY is too weak for production (16 characters or more)"
+            )
         return self
 
     @property

@@ -52,7 +52,8 @@ class RiskLevel(StrEnum):
 class Finding:
     """One piece of personal data (or a secret) found in a text."""
 
-    type: str  # EMAIL, PHONE, CREDIT_CARD, US_SSN, FR_NIR, IBAN, IP_ADDRESS, FR_SIREN, FR_SIRET, SECRET
+    # EMAIL, PHONE, CREDIT_CARD, US_SSN, FR_NIR, IBAN, IP_ADDRESS, FR_SIREN, FR_SIRET, SECRET
+    type: str
     start: int
     end: int
     text: str

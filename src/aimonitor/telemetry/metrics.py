@@ -209,9 +209,7 @@ class Metrics:
         )
 
         # Cost --------------------------------------------------------------------
-        self.cost = Counter(
-            "ai_cost_estimated_eur", "Estimated cost in EUR", ["model"], registry=r
-        )
+        self.cost = Counter("ai_cost_estimated_eur", "Estimated cost in EUR", ["model"], registry=r)
         self.tokens_input = Counter(
             "ai_tokens_input", "Input tokens", ["model", "estimated"], registry=r
         )
