@@ -1,0 +1,39 @@
+"""Who is the client of a request, as a pseudonym safe to store and to use as a
+rate-limit key.
+
+The identity is the user id when the request names one, else the API key, else the
+network address. It is never kept as such: the key is an HMAC-SHA256 of the identity
+under the service's secret (`aimonitor.keys`), so the same client always gets the same
+pseudonym (rate limits and the audit trail stay linkable) but the pseudonym cannot be
+turned back into the identity without the secret (GDPR Art. 4(5), 25, 32).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+# 128 bits: collisions between clients are out of reach, the key stays short.
+PSEUDONYM_HEX_CHARS = 32
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def client_key(user_id: str | None, api_key: str | None, address: str | None, secret: bytes) -> str:
+    """`<kind>:<hmac hex prefix>`, kind being user, api_key, address or anonymous."""
+    if not secret:
+        raise ValueError("client_key needs a non-empty secret")
+    candidates = (("user", user_id), ("api_key", api_key), ("address", address))
+    kind, identity = next(
+        ((name, _clean(value)) for name, value in candidates if _clean(value) is not None),
+        ("anonymous", ""),
+    )
+    # The kind is part of the MAC so that a user id equal to someone's address
+    # does not share their bucket.
+    digest = hmac.new(secret, f"{kind}\x00{identity}".encode(), hashlib.sha256).hexdigest()
+    return f"{kind}:{digest[:PSEUDONYM_HEX_CHARS]}"

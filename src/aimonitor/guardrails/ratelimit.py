@@ -1,0 +1,167 @@
+"""Per-client rate limiting on the `limits` library, in memory or in Redis.
+
+Strategy: **moving window**. "At most N requests in any 60 seconds" holds exactly,
+so a client cannot send 2N requests across a minute boundary as a fixed window
+allows, and the time to retry is exact (when the oldest request in the window
+expires). Its cost, one timestamp per request kept for a minute (N entries per
+active client; 100 by default), is small.
+
+Storage failure (Redis down or slow): the request is **not** failed and the limit
+is **not** dropped. The limiter falls back to an in-process moving window with the
+same limit (so each instance still enforces N per client, a degraded but real
+limit), counts the failure in `storage_errors`, and tries the shared storage
+again after `retry_interval_s`. A Redis outage therefore can neither take the
+service down (fail-closed) nor open it to unlimited traffic (plain fail-open).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass
+
+from limits import RateLimitItemPerMinute
+from limits.errors import StorageError
+from limits.storage import MemoryStorage, Storage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+# Connection and command timeouts for Redis: a limiter that waits longer than this
+# adds more latency than the fallback costs.
+REDIS_TIMEOUT_S = 0.25
+DEFAULT_RETRY_INTERVAL_S = 5.0
+_NAMESPACE = "aimonitor"
+
+
+class _PerMinute(RateLimitItemPerMinute):
+    """A per-minute item whose storage key leaves out the amount, so that changing
+    the limit keeps each client's window instead of starting a fresh one."""
+
+    def key_for(self, *identifiers: bytes | str | int | float) -> str:
+        parts = [str(part) for part in identifiers]
+        return "/".join([self.namespace, *parts, "minute"])
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimitDecision:
+    allowed: bool
+    retry_after_s: int  # 0 when allowed; otherwise whole seconds, at least 1
+    remaining: int
+    limit: int
+    degraded: bool = False  # decided by the local fallback, the shared storage failing
+
+
+def _is_memory(uri: str) -> bool:
+    return uri.startswith("memory://")
+
+
+class RateLimiter:
+    """Moving-window limit of `per_minute` requests per client key."""
+
+    def __init__(
+        self,
+        storage_uri: str = "memory://",
+        per_minute: int = 100,
+        retry_interval_s: float = DEFAULT_RETRY_INTERVAL_S,
+    ) -> None:
+        self._check_limit(per_minute)
+        self._uri = storage_uri
+        self._item = _PerMinute(per_minute, namespace=_NAMESPACE)
+        self._retry_interval_s = retry_interval_s
+        self._lock = threading.Lock()
+        self._storage_errors = 0
+        self._storage_down_until = 0.0
+        self._storage: Storage = self._open(storage_uri)
+        self._strategy = MovingWindowRateLimiter(self._storage)
+        # The local fallback is created up front: a failure must not allocate.
+        self._fallback = MovingWindowRateLimiter(
+            self._storage if isinstance(self._storage, MemoryStorage) else MemoryStorage()
+        )
+
+    @staticmethod
+    def _open(uri: str) -> Storage:
+        if _is_memory(uri):
+            return MemoryStorage()
+        if uri.startswith(("redis://", "rediss://", "redis+unix://")):
+            storage = storage_from_string(
+                uri,
+                wrap_exceptions=True,
+                socket_timeout=REDIS_TIMEOUT_S,
+                socket_connect_timeout=REDIS_TIMEOUT_S,
+            )
+        else:
+            storage = storage_from_string(uri, wrap_exceptions=True)
+        if not isinstance(storage, Storage):  # async storages are not supported here
+            raise ValueError(f"unsupported rate limit storage {uri!r}")
+        return storage
+
+    @staticmethod
+    def _check_limit(per_minute: int) -> None:
+        if isinstance(per_minute, bool) or not isinstance(per_minute, int) or per_minute < 1:
+            raise ValueError(f"per_minute must be an integer ≥ 1, got {per_minute!r}")
+
+    @property
+    def limit(self) -> int:
+        return int(self._item.amount)
+
+    @property
+    def storage_uri(self) -> str:
+        """The storage URI with any password removed, for logs and /health."""
+        scheme, sep, rest = self._uri.partition("://")
+        return f"{scheme}{sep}{rest.rpartition('@')[2]}"
+
+    @property
+    def storage_errors(self) -> int:
+        """Shared-storage failures since start (a counter the service exports)."""
+        return self._storage_errors
+
+    @property
+    def degraded(self) -> bool:
+        """True while decisions come from the local fallback."""
+        return time.monotonic() < self._storage_down_until
+
+    def set_limit(self, per_minute: int) -> None:
+        """Change the limit for every client, effective from the next hit."""
+        self._check_limit(per_minute)
+        self._item = _PerMinute(per_minute, namespace=_NAMESPACE)
+
+    def hit(self, key: str) -> RateLimitDecision:
+        """Count one request of client `key` and say whether it may proceed."""
+        item = self._item
+        if self.degraded:
+            return self._decide(self._fallback, item, key, degraded=True)
+        try:
+            return self._decide(self._strategy, item, key, degraded=False)
+        except (StorageError, OSError) as exc:
+            self._record_failure(exc)
+            return self._decide(self._fallback, item, key, degraded=True)
+
+    def reset(self, key: str) -> None:
+        """Forget the window of one client (tests, operator tooling)."""
+        self._strategy.clear(self._item, key)
+        self._fallback.clear(self._item, key)
+
+    def close(self) -> None:
+        """Release the Redis connection pool, if any."""
+        client = getattr(self._storage, "storage", None)
+        close = getattr(client, "close", None)
+        if callable(close):
+            close()
+
+    def _record_failure(self, exc: Exception) -> None:
+        del exc  # the counter is the signal; the cause is in the storage's own logs
+        with self._lock:
+            self._storage_errors += 1
+            self._storage_down_until = time.monotonic() + self._retry_interval_s
+
+    @staticmethod
+    def _decide(
+        strategy: MovingWindowRateLimiter, item: _PerMinute, key: str, degraded: bool
+    ) -> RateLimitDecision:
+        allowed = strategy.hit(item, key)
+        stats = strategy.get_window_stats(item, key)
+        remaining = max(0, int(stats.remaining))
+        retry_after = 0
+        if not allowed:
+            retry_after = max(1, math.ceil(stats.reset_time - time.time()))
+        return RateLimitDecision(allowed, retry_after, remaining, int(item.amount), degraded)
