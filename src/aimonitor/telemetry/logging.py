@@ -1,0 +1,258 @@
+"""JSON logs: one object per line, to stdout and to a rotated file under the log dir.
+
+Records are formatted to JSON in the thread that logs them (so the current trace id is
+the request's), then handed through a bounded queue to a background thread that does
+the writing: a slow stdout or disk never stalls the request path. When the queue is
+full the record is dropped and counted (`dropped_log_records()`), never blocking.
+
+Privacy: `RequestLogger` drops raw text fields (`TEXT_FIELDS`) unless the operator set
+`AIMONITOR_LOG_TEXT=true`. See docs/telemetry.md for the fields of a line.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import logging
+import queue
+import sys
+import threading
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from logging.handlers import QueueHandler, QueueListener, RotatingFileHandler
+from typing import Final
+
+from opentelemetry import trace
+
+from aimonitor.config import Settings
+
+LOG_FILE_NAME: Final = "app.log"
+MAX_BYTES: Final = 10 * 1024 * 1024
+BACKUP_COUNT: Final = 5
+QUEUE_SIZE: Final = 10_000
+STOP_TIMEOUT_S: Final = 5.0
+# Free text typed by users or produced by the model: logged only with log_text=True.
+TEXT_FIELDS: Final = frozenset({"prompt", "response", "comment"})
+# Structured fields travel on the record under this attribute (see RequestLogger).
+FIELDS_ATTR: Final = "json_fields"
+CORE_KEYS: Final = ("time", "level", "logger", "message")
+# uvicorn's own loggers go through ours; its access log is off because the request
+# line already says everything it would, without the client's raw IP address.
+UVICORN_LOGGERS: Final = ("uvicorn", "uvicorn.error", "uvicorn.asgi")
+UVICORN_ACCESS_LOGGER: Final = "uvicorn.access"
+
+_RESERVED: Final = frozenset(
+    {*vars(logging.LogRecord("", 0, "", 0, "", None, None)), "message", "asctime", FIELDS_ATTR}
+)
+
+
+def _rfc3339(created: float) -> str:
+    moment = datetime.fromtimestamp(created, UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _current_trace_id() -> str | None:
+    context = trace.get_current_span().get_span_context()
+    return format(context.trace_id, "032x") if context.is_valid else None
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record: time (RFC 3339, UTC, milliseconds), level, logger,
+    message, then the record's structured fields and `extra=` attributes. A traceback
+    becomes the single field `exception` (newlines escaped, so the line stays one line).
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": _rfc3339(record.created),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key not in _RESERVED:
+                entry.setdefault(key, value)
+        fields = getattr(record, FIELDS_ATTR, None)
+        if isinstance(fields, dict):
+            for key, value in fields.items():
+                entry.setdefault(str(key), value)
+        if "trace_id" not in entry and (trace_id := _current_trace_id()) is not None:
+            entry["trace_id"] = trace_id
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class _DroppingQueueHandler(QueueHandler):
+    """Formats in the caller's thread; drops (and counts) instead of blocking."""
+
+    def __init__(self, records: queue.Queue[logging.LogRecord]) -> None:
+        super().__init__(records)
+        self.dropped = 0
+        self._dropped_lock = threading.Lock()
+
+    def enqueue(self, record: logging.LogRecord) -> None:
+        try:
+            self.queue.put_nowait(record)
+        except queue.Full:
+            with self._dropped_lock:
+                self.dropped += 1
+
+
+class _Listener(QueueListener):
+    """A QueueListener whose stop() neither fails on a full queue nor hangs on a stuck
+    writer, and may be called twice."""
+
+    def __init__(self, records: queue.Queue[logging.LogRecord], *targets: logging.Handler) -> None:
+        super().__init__(records, *targets)
+        # A typed handle on the queue; the base class types it as a bare protocol.
+        self._records: queue.Queue[logging.LogRecord | None] = records  # type: ignore[assignment]
+
+    def stop(self) -> None:
+        thread = self._thread
+        if thread is None:
+            return
+        try:
+            self._records.put(None, timeout=STOP_TIMEOUT_S)  # None: the base class's sentinel
+        except queue.Full:
+            return  # the writer is stuck (e.g. stdout blocked): leave its daemon thread
+        thread.join(STOP_TIMEOUT_S)
+        self._thread = None
+
+
+class _Installed:
+    """What configure_logging put in place, so that it can be replaced or stopped."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.handler: _DroppingQueueHandler | None = None
+        self.listener: _Listener | None = None
+        self.targets: list[logging.Handler] = []
+        self.dropped_before = 0
+        self.atexit_registered = False
+
+
+_installed = _Installed()
+
+
+def configure_logging(settings: Settings) -> None:
+    """Send every log record (ours, uvicorn's, libraries') as JSON lines to stdout and
+    to `settings.log_dir / "app.log"` (rotated: 10 MB × 5). Calling it again replaces
+    what the previous call installed. Run uvicorn with `log_config=None` so that it
+    keeps this configuration."""
+    with _installed.lock:
+        _stop_locked()
+        settings.log_dir.mkdir(parents=True, exist_ok=True)
+        passthrough = logging.Formatter("%(message)s")
+        stdout = logging.StreamHandler(sys.stdout)
+        rotating = RotatingFileHandler(
+            settings.log_dir / LOG_FILE_NAME,
+            maxBytes=MAX_BYTES,
+            backupCount=BACKUP_COUNT,
+            encoding="utf-8",
+        )
+        for target in (stdout, rotating):
+            target.setFormatter(passthrough)
+
+        records: queue.Queue[logging.LogRecord] = queue.Queue(QUEUE_SIZE)
+        handler = _DroppingQueueHandler(records)
+        handler.setFormatter(JsonFormatter())
+        listener = _Listener(records, stdout, rotating)
+        listener.start()
+
+        root = logging.getLogger()
+        root.addHandler(handler)
+        root.setLevel(settings.log_level)
+        for name in UVICORN_LOGGERS:
+            uvicorn_logger = logging.getLogger(name)
+            uvicorn_logger.handlers.clear()
+            uvicorn_logger.propagate = True
+        logging.getLogger(UVICORN_ACCESS_LOGGER).disabled = True
+
+        _installed.handler = handler
+        _installed.listener = listener
+        _installed.targets = [stdout, rotating]
+        if not _installed.atexit_registered:
+            atexit.register(shutdown_logging)
+            _installed.atexit_registered = True
+
+
+def shutdown_logging() -> None:
+    """Write out what is queued and close the handlers configure_logging installed.
+    Safe to call more than once; later records go to Python's last-resort handler."""
+    with _installed.lock:
+        _stop_locked()
+
+
+def _stop_locked() -> None:
+    if _installed.listener is not None:
+        _installed.listener.stop()  # drains the queue before returning
+    if _installed.handler is not None:
+        logging.getLogger().removeHandler(_installed.handler)
+        _installed.dropped_before += _installed.handler.dropped
+    for target in _installed.targets:
+        target.close()
+    _installed.handler = None
+    _installed.listener = None
+    _installed.targets = []
+
+
+def dropped_log_records() -> int:
+    """Records dropped because the log queue was full, since the process started."""
+    current = _installed.handler.dropped if _installed.handler is not None else 0
+    return _installed.dropped_before + current
+
+
+class RequestLogger:
+    """Writes the one log line of each request (message "request")."""
+
+    def __init__(self, logger: logging.Logger, *, log_text: bool = False) -> None:
+        self.logger = logger
+        self.log_text = log_text
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RequestLogger:
+        return cls(logging.getLogger("aimonitor.requests"), log_text=settings.log_text)
+
+    def log(
+        self,
+        *,
+        request_id: str,
+        scenario: str | None,
+        status: str,
+        latency_ms: float,
+        trace_id: str | None = None,
+        status_code: int | None = None,
+        decision: str | None = None,
+        guardrails: Sequence[object] = (),
+        risk_level: str | None = None,
+        model: str | None = None,
+        client: str | None = None,
+        **extra: object,
+    ) -> None:
+        """`client` must already be pseudonymised. Keys in `TEXT_FIELDS` (raw prompt,
+        response, comment) are dropped unless the logger was built with log_text=True."""
+        level = logging.ERROR if status == "error" else logging.INFO
+        if not self.logger.isEnabledFor(level):
+            return
+        fields: dict[str, object] = {
+            "request_id": request_id,
+            "trace_id": trace_id,
+            "scenario": scenario,
+            "status": status,
+            "status_code": status_code,
+            "latency_ms": round(latency_ms, 3),
+            "decision": decision,
+            "guardrails": list(guardrails),
+            "risk_level": risk_level,
+            "model": model,
+            "client": client,
+        }
+        for key, value in extra.items():
+            if key in TEXT_FIELDS and not self.log_text:
+                continue
+            if key not in CORE_KEYS:
+                fields.setdefault(key, value)
+        self.logger.log(level, "request", extra={FIELDS_ATTR: fields})
