@@ -5,7 +5,7 @@
 # then skipped with a reason locally (and fail under CI=true).
 set -euo pipefail
 
-packages=(prometheus prometheus-alertmanager victoria-metrics redis-server postgresql docker-compose)
+packages=(prometheus prometheus-alertmanager victoria-metrics redis-server postgresql docker-compose wrk)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -1,0 +1,189 @@
+"""Throughput and latency of POST /predict with every stage on, next to a bare
+FastAPI endpoint measured in the same run.
+
+Both servers run as separate uvicorn processes on loopback; `wrk` (Debian package)
+drives the load so that the client costs little CPU. The simulated model runs at
+zero latency (AIMONITOR_SIM_LATENCY_SCALE=0), so what is measured is aimonitor's own
+overhead: analysis, guardrails, signals, metrics, tracing, logging and audit.
+
+Usage: python benchmarks/bench_predict.py [--duration 10] [--concurrency 1 8 32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+PROMPT = "Explique le monitoring IA et les SLO de latence pour une application en production"
+LUA = """
+wrk.method = "POST"
+wrk.body   = '%s'
+wrk.headers["Content-Type"] = "application/json"
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_ready(url: str, timeout_s: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if httpx.post(url, json={"prompt": "ping", "scenario": "A"}, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not start")
+
+
+def start_aimonitor(port: int, workdir: Path) -> subprocess.Popen[bytes]:
+    env = dict(os.environ)
+    env.update(
+        AIMONITOR_SIM_LATENCY_SCALE="0",
+        AIMONITOR_RATE_LIMIT_PER_MINUTE="1000000000",
+        AIMONITOR_DATA_DIR=str(workdir / "data"),
+        AIMONITOR_LOG_DIR=str(workdir / "logs"),
+        AIMONITOR_LOG_LEVEL="WARNING",
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "aimonitor", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        cwd=workdir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def start_bare(port: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "bare_app:app", "--port", str(port), "--log-level",
+         "warning", "--no-access-log"],
+        cwd=ROOT / "benchmarks",
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s)", text)
+    if not match:
+        raise ValueError(text)
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def run_wrk(url: str, concurrency: int, duration: int, script: Path) -> dict[str, float]:
+    out = subprocess.run(
+        ["wrk", "-t", "1", "-c", str(concurrency), "-d", f"{duration}s", "--latency", "-s",
+         str(script), url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "non2xx": float(non2xx.group(1)) if non2xx else 0.0}
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024.0
+    return float("nan")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--rss-requests", type=int, default=10_000)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("bench_predict: needs `wrk` (apt-get install wrk)", file=sys.stderr)
+        return 2
+
+    workdir = Path(tempfile.mkdtemp(prefix="aimonitor-bench-"))
+    script = workdir / "post.lua"
+    script.write_text(LUA % json.dumps({"prompt": PROMPT, "scenario": "A"}))
+    ours_port, bare_port = free_port(), free_port()
+    ours, bare = start_aimonitor(ours_port, workdir), start_bare(bare_port)
+    results: dict[str, dict[int, dict[str, float]]] = {"aimonitor": {}, "bare": {}}
+    try:
+        ours_url = f"http://127.0.0.1:{ours_port}/predict"
+        bare_url = f"http://127.0.0.1:{bare_port}/predict"
+        wait_ready(ours_url)
+        wait_ready(bare_url)
+        run_wrk(ours_url, 8, 2, script)  # warm-up (drift reference fills, caches warm)
+        run_wrk(bare_url, 8, 2, script)
+        for concurrency in args.concurrency:
+            results["bare"][concurrency] = run_wrk(bare_url, concurrency, args.duration, script)
+            results["aimonitor"][concurrency] = run_wrk(ours_url, concurrency, args.duration, script)
+        # RSS after a fixed number of requests (on top of what the runs above sent).
+        with httpx.Client(timeout=10) as client:
+            for i in range(args.rss_requests):
+                client.post(ours_url, json={"prompt": f"{PROMPT} #{i}", "scenario": "A"})
+        stats = httpx.get(f"http://127.0.0.1:{ours_port}/stats", timeout=30).json()
+        rss = rss_mib(ours.pid)
+    finally:
+        for proc in (ours, bare):
+            proc.terminate()
+            proc.wait(timeout=30)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    rows = []
+    for concurrency in args.concurrency:
+        o, b = results["aimonitor"][concurrency], results["bare"][concurrency]
+        rows.append(
+            {
+                "concurrency": concurrency,
+                "aimonitor_rps": round(o["rps"], 1),
+                "bare_rps": round(b["rps"], 1),
+                "throughput_ratio": round(o["rps"] / b["rps"], 3),
+                "aimonitor_p50_ms": o["p50_ms"],
+                "aimonitor_p99_ms": o["p99_ms"],
+                "bare_p50_ms": b["p50_ms"],
+                "bare_p99_ms": b["p99_ms"],
+                "added_p99_ms": round(o["p99_ms"] - b["p99_ms"], 3),
+                "aimonitor_non2xx": o["non2xx"],
+            }
+        )
+    summary = {"rows": rows, "rss_mib_after_requests": round(rss, 1),
+               "requests_in_store": stats.get("total_requests")}  # fmt: skip
+    if args.json:
+        print(json.dumps(summary, indent=2))
+        return 0
+    header = f"{'conc':>4} {'ours rps':>9} {'bare rps':>9} {'ratio':>6} {'ours p50':>9} " \
+             f"{'ours p99':>9} {'bare p99':>9} {'+p99 ms':>8}"  # fmt: skip
+    print(header)
+    for row in rows:
+        print(
+            f"{row['concurrency']:>4} {row['aimonitor_rps']:>9} {row['bare_rps']:>9} "
+            f"{row['throughput_ratio']:>6} {row['aimonitor_p50_ms']:>9.2f} "
+            f"{row['aimonitor_p99_ms']:>9.2f} {row['bare_p99_ms']:>9.2f} {row['added_p99_ms']:>8.2f}"
+        )
+    print(f"RSS after the runs + {args.rss_requests} requests: {rss:.1f} MiB "
+          f"(store holds {summary['requests_in_store']} requests)")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,5 @@
+import sys
+
+from aimonitor.cli import main
+
+sys.exit(main())

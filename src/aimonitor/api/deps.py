@@ -1,0 +1,64 @@
+"""Dependencies shared by the routes: the service, the admin check, the client."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+
+from aimonitor.service import Service
+
+
+def get_service(request: Request) -> Service:
+    service: Service = request.app.state.service
+    return service
+
+
+ServiceDep = Annotated[Service, Depends(get_service)]
+
+
+def presented_key(request: Request) -> str | None:
+    """The API key sent as `X-API-Key: k` or `Authorization: Bearer k`."""
+    key = request.headers.get("x-api-key")
+    if key:
+        return key.strip()
+    auth = request.headers.get("authorization", "")
+    scheme, _, token = auth.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return None
+
+
+def require_admin(request: Request, service: ServiceDep) -> str:
+    """Admin operations are never open: no configured key means nobody is admin.
+    Returns a pseudonym of the key, for the audit trail."""
+    configured = service.settings.admin_api_key
+    if not configured:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            "admin operations are disabled: set AIMONITOR_ADMIN_API_KEY to enable them",
+        )
+    key = presented_key(request)
+    if key is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "admin key required (X-API-Key header or Authorization: Bearer)",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    if not hmac.compare_digest(key.encode(), configured.encode()):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "invalid admin key")
+    digest = hmac.new(service.secret, key.encode(), hashlib.sha256).hexdigest()
+    return "admin:" + digest[:16]
+
+
+AdminDep = Annotated[str, Depends(require_admin)]
+
+
+def client_address(request: Request, service: ServiceDep) -> str | None:
+    if service.settings.trust_proxy_headers:
+        forwarded = request.headers.get("x-forwarded-for")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.client.host if request.client else None

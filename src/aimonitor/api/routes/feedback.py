@@ -1,0 +1,23 @@
+"""`POST /feedback`: a user's rating of an answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+from fastapi.concurrency import run_in_threadpool
+
+from aimonitor.api.deps import ServiceDep
+from aimonitor.api.schemas import FeedbackRequest
+
+router = APIRouter(tags=["feedback"])
+
+
+@router.post("/feedback", summary="Rate an answer (1-5)")
+async def feedback(body: FeedbackRequest, service: ServiceDep) -> dict[str, Any]:
+    outcome = await run_in_threadpool(
+        service.record_feedback, body.request_id, body.rating, body.comment, body.category
+    )
+    if not outcome.found:
+        raise HTTPException(404, f"unknown request_id {body.request_id!r}")
+    return {"status": "recorded", "request_id": body.request_id, "rating": body.rating}

@@ -1,0 +1,57 @@
+"""`GET /`, `GET /health` and `GET /metrics`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client.openmetrics.exposition import CONTENT_TYPE_LATEST as OPENMETRICS_TYPE
+from prometheus_client.openmetrics.exposition import generate_latest as generate_openmetrics
+
+from aimonitor import __version__
+from aimonitor.api.deps import ServiceDep
+
+router = APIRouter(tags=["service"])
+
+
+@router.get("/", summary="Service information")
+async def root(service: ServiceDep, request: Request) -> dict[str, Any]:
+    return {
+        "name": "aimonitor",
+        "service": service.settings.otel_service_name,
+        "version": __version__,
+        "backend": service.backend.name,
+        "model": service.backend.model,
+        "endpoints": sorted(
+            {getattr(route, "path", "") for route in request.app.routes} - {""}
+        ),
+        "docs": "/docs",
+    }
+
+
+@router.get("/health", summary="Liveness and store check")
+async def health(service: ServiceDep) -> JSONResponse:
+    store_ok = await run_in_threadpool(service.store.health)
+    service.metrics.store_up.set(1 if store_ok else 0)
+    body = {
+        "status": "ok" if store_ok else "degraded",
+        "version": __version__,
+        "backend": service.backend.name,
+        "checks": {
+            "store": "up" if store_ok else "down",
+            "audit_queue_depth": service.writer.queue_depth,
+        },
+    }
+    return JSONResponse(body, status_code=200 if store_ok else 503)
+
+
+@router.get("/metrics", summary="Prometheus exposition", include_in_schema=True)
+async def metrics(service: ServiceDep, request: Request) -> Response:
+    service.sync_exporter_failures()
+    # Exemplars (trace ids on latency buckets) exist only in the OpenMetrics format.
+    if "application/openmetrics-text" in request.headers.get("accept", ""):
+        return Response(generate_openmetrics(service.metrics.registry), media_type=OPENMETRICS_TYPE)
+    return Response(generate_latest(service.metrics.registry), media_type=CONTENT_TYPE_LATEST)

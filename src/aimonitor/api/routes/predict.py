@@ -1,0 +1,38 @@
+"""`POST /predict`: one prompt through the monitored pipeline."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from aimonitor.api.deps import ServiceDep, client_address, presented_key
+from aimonitor.api.schemas import PredictRequest
+from aimonitor.pipeline import ClientInfo, PredictInput
+
+router = APIRouter(tags=["predict"])
+
+
+@router.post(
+    "/predict",
+    summary="Answer a prompt, with every analysis, guardrail and signal applied",
+    responses={
+        403: {"description": "Blocked by a guardrail"},
+        413: {"description": "Prompt too long"},
+        422: {"description": "Invalid body"},
+        429: {"description": "Rate limited (see Retry-After)"},
+        502: {"description": "Upstream model error"},
+        504: {"description": "Upstream model timeout"},
+    },
+)
+async def predict(body: PredictRequest, request: Request, service: ServiceDep) -> JSONResponse:
+    outcome = await service.pipeline.predict(
+        PredictInput(
+            prompt=body.prompt,
+            scenario=body.scenario,
+            user_id=body.user_id,
+            conversation_id=body.conversation_id,
+            context=body.context,
+        ),
+        ClientInfo(api_key=presented_key(request), address=client_address(request, service)),
+    )
+    return JSONResponse(outcome.body, status_code=outcome.status_code, headers=outcome.headers)

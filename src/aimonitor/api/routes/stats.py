@@ -1,0 +1,28 @@
+"""`GET /stats`: totals computed from the store."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+
+from aimonitor.api.deps import ServiceDep
+
+router = APIRouter(tags=["stats"])
+
+
+@router.get("/stats", summary="Totals, latency percentiles, cost and signals from the store")
+async def stats(service: ServiceDep) -> dict[str, Any]:
+    # Records are written asynchronously: flush so the answer includes every request so far.
+    await run_in_threadpool(service.writer.flush)
+    totals: dict[str, Any] = await run_in_threadpool(service.store.stats)
+    totals["live"] = {
+        "drift_score": service.drift.score,
+        "burn_rates": service.slo.burn_rates(time.monotonic()),
+        "compliance_score": service.pipeline.compliance.value,
+        "active_conversations": service.conversations.active_count(),
+        "audit_queue_depth": service.writer.queue_depth,
+    }
+    return totals

@@ -1,0 +1,328 @@
+"""Wiring: builds every component of the service from settings, starts the
+background parts and stops them in order. The HTTP layer only talks to `Service`."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aimonitor import __version__
+from aimonitor.analysis import Analyzer, Redactor
+from aimonitor.backends import ModelBackend, build_backend
+from aimonitor.config import Settings
+from aimonitor.conversations import ConversationTracker
+from aimonitor.guardrails import (
+    GuardrailConfig,
+    GuardrailEngine,
+    RateLimiter,
+    default_configs,
+    validate_update,
+)
+from aimonitor.keys import load_or_create_secret
+from aimonitor.pipeline import Pipeline
+from aimonitor.rolling import RollingMean
+from aimonitor.signals import (
+    DailyBudget,
+    DriftDetector,
+    HashingEmbedder,
+    PriceTable,
+    SloTracker,
+)
+from aimonitor.store import AsyncWriter, ConfigChangeRecord, FeedbackRecord, open_store
+from aimonitor.store import Store as StoreProtocol
+from aimonitor.telemetry.logging import RequestLogger, configure_logging
+from aimonitor.telemetry.metrics import FEEDBACK_CATEGORIES, Metrics
+from aimonitor.telemetry.tracing import Tracing
+
+log = logging.getLogger("aimonitor.service")
+
+DRIFT_REFERENCE_FILE = "drift_reference.npz"
+
+
+class MetricsWriterObserver:
+    """Turns the audit writer's events into metrics, and remembers whether the
+    last attempt to reach the store succeeded (for the compliance check)."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self.metrics = metrics
+        self.healthy = True
+
+    def on_write_failure(self) -> None:
+        self.healthy = False
+        self.metrics.audit_write_failures.inc()
+        self.metrics.store_up.set(0)
+
+    def on_spilled(self, n: int) -> None:
+        self.metrics.audit_spilled.inc(n)
+
+    def on_replayed(self, n: int) -> None:
+        self.metrics.audit_replayed.inc(n)
+
+    def on_written(self, events: Any) -> None:
+        self.healthy = True
+        self.metrics.store_up.set(1)
+
+    def queue_depth(self, n: int) -> None:
+        self.metrics.audit_queue_depth.set(n)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackOutcome:
+    found: bool
+    scenario: str | None = None
+
+
+class Service:
+    """Every component of one running aimonitor, built from settings.
+
+    Tests may inject a backend, a store or a metrics registry; everything else is
+    built here the same way in tests as in production.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        backend: ModelBackend | None = None,
+        store: StoreProtocol | None = None,
+        metrics: Metrics | None = None,
+        tracing: Tracing | None = None,
+    ) -> None:
+        self.settings = settings
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        configure_logging(settings)
+        self.metrics = metrics or Metrics(latency_threshold_s=settings.slo_latency_threshold_s)
+        self.metrics.build_info.info({"version": __version__, "backend": settings.backend})
+        self.secret = load_or_create_secret(settings.data_dir)
+        self.store: StoreProtocol = store or open_store(
+            settings.resolved_database_url, settings.data_dir
+        )
+        self.observer = MetricsWriterObserver(self.metrics)
+        self.writer = AsyncWriter(
+            self.store,
+            spill_dir=settings.data_dir / "spill",
+            batch_size=settings.write_batch_size,
+            flush_interval_s=settings.write_flush_interval_s,
+            queue_max=settings.write_queue_max,
+            observer=self.observer,
+        )
+        self.backend = backend or build_backend(settings)
+        self.tracing = tracing or Tracing.from_settings(settings)
+        self.analyzer = Analyzer.default()
+        self.redactor = Redactor(mode=settings.redaction_mode, secret=self.secret)
+        configs = default_configs(settings.max_prompt_chars, settings.rate_limit_per_minute)
+        configs.update(self._persisted_configs(configs))
+        self.engine = GuardrailEngine(configs)
+        self.limiter = RateLimiter(
+            storage_uri=settings.rate_limit_storage,
+            per_minute=int(configs["rate_limiter"].threshold),
+        )
+        self.embedder = HashingEmbedder()
+        self.drift = DriftDetector(
+            embedder=self.embedder,
+            reference_size=settings.drift_reference_size,
+            window_size=settings.drift_window_size,
+        )
+        reference = settings.data_dir / DRIFT_REFERENCE_FILE
+        if reference.exists():
+            self.drift = DriftDetector.load_reference(reference, embedder=self.embedder,
+                                                      window_size=settings.drift_window_size)
+        self.prices = PriceTable.load(settings.prices_file)
+        self.budget = DailyBudget(settings.daily_budget_eur)
+        if settings.daily_budget_eur is not None:
+            self.metrics.budget_total.set(settings.daily_budget_eur)
+            self.metrics.budget_remaining.set(settings.daily_budget_eur)
+        self.slo = SloTracker(
+            latency_threshold_s=settings.slo_latency_threshold_s,
+            quality_threshold=settings.slo_quality_threshold,
+        )
+        self.conversations = ConversationTracker()
+        self.satisfaction = RollingMean(500)
+        self.request_logger = RequestLogger(
+            logging.getLogger("aimonitor.requests"), log_text=settings.log_text
+        )
+        self.pipeline = Pipeline(
+            settings=settings,
+            metrics=self.metrics,
+            analyzer=self.analyzer,
+            redactor=self.redactor,
+            engine=self.engine,
+            limiter=self.limiter,
+            backend=self.backend,
+            writer=self.writer,
+            tracing=self.tracing,
+            request_logger=self.request_logger,
+            embedder=self.embedder,
+            drift=self.drift,
+            prices=self.prices,
+            budget=self.budget,
+            slo=self.slo,
+            conversations=self.conversations,
+            secret=self.secret,
+            audit_healthy=lambda: self.observer.healthy,
+        )
+        self.metrics.active_conversations.set_function(self.conversations.active_count)
+        self.metrics.exporter_failures.labels("otlp")
+        self._sync_guardrail_gauges()
+        self._retention_stop = threading.Event()
+        self._retention_thread: threading.Thread | None = None
+        self._started = False
+        self._exporter_failures_seen = 0
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        self.writer.start()
+        self.metrics.store_up.set(1 if self.store.health() else 0)
+        if self.settings.retention_days > 0:
+            self._retention_thread = threading.Thread(
+                target=self._retention_loop, name="aimonitor-retention", daemon=True
+            )
+            self._retention_thread.start()
+        log.info(
+            "service started",
+            extra={"backend": self.backend.name, "database": _safe_url(self.settings)},
+        )
+
+    async def stop(self) -> None:
+        self._retention_stop.set()
+        # Drain accepted records first: nothing accepted may be lost on SIGTERM.
+        self.writer.stop(timeout_s=30.0)
+        await self.backend.aclose()
+        self.tracing.shutdown()
+        self.store.close()
+        self._started = False
+
+    def _retention_loop(self) -> None:
+        while not self._retention_stop.is_set():
+            self.purge_expired()
+            self._retention_stop.wait(3600)
+
+    def purge_expired(self) -> int:
+        """Erase texts older than AIMONITOR_RETENTION_DAYS (digests stay)."""
+        if self.settings.retention_days <= 0:
+            return 0
+        cutoff = datetime.now(UTC) - timedelta(days=self.settings.retention_days)
+        try:
+            self.writer.flush()
+            purged = self.store.purge_content_before(cutoff)
+        except Exception:  # the store may be down; the next pass retries
+            log.exception("retention purge failed")
+            self.metrics.audit_write_failures.inc()
+            return 0
+        if purged:
+            self.metrics.audit_events.labels("retention_purge", "info").inc()
+        return purged
+
+    def sync_exporter_failures(self) -> None:
+        """Carry the tracer's failed-export count into the counter (called at scrape)."""
+        failures = self.tracing.export_failures
+        if failures > self._exporter_failures_seen:
+            self.metrics.exporter_failures.labels("otlp").inc(failures - self._exporter_failures_seen)
+            self._exporter_failures_seen = failures
+
+    # ------------------------------------------------------------------ guardrails
+    def _persisted_configs(self, defaults: dict[str, GuardrailConfig]) -> dict[str, GuardrailConfig]:
+        loaded: dict[str, GuardrailConfig] = {}
+        try:
+            stored = self.store.load_guardrail_configs()
+        except Exception:
+            log.exception("could not load guardrail configuration; using defaults")
+            return loaded
+        for name, data in stored.items():
+            try:
+                loaded[name] = validate_update(
+                    defaults.get(name), name, data.get("enabled"), data.get("threshold"),
+                    data.get("action"),
+                )
+            except ValueError:
+                log.warning("ignoring invalid stored configuration", extra={"guardrail": name})
+        return loaded
+
+    def _sync_guardrail_gauges(self) -> None:
+        for name, config in self.engine.configs().items():
+            self.metrics.guardrail_enabled.labels(name).set(1 if config.enabled else 0)
+
+    def update_guardrail(
+        self,
+        name: str,
+        enabled: bool | None,
+        threshold: float | None,
+        action: str | None,
+        actor: str,
+    ) -> GuardrailConfig:
+        """Validate, apply at once, persist, and audit a guardrail change."""
+        before = self.engine.configs().get(name)
+        updated = validate_update(before, name, enabled, threshold, action)
+        self.engine.update(updated)
+        if name == "rate_limiter":
+            self.limiter.set_limit(int(updated.threshold))
+        self.store.save_guardrail_config(name, updated.to_dict())
+        self.writer.submit(
+            ConfigChangeRecord(
+                event_id=_uuid(),
+                created_at=datetime.now(UTC),
+                actor=actor,
+                guardrail=name,
+                before=before.to_dict() if before else {},
+                after=updated.to_dict(),
+            )
+        )
+        self.metrics.guardrail_config_changes.labels(name).inc()
+        self.metrics.audit_events.labels("config_change", "warning").inc()
+        self._sync_guardrail_gauges()
+        return updated
+
+    # ------------------------------------------------------------------ feedback
+    def lookup_scenario(self, request_id: str) -> str | None:
+        scenario = self.pipeline.recent_requests.get(request_id)
+        if scenario is not None:
+            return scenario
+        self.writer.flush()
+        record = self.store.get_request(request_id)
+        return record.scenario if record else None
+
+    def record_feedback(
+        self, request_id: str, rating: int, comment: str | None, category: str | None
+    ) -> FeedbackOutcome:
+        scenario = self.lookup_scenario(request_id)
+        if scenario is None:
+            return FeedbackOutcome(found=False)
+        self.writer.submit(
+            FeedbackRecord(
+                request_id=request_id,
+                rating=rating,
+                comment=comment,
+                category=category,
+                created_at=datetime.now(UTC),
+            )
+        )
+        label = category if category in FEEDBACK_CATEGORIES else ("none" if not category else "other")
+        m = self.metrics
+        m.feedback.labels(str(rating), label).inc()
+        m.feedback_rating.observe(rating)
+        m.satisfaction.set(self.satisfaction.add((rating - 1) / 4.0))
+        if category == "hallucination":
+            m.hallucinations.labels(scenario, "user_feedback").inc()
+        self.slo.record_feedback(rating)
+        m.audit_events.labels("feedback", "info").inc()
+        return FeedbackOutcome(found=True, scenario=scenario)
+
+
+def _uuid() -> str:
+    import uuid
+
+    return str(uuid.uuid4())
+
+
+def _safe_url(settings: Settings) -> str:
+    url = settings.resolved_database_url
+    if "@" in url:  # hide credentials
+        scheme, _, rest = url.partition("://")
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url

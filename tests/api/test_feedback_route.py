@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+
+def test_feedback_is_recorded_and_counted(client: TestClient) -> None:
+    request_id = client.post("/predict", json={"prompt": "What is drift?"}).json()["request_id"]
+    response = client.post(
+        "/feedback",
+        json={"request_id": request_id, "rating": 2, "category": "hallucination", "comment": "wrong"},
+    )
+    assert response.status_code == 200
+    service = client.app.state.service  # type: ignore[attr-defined]
+    registry = service.metrics.registry
+    assert registry.get_sample_value(
+        "ai_user_feedback_total", {"rating": "2", "category": "hallucination"}
+    ) == 1.0
+    assert registry.get_sample_value(
+        "ai_hallucination_events_total", {"scenario": "A", "source": "user_feedback"}
+    ) == 1.0
+    assert registry.get_sample_value("ai_user_satisfaction_score") == 0.25
+    service.writer.flush()
+    assert service.store.get_request(request_id).feedback_rating == 2
+
+
+def test_unknown_request_is_404(client: TestClient) -> None:
+    response = client.post(
+        "/feedback", json={"request_id": "00000000-0000-0000-0000-000000000000", "rating": 5}
+    )
+    assert response.status_code == 404
+
+
+def test_rating_out_of_range_is_422(client: TestClient) -> None:
+    request_id = client.post("/predict", json={"prompt": "hello"}).json()["request_id"]
+    for rating in (0, 6, "five"):
+        response = client.post("/feedback", json={"request_id": request_id, "rating": rating})
+        assert response.status_code == 422
