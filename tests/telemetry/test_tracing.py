@@ -1,15 +1,27 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import re
+import shutil
+import socket
+import subprocess
+import threading
+import time
+import urllib.parse
+import urllib.request
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
-from prometheus_client import CollectorRegistry, Histogram
+from prometheus_client import CollectorRegistry, Histogram, make_wsgi_app
 from prometheus_client.openmetrics.exposition import generate_latest as openmetrics_latest
 
 import aimonitor
@@ -226,3 +238,85 @@ def test_trace_id_becomes_an_openmetrics_exemplar(tracing: Tracing) -> None:
         in (text)
     )
     assert text.count("# {trace_id=") == 1
+
+
+def _require_binary(name: str) -> str:
+    """The binary's path; skip without it, except under CI=true where it must exist."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (Debian package prometheus)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+@pytest.mark.e2e
+def test_prometheus_stores_the_trace_id_exemplar(tracing: Tracing, tmp_path: Path) -> None:
+    """The documented setup (OpenMetrics scrape, exemplar storage) keeps our trace ids."""
+    binary = _require_binary("prometheus")
+    registry = CollectorRegistry()
+    latency = Histogram("ai_latency_seconds", "latency", ["scenario"], registry=registry)
+    with tracing.request_span(provider="simulated", model="m", scenario="A", request_id="r"):
+        trace_id = tracing.current_trace_id()
+        latency.labels("A").observe(0.2, exemplar=trace_exemplar(trace_id))
+
+    app_server = make_server("127.0.0.1", 0, make_wsgi_app(registry), handler_class=_QuietHandler)
+    threading.Thread(target=app_server.serve_forever, daemon=True).start()
+    prom_port = _free_port()
+    config = tmp_path / "prometheus.yml"
+    config.write_text(
+        "global: {scrape_interval: 1s}\n"
+        "scrape_configs:\n"
+        "  - job_name: aimonitor\n"
+        f"    static_configs: [{{targets: ['127.0.0.1:{app_server.server_port}']}}]\n"
+    )
+    prometheus = subprocess.Popen(
+        [
+            binary,
+            f"--config.file={config}",
+            f"--storage.tsdb.path={tmp_path / 'data'}",
+            f"--web.listen-address=127.0.0.1:{prom_port}",
+            "--enable-feature=exemplar-storage",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        found: list[str] = []
+        deadline = time.monotonic() + 60
+        while not found and time.monotonic() < deadline:
+            time.sleep(1)
+            now = time.time()
+            query = urllib.parse.urlencode(
+                {"query": "ai_latency_seconds_bucket", "start": now - 600, "end": now + 60}
+            )
+            url = f"http://127.0.0.1:{prom_port}/api/v1/query_exemplars?{query}"
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    body = json.load(response)
+            except OSError:
+                continue  # not listening yet
+            found = [
+                exemplar["labels"]["trace_id"]
+                for series in body["data"]
+                for exemplar in series["exemplars"]
+            ]
+        assert found == [trace_id]
+    finally:
+        prometheus.terminate()
+        prometheus.wait(timeout=30)
+        app_server.shutdown()
+        app_server.server_close()
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
