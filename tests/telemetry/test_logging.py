@@ -164,7 +164,9 @@ def test_exception_is_one_field_on_one_line(tmp_path: Path) -> None:
 
 def test_uvicorn_records_use_the_json_format(tmp_path: Path) -> None:
     configure_logging(_settings(tmp_path))
-    logging.getLogger("uvicorn.error").info("Started server process [%d]", 42)
+    logging.getLogger("uvicorn.error").info(
+        "Started server process [%d]", 42, extra={"color_message": "\x1b[36m%d\x1b[0m"}
+    )
     logging.getLogger("uvicorn.access").info('127.0.0.1:5000 - "GET /health HTTP/1.1" 200')
     shutdown_logging()
 
@@ -172,6 +174,7 @@ def test_uvicorn_records_use_the_json_format(tmp_path: Path) -> None:
     assert [(line["logger"], line["message"]) for line in lines] == [
         ("uvicorn.error", "Started server process [42]")
     ]
+    assert "color_message" not in lines[0]
 
 
 def test_trace_id_of_the_current_span_is_added(tmp_path: Path) -> None:

@@ -41,8 +41,16 @@ CORE_KEYS: Final = ("time", "level", "logger", "message")
 UVICORN_LOGGERS: Final = ("uvicorn", "uvicorn.error", "uvicorn.asgi")
 UVICORN_ACCESS_LOGGER: Final = "uvicorn.access"
 
+# Record attributes that are not fields; uvicorn's `color_message` is its message with
+# terminal colour codes, useless in JSON.
 _RESERVED: Final = frozenset(
-    {*vars(logging.LogRecord("", 0, "", 0, "", None, None)), "message", "asctime", FIELDS_ATTR}
+    {
+        *vars(logging.LogRecord("", 0, "", 0, "", None, None)),
+        "message",
+        "asctime",
+        "color_message",
+        FIELDS_ATTR,
+    }
 )
 
 
