@@ -238,6 +238,11 @@ class Metrics:
         self.rate_limit_events = Counter(
             "ai_rate_limit_events", "Requests refused by the rate limiter", registry=r
         )
+        self.rate_limit_storage_errors = Counter(
+            "ai_rate_limit_storage_errors",
+            "Rate-limit storage (Redis) failures; decisions fall back to local memory",
+            registry=r,
+        )
 
         # Trust & compliance -------------------------------------------------------
         self.trust_index = Gauge(
@@ -331,6 +336,10 @@ class Metrics:
         self.exporter_failures = Counter(
             "ai_exporter_failures", "Telemetry export failures", ["exporter"], registry=r
         )
+        self.log_records_dropped = Counter(
+            "ai_log_records_dropped", "Log lines dropped because the log queue was full",
+            registry=r,
+        )  # fmt: skip
         self.build_info = Info("ai_build", "Service version and backend", registry=r)
         self._prime()
 
