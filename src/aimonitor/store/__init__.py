@@ -1,0 +1,50 @@
+"""The store: request records, conversations, feedback, guardrail configuration and the
+hash-chained audit trail, in SQLite (default) or PostgreSQL.
+
+    store = open_store(settings.resolved_database_url, settings.data_dir)
+    writer = AsyncWriter(store, settings.data_dir / "spill", observer=...)
+    writer.start(); writer.submit(record); ...; writer.stop()
+
+See docs/store.md and docs/audit.md.
+"""
+
+from __future__ import annotations
+
+from aimonitor.store.chain import AuditEntry
+from aimonitor.store.errors import RecordRejected, StoreError, StoreUnavailable
+from aimonitor.store.factory import open_store
+from aimonitor.store.memory import InMemoryStore
+from aimonitor.store.protocol import Store
+from aimonitor.store.records import (
+    ConfigChangeRecord,
+    Event,
+    FeedbackRecord,
+    RequestRecord,
+    Turn,
+    VerifyResult,
+    event_severity,
+    event_type,
+)
+from aimonitor.store.sql import SqlStore
+from aimonitor.store.writer import AsyncWriter, WriterObserver
+
+__all__ = [
+    "AsyncWriter",
+    "AuditEntry",
+    "ConfigChangeRecord",
+    "Event",
+    "FeedbackRecord",
+    "InMemoryStore",
+    "RecordRejected",
+    "RequestRecord",
+    "SqlStore",
+    "Store",
+    "StoreError",
+    "StoreUnavailable",
+    "Turn",
+    "VerifyResult",
+    "WriterObserver",
+    "event_severity",
+    "event_type",
+    "open_store",
+]

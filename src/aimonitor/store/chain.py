@@ -1,0 +1,269 @@
+"""The audit hash chain: how an audit entry is built, hashed and checked.
+
+Pure functions shared by the SQL and the in-memory store, so both chain exactly alike.
+
+    hash_n = SHA256( canonical({seq, event_id, event_type, severity, created_at,
+                                request_id, conversation_id, metadata, digests}) + hash_{n-1} )
+
+Texts (prompt, response, feedback comment) are not hashed themselves: each has a digest,
+HMAC-SHA256 keyed by a random per-entry salt. Erasure nulls the texts *and* the salt and
+keeps the digests, so the chain still verifies while the erased text can no longer be
+confirmed by guessing it and hashing the guess.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import math
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from aimonitor.store.records import (
+    ConfigChangeRecord,
+    Event,
+    FeedbackRecord,
+    RequestRecord,
+    VerifyResult,
+    event_id_of,
+    event_severity,
+    event_type,
+    utc,
+)
+
+GENESIS_HASH = "0" * 64
+TEXT_KINDS = ("prompt", "response", "comment")
+
+
+def canonical(value: Any) -> str:
+    """Deterministic JSON: sorted keys, no spaces, UTF-8, no NaN."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def timestamp(value: datetime) -> str:
+    return utc(value).isoformat(timespec="microseconds")
+
+
+def _finite(value: float | None) -> float | None:
+    if value is None or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def text_digest(salt: str, text: str) -> str:
+    return hmac.new(bytes.fromhex(salt), text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One row of the audit table."""
+
+    seq: int
+    event_id: str
+    event_type: str
+    severity: str
+    created_at: datetime
+    request_id: str | None
+    conversation_id: str | None
+    metadata: dict[str, Any]
+    texts: dict[str, str | None] = field(default_factory=dict)
+    digests: dict[str, str | None] = field(default_factory=dict)
+    salt: str | None = None
+    prev_hash: str = GENESIS_HASH
+    hash: str = ""
+
+    def to_export(self) -> dict[str, Any]:
+        """The JSONL line `aimonitor audit export` writes for a SIEM."""
+        return {
+            "seq": self.seq,
+            "event_id": self.event_id,
+            "event_type": self.event_type,
+            "severity": self.severity,
+            "created_at": timestamp(self.created_at),
+            "request_id": self.request_id,
+            "conversation_id": self.conversation_id,
+            "metadata": self.metadata,
+            "texts": {k: self.texts.get(k) for k in TEXT_KINDS},
+            "digests": {k: self.digests.get(k) for k in TEXT_KINDS},
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
+        }
+
+
+def compute_hash(entry: AuditEntry) -> str:
+    body = {
+        "seq": entry.seq,
+        "event_id": entry.event_id,
+        "event_type": entry.event_type,
+        "severity": entry.severity,
+        "created_at": timestamp(entry.created_at),
+        "request_id": entry.request_id,
+        "conversation_id": entry.conversation_id,
+        "metadata": entry.metadata,
+        "digests": {k: entry.digests.get(k) for k in TEXT_KINDS},
+    }
+    payload = canonical(body) + entry.prev_hash
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def seal(
+    *,
+    seq: int,
+    prev_hash: str,
+    event_id: str,
+    event_type: str,
+    severity: str,
+    created_at: datetime,
+    metadata: dict[str, Any],
+    request_id: str | None = None,
+    conversation_id: str | None = None,
+    texts: dict[str, str | None] | None = None,
+) -> AuditEntry:
+    """Build a chained entry: salt and digest the texts, then hash."""
+    texts = {k: v for k, v in (texts or {}).items() if v is not None}
+    salt = secrets.token_hex(16) if texts else None
+    digests: dict[str, str | None] = {
+        k: (text_digest(salt, v) if salt is not None and v is not None else None)
+        for k, v in texts.items()
+    }
+    # Round-trip through JSON so the hashed metadata is exactly what is read back later.
+    clean_metadata = json.loads(canonical(metadata))
+    entry = AuditEntry(
+        seq=seq,
+        event_id=event_id,
+        event_type=event_type,
+        severity=severity,
+        created_at=utc(created_at),
+        request_id=request_id,
+        conversation_id=conversation_id,
+        metadata=clean_metadata,
+        texts=dict(texts),
+        digests=digests,
+        salt=salt,
+        prev_hash=prev_hash,
+    )
+    return replace(entry, hash=compute_hash(entry))
+
+
+def event_metadata(event: Event) -> dict[str, Any]:
+    """Everything about an event except its free texts."""
+    if isinstance(event, RequestRecord):
+        return {
+            "request_id": event.request_id,
+            "client": event.client,
+            "user": event.user,
+            "conversation_id": event.conversation_id,
+            "scenario": event.scenario,
+            "model": event.model,
+            "backend": event.backend,
+            "decision": str(event.decision),
+            "status_code": event.status_code,
+            "guardrails": event.guardrails,
+            "findings": event.findings,
+            "risk_level": event.risk_level,
+            "risk_domain": event.risk_domain,
+            "scores": {k: _finite(v) for k, v in event.scores.items()},
+            "latency_ms": _finite(event.latency_ms),
+            "tokens_input": event.tokens_input,
+            "tokens_output": event.tokens_output,
+            "tokens_estimated": event.tokens_estimated,
+            "cost_eur": _finite(event.cost_eur),
+            "error": event.error,
+        }
+    if isinstance(event, FeedbackRecord):
+        return {
+            "request_id": event.request_id,
+            "rating": event.rating,
+            "category": event.category,
+        }
+    assert isinstance(event, ConfigChangeRecord)
+    return {
+        "actor": event.actor,
+        "guardrail": event.guardrail,
+        "before": event.before,
+        "after": event.after,
+    }
+
+
+def event_texts(event: Event) -> dict[str, str | None]:
+    if isinstance(event, RequestRecord):
+        return {"prompt": event.prompt_text, "response": event.response_text}
+    if isinstance(event, FeedbackRecord):
+        return {"comment": event.comment}
+    return {}
+
+
+def seal_event(
+    event: Event, *, seq: int, prev_hash: str, conversation_id: str | None
+) -> AuditEntry:
+    request_id = None if isinstance(event, ConfigChangeRecord) else event.request_id
+    return seal(
+        seq=seq,
+        prev_hash=prev_hash,
+        event_id=event_id_of(event),
+        event_type=event_type(event),
+        severity=event_severity(event),
+        created_at=event.created_at,
+        metadata=event_metadata(event),
+        request_id=request_id,
+        conversation_id=conversation_id,
+        texts=event_texts(event),
+    )
+
+
+def erase_texts(entry: AuditEntry) -> AuditEntry:
+    """The entry with its texts and salt removed, digests kept."""
+    return replace(entry, texts={}, salt=None)
+
+
+def check_entry(entry: AuditEntry, expected_seq: int, prev_hash: str) -> str | None:
+    """Why this entry breaks the chain, or None when it is sound."""
+    if entry.seq != expected_seq:
+        return (
+            f"sequence number {entry.seq} where {expected_seq} was expected"
+            " (record removed or reordered)"
+        )
+    if entry.prev_hash != prev_hash:
+        return "prev_hash does not match the previous record's hash (record removed or reordered)"
+    if compute_hash(entry) != entry.hash:
+        return "hash does not match the record's content (a stored field was altered)"
+    for kind, text in entry.texts.items():
+        if text is None:
+            continue
+        digest = entry.digests.get(kind)
+        if digest is None or entry.salt is None:
+            return f"{kind} text present without a digest (a stored field was altered)"
+        if not hmac.compare_digest(text_digest(entry.salt, text), digest):
+            return f"{kind} text does not match its digest (a stored field was altered)"
+    return None
+
+
+def verify_entries(entries: Iterable[AuditEntry], head: tuple[int, str] | None) -> VerifyResult:
+    """Walk entries in seq order. `head` is the stored chain head (last seq, last hash)
+    and catches records removed from the end."""
+    checked = 0
+    prev_hash = GENESIS_HASH
+    last_seq = 0
+    for entry in entries:
+        reason = check_entry(entry, last_seq + 1, prev_hash)
+        if reason is not None:
+            return VerifyResult(False, checked, entry.event_id, reason)
+        checked += 1
+        prev_hash = entry.hash
+        last_seq = entry.seq
+    head_seq, head_hash = head if head is not None else (0, GENESIS_HASH)
+    if head_seq != last_seq or head_hash != prev_hash:
+        if head_seq > last_seq:
+            reason = (
+                f"chain head is at seq {head_seq} but the last record is seq {last_seq}"
+                " (records removed at the end)"
+            )
+            return VerifyResult(False, checked, f"seq:{last_seq + 1}", reason)
+        return VerifyResult(
+            False, checked, f"seq:{head_seq}", "chain head does not match the last record"
+        )
+    return VerifyResult(True, checked)

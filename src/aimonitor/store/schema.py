@@ -1,0 +1,126 @@
+"""Table definitions (SQLAlchemy Core). The migrations in `store/migrations/versions`
+create exactly these; `tests/store/test_migrations.py` checks that they agree."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+# Scores copied out of the `scores` JSON into columns so that `stats()` is plain SQL.
+SCORE_COLUMNS = (
+    "attack",
+    "toxicity",
+    "quality",
+    "coherence",
+    "trust",
+    "compliance",
+    "drift",
+    "hallucination",
+)
+
+requests = Table(
+    "requests",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("request_id", String(36), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("client", String(128), nullable=False),
+    Column("user_id", String(128)),
+    Column("conversation_id", String(128)),
+    Column("scenario", String(16), nullable=False),
+    Column("model", String(128), nullable=False),
+    Column("backend", String(32), nullable=False),
+    Column("decision", String(16), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("guardrails", JSON, nullable=False),
+    Column("findings", JSON, nullable=False),
+    Column("risk_level", String(16), nullable=False),
+    Column("risk_domain", String(64)),
+    Column("scores", JSON, nullable=False),
+    *(Column(f"score_{name}", Float) for name in SCORE_COLUMNS),
+    Column("latency_ms", Float, nullable=False),
+    Column("tokens_input", Integer, nullable=False),
+    Column("tokens_output", Integer, nullable=False),
+    Column("tokens_estimated", Boolean, nullable=False),
+    Column("cost_eur", Float, nullable=False),
+    Column("prompt_text", Text),
+    Column("response_text", Text),
+    Column("error", Text),
+    Column("feedback_rating", Integer),
+    Column("feedback_category", String(32)),
+    Column("content_erased_at", DateTime(timezone=True)),
+    Index("ix_requests_conversation", "conversation_id", "created_at"),
+    Index("ix_requests_created_at", "created_at"),
+    Index("ix_requests_latency", "latency_ms"),
+)
+
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("request_id", String(36), nullable=False),
+    Column("rating", Integer, nullable=False),
+    Column("comment", Text),
+    Column("category", String(32)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_feedback_request", "request_id"),
+)
+
+guardrail_configs = Table(
+    "guardrail_configs",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("config", JSON, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("event_type", String(32), nullable=False),
+    Column("severity", String(16), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("request_id", String(36)),
+    Column("conversation_id", String(128)),
+    Column("metadata", Text, nullable=False),  # canonical JSON, exactly as hashed
+    Column("text_prompt", Text),
+    Column("text_response", Text),
+    Column("text_comment", Text),
+    Column("text_salt", String(32)),
+    Column("digest_prompt", String(64)),
+    Column("digest_response", String(64)),
+    Column("digest_comment", String(64)),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Index("ix_audit_request", "request_id"),
+    Index("ix_audit_conversation", "conversation_id"),
+    Index("ix_audit_created_at", "created_at"),
+)
+
+# One row (id = 1): the last seq and hash. Writers lock it (SELECT ... FOR UPDATE on
+# PostgreSQL) so two instances cannot fork the chain; verify compares it with the last
+# record so that records removed at the end are noticed.
+audit_chain_head = Table(
+    "audit_chain_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
+)

@@ -1,0 +1,570 @@
+"""The SQL store (SQLite or PostgreSQL through SQLAlchemy Core).
+
+Every write that touches the audit chain locks the chain-head row first
+(`SELECT ... FOR UPDATE` on PostgreSQL, `BEGIN IMMEDIATE` on SQLite), so two writers,
+even in two processes, append one after the other and never fork the chain. In normal
+operation there is one writer anyway: the `AsyncWriter` thread; erasure and retention
+purges are the only other appenders.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    and_,
+    case,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
+
+from aimonitor.store import schema
+from aimonitor.store.chain import (
+    TEXT_KINDS,
+    AuditEntry,
+    canonical,
+    seal,
+    seal_event,
+    verify_entries,
+)
+from aimonitor.store.engine import WRITE_TRANSACTION
+from aimonitor.store.errors import RecordRejected, StoreUnavailable
+from aimonitor.store.records import (
+    Event,
+    FeedbackRecord,
+    RequestRecord,
+    Turn,
+    VerifyResult,
+    event_id_of,
+    new_event_id,
+    now_utc,
+    utc,
+)
+from aimonitor.store.stats import (
+    HALLUCINATION_THRESHOLD,
+    PERCENTILES,
+    empty_stats,
+    nearest_rank_index,
+    rounded,
+)
+
+_R = schema.requests
+_F = schema.feedback
+_A = schema.audit_log
+_H = schema.audit_chain_head
+_G = schema.guardrail_configs
+
+
+class SqlStore:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    @property
+    def dialect(self) -> str:
+        return self._engine.dialect.name
+
+    # --- plumbing --------------------------------------------------------------
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Map database errors onto the store's two exceptions."""
+        try:
+            yield
+        except (IntegrityError, DataError) as exc:
+            raise RecordRejected(str(exc.orig)) from exc
+        except SQLAlchemyError as exc:
+            raise StoreUnavailable(f"{type(exc).__name__}: {exc}") from exc
+        except (TypeError, ValueError) as exc:  # unserialisable data
+            raise RecordRejected(str(exc)) from exc
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self._guard(), self._engine.connect() as conn:
+            conn = conn.execution_options(**{WRITE_TRANSACTION: True})
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def _read(self, snapshot: bool = False) -> Iterator[Connection]:
+        with self._guard(), self._engine.connect() as conn:
+            if snapshot and self.dialect == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
+
+    def health(self) -> bool:
+        try:
+            with self._engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return True
+        except Exception:
+            return False
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    # --- the chain -----------------------------------------------------------
+
+    def _lock_head(self, conn: Connection) -> tuple[int, str]:
+        row = conn.execute(select(_H.c.seq, _H.c.hash).where(_H.c.id == 1).with_for_update()).one()
+        return int(row.seq), str(row.hash)
+
+    def _append_entries(self, conn: Connection, entries: list[AuditEntry]) -> None:
+        if not entries:
+            return
+        conn.execute(insert(_A), [_entry_row(e) for e in entries])
+        last = entries[-1]
+        conn.execute(update(_H).where(_H.c.id == 1).values(seq=last.seq, hash=last.hash))
+
+    # --- writes ----------------------------------------------------------------
+
+    def write_batch(self, events: Sequence[Event]) -> None:
+        """Write events in one transaction; events already stored are skipped."""
+        if not events:
+            return
+        with self._write() as conn:
+            self._write_events(conn, events)
+
+    def _write_events(self, conn: Connection, events: Sequence[Event]) -> None:
+        seq, prev_hash = self._lock_head(conn)
+        ids = [event_id_of(e) for e in events]
+        stored = set(conn.scalars(select(_A.c.event_id).where(_A.c.event_id.in_(ids))))
+        fresh: list[Event] = []
+        for event in events:
+            event_id = event_id_of(event)
+            if event_id not in stored:
+                stored.add(event_id)
+                fresh.append(event)
+        if not fresh:
+            return
+        conversations = self._conversations_of(conn, fresh)
+        request_rows: list[dict[str, Any]] = []
+        feedback_rows: list[dict[str, Any]] = []
+        entries: list[AuditEntry] = []
+        touched: set[str] = set()
+        for event in fresh:
+            seq += 1
+            if isinstance(event, RequestRecord):
+                request_rows.append(_request_row(event))
+                conversation_id = event.conversation_id
+                touched.add(event.request_id)
+            elif isinstance(event, FeedbackRecord):
+                feedback_rows.append(_feedback_row(event))
+                conversation_id = conversations.get(event.request_id)
+                touched.add(event.request_id)
+            else:
+                conversation_id = None
+            entry = seal_event(event, seq=seq, prev_hash=prev_hash, conversation_id=conversation_id)
+            entries.append(entry)
+            prev_hash = entry.hash
+        if request_rows:
+            conn.execute(insert(_R), request_rows)
+        if feedback_rows:
+            conn.execute(insert(_F), feedback_rows)
+            self._apply_feedback(conn, touched)
+        elif request_rows:
+            # Feedback replayed from the spill file may have landed before its request.
+            self._apply_feedback(conn, touched)
+        self._append_entries(conn, entries)
+
+    def _conversations_of(self, conn: Connection, events: Sequence[Event]) -> dict[str, str]:
+        """conversation_id of the requests that feedback events refer to."""
+        known: dict[str, str] = {}
+        wanted: set[str] = set()
+        for event in events:
+            if isinstance(event, RequestRecord) and event.conversation_id:
+                known[event.request_id] = event.conversation_id
+            elif isinstance(event, FeedbackRecord) and event.request_id not in known:
+                wanted.add(event.request_id)
+        wanted -= known.keys()
+        if wanted:
+            rows = conn.execute(
+                select(_R.c.request_id, _R.c.conversation_id).where(_R.c.request_id.in_(wanted))
+            )
+            known.update({r.request_id: r.conversation_id for r in rows if r.conversation_id})
+        return known
+
+    def _apply_feedback(self, conn: Connection, request_ids: set[str]) -> None:
+        """Set each request's rating and category from its latest feedback."""
+
+        def latest(column: Any) -> Any:
+            return (
+                select(column)
+                .where(_F.c.request_id == _R.c.request_id)
+                .order_by(_F.c.id.desc())
+                .limit(1)
+                .correlate(_R)
+                .scalar_subquery()
+            )
+
+        rating, category = latest(_F.c.rating), latest(_F.c.category)
+        has_feedback = select(_F.c.id).where(_F.c.request_id == _R.c.request_id).exists()
+        conn.execute(
+            update(_R)
+            .where(and_(_R.c.request_id.in_(request_ids), has_feedback))
+            .values(feedback_rating=rating, feedback_category=category)
+        )
+
+    def save_guardrail_config(self, name: str, config: dict[str, Any]) -> None:
+        with self._write() as conn:
+            values = {"config": config, "updated_at": now_utc()}
+            updated = conn.execute(update(_G).where(_G.c.name == name).values(**values))
+            if updated.rowcount == 0:
+                conn.execute(insert(_G).values(name=name, **values))
+
+    def load_guardrail_configs(self) -> dict[str, dict[str, Any]]:
+        with self._read() as conn:
+            return {r.name: dict(r.config) for r in conn.execute(select(_G.c.name, _G.c.config))}
+
+    # --- erasure and retention -------------------------------------------------
+
+    def erase_conversation(self, conversation_id: str, actor: str) -> int:
+        """Erase a conversation's texts everywhere, keep digests; 0 when unknown."""
+        with self._write() as conn:
+            request_ids = list(
+                conn.scalars(
+                    select(_R.c.request_id)
+                    .where(_R.c.conversation_id == conversation_id)
+                    .order_by(_R.c.created_at, _R.c.id)
+                )
+            )
+            if not request_ids:
+                return 0
+            now = now_utc()
+            conn.execute(
+                update(_R)
+                .where(_R.c.conversation_id == conversation_id)
+                .values(prompt_text=None, response_text=None, content_erased_at=now)
+            )
+            conn.execute(update(_F).where(_F.c.request_id.in_(request_ids)).values(comment=None))
+            conn.execute(
+                update(_A)
+                .where(
+                    or_(_A.c.conversation_id == conversation_id, _A.c.request_id.in_(request_ids))
+                )
+                .values(**_ERASED_TEXTS)
+            )
+            seq, prev_hash = self._lock_head(conn)
+            entry = seal(
+                seq=seq + 1,
+                prev_hash=prev_hash,
+                event_id=new_event_id(),
+                event_type="erasure",
+                severity="warning",
+                created_at=now,
+                conversation_id=conversation_id,
+                metadata={
+                    "actor": actor,
+                    "conversation_id": conversation_id,
+                    "turns": len(request_ids),
+                    "request_ids": request_ids,
+                },
+            )
+            self._append_entries(conn, [entry])
+            return len(request_ids)
+
+    def purge_content_before(self, cutoff: datetime) -> int:
+        """Erase texts older than `cutoff` (retention). Returns the requests purged; an
+        audit event is written only when something was purged."""
+        cutoff = utc(cutoff)
+        with self._write() as conn:
+            now = now_utc()
+            purged = conn.execute(
+                update(_R)
+                .where(
+                    and_(
+                        _R.c.created_at < cutoff,
+                        or_(_R.c.prompt_text.is_not(None), _R.c.response_text.is_not(None)),
+                    )
+                )
+                .values(prompt_text=None, response_text=None, content_erased_at=now)
+            ).rowcount
+            comments = conn.execute(
+                update(_F)
+                .where(and_(_F.c.created_at < cutoff, _F.c.comment.is_not(None)))
+                .values(comment=None)
+            ).rowcount
+            audit = conn.execute(
+                update(_A)
+                .where(and_(_A.c.created_at < cutoff, _A.c.text_salt.is_not(None)))
+                .values(**_ERASED_TEXTS)
+            ).rowcount
+            if purged or comments or audit:
+                seq, prev_hash = self._lock_head(conn)
+                entry = seal(
+                    seq=seq + 1,
+                    prev_hash=prev_hash,
+                    event_id=new_event_id(),
+                    event_type="retention_purge",
+                    severity="info",
+                    created_at=now,
+                    metadata={
+                        "cutoff": cutoff.isoformat(),
+                        "requests": purged,
+                        "feedback_comments": comments,
+                        "audit_records": audit,
+                    },
+                )
+                self._append_entries(conn, [entry])
+            return int(purged)
+
+    # --- reads -----------------------------------------------------------------
+
+    def get_request(self, request_id: str) -> RequestRecord | None:
+        with self._read() as conn:
+            row = conn.execute(select(_R).where(_R.c.request_id == request_id)).first()
+        return None if row is None else _request_from_row(row)
+
+    def conversation(self, conversation_id: str) -> list[Turn]:
+        with self._read() as conn:
+            rows = conn.execute(
+                select(
+                    _R.c.request_id,
+                    _R.c.created_at,
+                    _R.c.prompt_text,
+                    _R.c.response_text,
+                    _R.c.scenario,
+                    _R.c.decision,
+                )
+                .where(_R.c.conversation_id == conversation_id)
+                .order_by(_R.c.created_at, _R.c.id)
+            ).all()
+        return [
+            Turn(
+                request_id=r.request_id,
+                turn_index=i,
+                created_at=utc(r.created_at),
+                prompt_text=r.prompt_text,
+                response_text=r.response_text,
+                scenario=r.scenario,
+                decision=r.decision,
+            )
+            for i, r in enumerate(rows)
+        ]
+
+    def stats(self) -> dict[str, Any]:
+        with self._read(snapshot=True) as conn:
+            return self._stats(conn)
+
+    def _stats(self, conn: Connection) -> dict[str, Any]:
+        result = empty_stats()
+        total = int(conn.scalar(select(func.count()).select_from(_R)) or 0)
+        feedback = conn.execute(select(func.count(), func.avg(_F.c.rating))).one()
+        result["feedback"] = {"count": int(feedback[0]), "mean_rating": rounded(feedback[1])}
+        if total == 0:
+            return result
+        result["total_requests"] = total
+        by_scenario: dict[str, int] = {}
+        by_status: dict[str, int] = {}
+        nested: dict[str, dict[str, int]] = {}
+        for r in conn.execute(
+            select(_R.c.scenario, _R.c.status_code, func.count()).group_by(
+                _R.c.scenario, _R.c.status_code
+            )
+        ):
+            scenario, status, count = str(r[0]), str(r[1]), int(r[2])
+            by_scenario[scenario] = by_scenario.get(scenario, 0) + count
+            by_status[status] = by_status.get(status, 0) + count
+            nested.setdefault(scenario, {})[status] = count
+        by_decision = {
+            str(r[0]): int(r[1])
+            for r in conn.execute(select(_R.c.decision, func.count()).group_by(_R.c.decision))
+        }
+        result.update(
+            by_scenario=by_scenario,
+            by_status=by_status,
+            by_scenario_status=nested,
+            by_decision=by_decision,
+            errors=by_decision.get("error", 0),
+            blocked=by_decision.get("blocked", 0),
+            rate_limited=by_decision.get("rate_limited", 0),
+        )
+        score_columns = [_R.c[f"score_{name}"] for name in schema.SCORE_COLUMNS]
+        hallucination = _R.c.score_hallucination
+        sums = conn.execute(
+            select(
+                func.sum(_R.c.tokens_input),
+                func.sum(_R.c.tokens_output),
+                func.sum(_R.c.cost_eur),
+                func.avg(_R.c.latency_ms),
+                func.count(hallucination),
+                func.sum(case((hallucination >= HALLUCINATION_THRESHOLD, 1), else_=0)),
+                *(func.avg(column) for column in score_columns),
+            )
+        ).one()
+        result["tokens"] = {"input": int(sums[0] or 0), "output": int(sums[1] or 0)}
+        result["cost_eur"] = round(float(sums[2] or 0.0), 6)
+        scored = int(sums[4] or 0)
+        result["hallucination_rate"] = rounded(int(sums[5] or 0) / scored) if scored else None
+        result["scores"] = {
+            name: rounded(value) for name, value in zip(schema.SCORE_COLUMNS, sums[6:], strict=True)
+        }
+        latency: dict[str, float | None] = {"mean": rounded(sums[3], 3)}
+        for p in PERCENTILES:
+            value = conn.scalar(
+                select(_R.c.latency_ms)
+                .order_by(_R.c.latency_ms)
+                .limit(1)
+                .offset(nearest_rank_index(total, p))
+            )
+            latency[f"p{p}"] = rounded(value, 3)
+        result["latency_ms"] = latency
+        return result
+
+    # --- audit -----------------------------------------------------------------
+
+    def verify_chain(self) -> VerifyResult:
+        with self._read(snapshot=True) as conn:
+            head = conn.execute(select(_H.c.seq, _H.c.hash).where(_H.c.id == 1)).first()
+            rows = conn.execution_options(stream_results=True, yield_per=1000).execute(
+                select(_A).order_by(_A.c.seq)
+            )
+            return verify_entries(
+                (_entry_from_row(r) for r in rows),
+                None if head is None else (int(head.seq), str(head.hash)),
+            )
+
+    def export_audit(self, since: datetime | None = None) -> Iterator[dict[str, Any]]:
+        query = select(_A).order_by(_A.c.seq)
+        if since is not None:
+            query = query.where(_A.c.created_at >= utc(since))
+        with self._read(snapshot=True) as conn:
+            rows = conn.execution_options(stream_results=True, yield_per=1000).execute(query)
+            for row in rows:
+                yield _entry_from_row(row).to_export()
+
+
+# --- row mapping ---------------------------------------------------------------
+
+_ERASED_TEXTS: dict[str, None] = {f"text_{k}": None for k in TEXT_KINDS} | {"text_salt": None}
+
+
+def _request_row(event: RequestRecord) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "request_id": event.request_id,
+        "created_at": utc(event.created_at),
+        "client": event.client,
+        "user_id": event.user,
+        "conversation_id": event.conversation_id,
+        "scenario": event.scenario,
+        "model": event.model,
+        "backend": event.backend,
+        "decision": str(event.decision),
+        "status_code": event.status_code,
+        "guardrails": event.guardrails,
+        "findings": event.findings,
+        "risk_level": event.risk_level,
+        "risk_domain": event.risk_domain,
+        "scores": event.scores,
+        "latency_ms": event.latency_ms,
+        "tokens_input": event.tokens_input,
+        "tokens_output": event.tokens_output,
+        "tokens_estimated": event.tokens_estimated,
+        "cost_eur": event.cost_eur,
+        "prompt_text": event.prompt_text,
+        "response_text": event.response_text,
+        "error": event.error,
+    }
+    for name in schema.SCORE_COLUMNS:
+        row[f"score_{name}"] = event.scores.get(name)
+    return row
+
+
+def _feedback_row(event: FeedbackRecord) -> dict[str, Any]:
+    return {
+        "event_id": event.event_id,
+        "request_id": event.request_id,
+        "rating": event.rating,
+        "comment": event.comment,
+        "category": event.category,
+        "created_at": utc(event.created_at),
+    }
+
+
+def _request_from_row(row: Row[Any]) -> RequestRecord:
+    m = row._mapping
+    return RequestRecord(
+        request_id=m["request_id"],
+        created_at=utc(m["created_at"]),
+        client=m["client"],
+        user=m["user_id"],
+        conversation_id=m["conversation_id"],
+        scenario=m["scenario"],
+        model=m["model"],
+        backend=m["backend"],
+        decision=m["decision"],
+        status_code=m["status_code"],
+        guardrails=list(m["guardrails"]),
+        findings=dict(m["findings"]),
+        risk_level=m["risk_level"],
+        risk_domain=m["risk_domain"],
+        scores=dict(m["scores"]),
+        latency_ms=m["latency_ms"],
+        tokens_input=m["tokens_input"],
+        tokens_output=m["tokens_output"],
+        tokens_estimated=bool(m["tokens_estimated"]),
+        cost_eur=m["cost_eur"],
+        prompt_text=m["prompt_text"],
+        response_text=m["response_text"],
+        error=m["error"],
+    )
+
+
+def _entry_row(entry: AuditEntry) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "seq": entry.seq,
+        "event_id": entry.event_id,
+        "event_type": entry.event_type,
+        "severity": entry.severity,
+        "created_at": entry.created_at,
+        "request_id": entry.request_id,
+        "conversation_id": entry.conversation_id,
+        "metadata": canonical(entry.metadata),
+        "text_salt": entry.salt,
+        "prev_hash": entry.prev_hash,
+        "hash": entry.hash,
+    }
+    for kind in TEXT_KINDS:
+        row[f"text_{kind}"] = entry.texts.get(kind)
+        row[f"digest_{kind}"] = entry.digests.get(kind)
+    return row
+
+
+def _entry_from_row(row: Row[Any]) -> AuditEntry:
+    m = row._mapping
+    try:
+        metadata = json.loads(m["metadata"])
+    except (TypeError, ValueError):
+        # Not JSON any more: keep the raw text so the hash check reports the record.
+        metadata = {"unparseable_metadata": str(m["metadata"])}
+    return AuditEntry(
+        seq=int(m["seq"]),
+        event_id=m["event_id"],
+        event_type=m["event_type"],
+        severity=m["severity"],
+        created_at=utc(m["created_at"]),
+        request_id=m["request_id"],
+        conversation_id=m["conversation_id"],
+        metadata=metadata,
+        texts={k: m[f"text_{k}"] for k in TEXT_KINDS if m[f"text_{k}"] is not None},
+        digests={k: m[f"digest_{k}"] for k in TEXT_KINDS if m[f"digest_{k}"] is not None},
+        salt=m["text_salt"],
+        prev_hash=m["prev_hash"],
+        hash=m["hash"],
+    )
