@@ -1,0 +1,69 @@
+"""A cheap language identifier: counts of frequent function words.
+
+Each language has a list of very frequent words that are rare in the others
+(articles, pronouns, prepositions, auxiliaries). The language with the most hits
+wins if it has at least `_MIN_HITS` hits and beats the runner-up clearly;
+otherwise the text is "other" (too short, mixed, code, or a language we do not
+list). Good enough to see a share of French prompts appear in an English stream,
+or an answer in the wrong language; not meant as a general identifier.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from aimonitor.signals.text import words
+
+LANGUAGES: Final = ("en", "fr", "de", "es", "it", "other")
+
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+STOPWORDS: Final[dict[str, frozenset[str]]] = {
+    "en": _word_set(
+        "the and is are was were of to in that this it with for on not be have has "
+        "you what how can my i your we they there which would should could does do "
+        "from by an at or but if about why when where please help"
+    ),
+    "fr": _word_set(
+        "le la les des du un une est sont et ou pour dans sur avec pas ne je tu il "
+        "elle nous vous ils que qui quoi comment pourquoi mon ma mes votre vos ce "
+        "cette ces au aux être avoir fait peux puis très mais aussi plus où quand "
+        "merci bonjour j'ai c'est d'un d'une l'on qu'il"
+    ),
+    "de": _word_set(
+        "der die das und ist sind nicht ein eine einen mit für auf ich du wir sie "
+        "es wie was warum wo kann können mein meine ihr haben hat wird werden auch "
+        "aber oder noch nur bitte danke zu im dem den von"
+    ),
+    "es": _word_set(
+        "el los las y es son una uno por para con sin pero como qué cómo porque "
+        "dónde cuando yo tú él ella nosotros ustedes mi mis su sus está están muy "
+        "también del al hola gracias puedo puede hay se lo"
+    ),
+    "it": _word_set(
+        "il lo gli della delle degli una uno sono con per non che come perché dove "
+        "quando io tu lui lei noi voi loro mio mia suo sua è nel nella anche ma "
+        "molto ciao grazie posso può essere avere questo questa"
+    ),
+}
+_MIN_HITS: Final = 2
+# The winner needs this many times the runner-up's hits (Romance languages share words).
+_MARGIN: Final = 1.5
+
+
+def language_scores(text: str) -> dict[str, int]:
+    """Function-word hits per listed language."""
+    tokens = words(text)
+    return {lang: sum(1 for t in tokens if t in stop) for lang, stop in STOPWORDS.items()}
+
+
+def detect_language(text: str) -> str:
+    """One of `LANGUAGES`: "en", "fr", "de", "es", "it", or "other" when unsure."""
+    scores = sorted(language_scores(text).items(), key=lambda item: item[1], reverse=True)
+    (best, hits), (_, second) = scores[0], scores[1]
+    if hits < _MIN_HITS or hits < _MARGIN * second:
+        return "other"
+    return best

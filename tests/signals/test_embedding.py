@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from aimonitor.signals.embedding import HashingEmbedder
+
+
+def test_vectors_are_unit_float32_of_the_requested_dim() -> None:
+    vector = HashingEmbedder(dim=256).embed("How do I reset my VPN password?")
+    assert vector.shape == (256,)
+    assert vector.dtype == np.float32
+    assert float(np.linalg.norm(vector)) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_empty_text_gives_a_zero_vector() -> None:
+    assert not HashingEmbedder().embed("").any()
+    assert not HashingEmbedder().embed("  ?! ").any()
+
+
+def test_similar_texts_are_closer_than_unrelated_ones() -> None:
+    emb = HashingEmbedder()
+    a = emb.embed("How do I reset my password on the VPN client?")
+    b = emb.embed("I forgot my VPN password, how can I reset it?")
+    c = emb.embed("What is a good recipe for apple pie with cinnamon?")
+    assert float(a @ b) > 0.3
+    assert float(a @ c) < 0.15
+
+
+def test_case_and_punctuation_do_not_matter() -> None:
+    emb = HashingEmbedder()
+    assert np.array_equal(emb.embed("Reset my password!"), emb.embed("reset   MY password"))
+
+
+def test_hash_is_stable_across_processes() -> None:
+    # Python's hash() is salted per process; ours must not be.
+    code = (
+        "from aimonitor.signals.embedding import HashingEmbedder;"
+        "v = HashingEmbedder(64).embed('drift test');"
+        "print(','.join(f'{x:.6f}' for x in v))"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in (1, 2)
+    }
+    assert len(runs) == 1
+
+
+def test_long_texts_are_truncated_for_bounded_cost() -> None:
+    emb = HashingEmbedder()
+    head = "network " * 500
+    assert np.array_equal(emb.embed(head + "x" * 10), emb.embed(head + "y" * 10_000))
+
+
+def test_rejects_tiny_dimensions() -> None:
+    with pytest.raises(ValueError):
+        HashingEmbedder(dim=4)
