@@ -1,0 +1,100 @@
+"""`aimonitor audit verify` and `aimonitor audit export`.
+
+Both read the same settings as the service (environment / `.env`), so run them from the
+service's directory: `Settings.resolved_database_url` and `Settings.data_dir` locate the
+store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from aimonitor.config import ConfigError, load_settings
+from aimonitor.store import SqlStore, StoreError, open_store
+
+EXIT_OK = 0
+EXIT_BROKEN = 1
+EXIT_UNAVAILABLE = 2
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("audit", help="verify or export the hash-chained audit trail")
+    commands = parser.add_subparsers(dest="audit_command", required=True)
+
+    verify = commands.add_parser(
+        "verify", help="check the hash chain: exit 0 when intact, 1 naming the first broken record"
+    )
+    verify.set_defaults(func=run_verify)
+
+    export = commands.add_parser("export", help="write the audit trail as JSONL (for a SIEM)")
+    export.add_argument(
+        "--since", type=parse_since, default=None, help="ISO 8601 time (UTC when no offset)"
+    )
+    export.add_argument("--output", type=Path, default=None, help="file to write (default stdout)")
+    export.set_defaults(func=run_export)
+
+
+def parse_since(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {value!r}") from None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+
+
+def _with_store(action: Callable[[SqlStore], int]) -> int:
+    try:
+        settings = load_settings()
+        store = open_store(settings.resolved_database_url, settings.data_dir)
+    except (ConfigError, StoreError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    try:
+        return action(store)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    finally:
+        store.close()
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    def verify(store: SqlStore) -> int:
+        result = store.verify_chain()
+        if result.ok:
+            print(f"OK: {result.checked} records")
+            return EXIT_OK
+        print(
+            f"BROKEN: record {result.first_broken} ({result.checked} records intact before it): "
+            f"{result.reason}"
+        )
+        return EXIT_BROKEN
+
+    return _with_store(verify)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    def export(store: SqlStore) -> int:
+        if args.output is None:
+            count = _write_jsonl(store, args.since, sys.stdout)
+        else:
+            with args.output.open("w", encoding="utf-8") as out:
+                count = _write_jsonl(store, args.since, out)
+        print(f"exported {count} records", file=sys.stderr)
+        return EXIT_OK
+
+    return _with_store(export)
+
+
+def _write_jsonl(store: SqlStore, since: datetime | None, out: TextIO) -> int:
+    count = 0
+    for record in store.export_audit(since):
+        out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+        count += 1
+    return count

@@ -1,0 +1,173 @@
+"""Fixtures for the store tests: a real PostgreSQL server started for the session, and
+a `store` fixture that runs each test against the in-memory store, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import glob
+import itertools
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aimonitor.store import InMemoryStore, RequestRecord, Store, open_store
+
+
+def missing_server(reason: str) -> None:
+    """Skip locally; fail under CI, where every server must be there."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def _postgres_bin(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return candidates[-1] if candidates else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class PostgresServer:
+    """A throwaway PostgreSQL cluster on loopback, owned by the `postgres` OS user when
+    the tests run as root (the server refuses to run as root)."""
+
+    def __init__(self) -> None:
+        initdb, pg_ctl = _postgres_bin("initdb"), _postgres_bin("pg_ctl")
+        if initdb is None or pg_ctl is None:
+            missing_server("PostgreSQL binaries (initdb, pg_ctl) not found")
+        assert initdb is not None and pg_ctl is not None
+        self.pg_ctl = pg_ctl
+        self.prefix: list[str] = []
+        self.root = Path(tempfile.mkdtemp(prefix="aimonitor-pg-", dir="/tmp"))
+        if os.geteuid() == 0:
+            try:
+                user = pwd.getpwnam("postgres")
+            except KeyError:
+                missing_server("running as root and there is no 'postgres' OS user")
+            os.chown(self.root, user.pw_uid, user.pw_gid)
+            self.prefix = ["runuser", "-u", "postgres", "--"]
+        self.data = self.root / "data"
+        self.port = _free_port()
+        init_options = ["-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"]
+        self._run([initdb, "-D", str(self.data), *init_options])
+        self.start()
+        self._counter = itertools.count()
+
+    def _run(self, args: list[str]) -> None:
+        subprocess.run(self.prefix + args, check=True, capture_output=True, timeout=120)
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.root} -h 127.0.0.1 -F"
+        log = str(self.root / "server.log")
+        self._run([self.pg_ctl, "-D", str(self.data), "-o", options, "-l", log, "-w", "start"])
+
+    def stop(self) -> None:
+        self._run([self.pg_ctl, "-D", str(self.data), "-m", "fast", "-w", "stop"])
+
+    def url(self, database: str) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self) -> str:
+        import psycopg
+
+        name = f"aimonitor_test_{next(self._counter)}"
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
+        ) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        return self.url(name)
+
+    def destroy(self) -> None:
+        try:
+            self.stop()
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    server = PostgresServer()
+    try:
+        yield server
+    finally:
+        server.destroy()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{(tmp_path / 'db' / 'aimonitor.db').as_posix()}"
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return server.create_database()
+
+
+@pytest.fixture
+def sql_store(database_url: str, tmp_path: Path) -> Iterator[Any]:
+    store = open_store(database_url, tmp_path / "data")
+    yield store
+    store.close()
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """The same behaviour, whichever store implements it."""
+    if request.param == "memory":
+        yield InMemoryStore()
+        return
+    if request.param == "sqlite":
+        url = f"sqlite:///{(tmp_path / 'db' / 'aimonitor.db').as_posix()}"
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        url = server.create_database()
+    sql = open_store(url, tmp_path / "data")
+    yield sql
+    sql.close()
+
+
+T0 = datetime(2026, 1, 15, 12, 0, 0, tzinfo=UTC)
+_ids = itertools.count(1)
+
+
+def _make_request(**overrides: Any) -> RequestRecord:
+    n = next(_ids)
+    values: dict[str, Any] = {
+        "request_id": f"00000000-0000-4000-8000-{n:012d}",
+        "created_at": T0 + timedelta(seconds=n),
+        "client": "client-hash",
+        "scenario": "A",
+        "model": "sim-a",
+        "backend": "simulated",
+        "decision": "served",
+        "status_code": 200,
+        "risk_level": "minimal",
+        "latency_ms": 10.0,
+        "tokens_input": 5,
+        "tokens_output": 7,
+        "cost_eur": 0.0001,
+        "prompt_text": "What is the capital of France?",
+        "response_text": "Paris.",
+        "scores": {"quality": 0.9, "hallucination": 0.1},
+    }
+    values.update(overrides)
+    return RequestRecord(**values)
+
+
+@pytest.fixture
+def make_request() -> Callable[..., RequestRecord]:
+    """Build a valid RequestRecord with a fresh id; keyword arguments override fields."""
+    return _make_request
