@@ -17,9 +17,10 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
-from opentelemetry.sdk.trace import ReadableSpan
-from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
 from opentelemetry.trace import SpanKind, StatusCode
 from prometheus_client import CollectorRegistry, Histogram, make_wsgi_app
 from prometheus_client.openmetrics.exposition import generate_latest as openmetrics_latest
@@ -210,6 +211,23 @@ def test_without_endpoint_there_is_a_trace_id_but_no_exporter() -> None:
         assert tracing.export_failures == 0
     finally:
         tracing.shutdown()
+
+
+def test_unsampled_request_keeps_its_trace_id_in_every_stage(
+    exporter: InMemorySpanExporter,
+) -> None:
+    provider = TracerProvider(sampler=ALWAYS_OFF)
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracing = Tracing(provider)
+
+    with tracing.request_span(provider="simulated", model="m", scenario="A", request_id="r"):
+        request_trace_id = tracing.current_trace_id()
+        with tracing.stage("model") as stage:
+            assert not stage.is_recording()
+            assert tracing.current_trace_id() == request_trace_id
+
+    assert request_trace_id is not None
+    assert exporter.get_finished_spans() == ()
 
 
 @pytest.mark.parametrize(
