@@ -4,14 +4,14 @@ The score is the weighted share of the applicable checks that passed:
 
     score = Σ w_c · pass_c / Σ w_c      over the checks c that apply to the request
 
-| check                        | applies when              | passes when                     | w    |
-|------------------------------|---------------------------|---------------------------------|------|
-| pii_redacted_before_model    | personal data in prompt   | the model did not see it raw    | 0.25 |
-| pii_redacted_before_storage  | personal data in prompt   | what was stored is redacted     | 0.20 |
-| no_pii_leak                  | always                    | no personal data in the answer  | 0.25 |
-| transparency                 | transparency required     | the AI disclosure was given     | 0.10 |
-| high_risk_logged             | AI Act high-risk request  | its audit record says so        | 0.10 |
-| audit_written                | always                    | the audit record was accepted   | 0.10 |
+| check                       | applies when              | passes when                     | w    |
+|-----------------------------|---------------------------|---------------------------------|------|
+| pii_redacted_before_model   | personal data in prompt   | the model did not see it raw    | 0.25 |
+| pii_redacted_before_storage | personal data in prompt   | what was stored is redacted     | 0.20 |
+| no_pii_leak                 | always                    | no personal data in the answer  | 0.25 |
+| transparency                | transparency required     | the AI disclosure was given     | 0.10 |
+| high_risk_logged            | AI Act high-risk request  | its audit record says so        | 0.10 |
+| audit_written               | always                    | the audit record was accepted   | 0.10 |
 
 A check that does not apply is reported as None and left out of both sums, so a
 request without personal data is not rewarded or punished for the PII checks.
