@@ -1,0 +1,77 @@
+"""Hallucination signals that can be computed honestly from the text alone.
+
+Two sources (the third, user feedback with category "hallucination", is counted by
+the caller when the feedback arrives):
+
+- "unverifiable_claim": the answer contains claims (see `claims`: URLs,
+  references, precise figures, dates) that appear neither in the prompt nor in the
+  context. A model that invents a statistic, a link or a citation is caught here;
+  an answer that only restates what it was given is not. "Unverifiable" is not
+  "false": a real model may know a true figure; the signal says it cannot be
+  traced to the input.
+- "unsupported_context" (only when a context is given, e.g. RAG documents): the
+  share of answer sentences whose content words are mostly (< 50%) absent from the
+  context. Sentences with fewer than 3 content words ("Sure!") are not judged.
+  Detected when that share is `UNSUPPORTED_RATIO_ALERT` (0.5) or more.
+
+Results carry claim kinds only, never the claim text, which could be personal data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from aimonitor.signals.claims import Source, extract_claims
+from aimonitor.signals.language import STOPWORDS
+from aimonitor.signals.text import sentences, words
+
+UNSUPPORTED_RATIO_ALERT: Final = 0.5
+SENTENCE_SUPPORT_MIN: Final = 0.5
+_MIN_CONTENT_WORDS: Final = 3
+_STEM: Final = 6  # compare word prefixes: "servers" ~ "server", "configurer" ~ "configuration"
+_ALL_STOPWORDS: Final = frozenset().union(*STOPWORDS.values())
+
+
+@dataclass(frozen=True, slots=True)
+class HallucinationResult:
+    detected: bool
+    sources: tuple[str, ...] = ()  # from {"unsupported_context", "unverifiable_claim"}
+    unsupported_ratio: float | None = None  # None without context
+    claims: tuple[str, ...] = ()  # kind of each unverifiable claim, sorted ("figure", "url"...)
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:_STEM] for w in words(text) if len(w) >= 3 and w not in _ALL_STOPWORDS}
+
+
+def unsupported_ratio(answer: str, context: str) -> float | None:
+    """Share of judged answer sentences not supported by `context`; None if none judged."""
+    context_stems = _stems(context)
+    judged = unsupported = 0
+    for sentence in sentences(answer):
+        stems = _stems(sentence)
+        if len(stems) < _MIN_CONTENT_WORDS:
+            continue
+        judged += 1
+        if len(stems & context_stems) / len(stems) < SENTENCE_SUPPORT_MIN:
+            unsupported += 1
+    return unsupported / judged if judged else None
+
+
+def detect_hallucination(
+    prompt: str, answer: str, context: str | Sequence[str] | None = None
+) -> HallucinationResult:
+    context_text = context if isinstance(context, str) or context is None else "\n".join(context)
+    source = Source(prompt + "\n" + (context_text or ""))
+    unverified = sorted(c.kind for c in extract_claims(answer) if not source.supports(c))
+    sources: list[str] = []
+    ratio = None
+    if context_text:
+        ratio = unsupported_ratio(answer, context_text)
+        if ratio is not None and ratio >= UNSUPPORTED_RATIO_ALERT:
+            sources.append("unsupported_context")
+    if unverified:
+        sources.append("unverifiable_claim")
+    return HallucinationResult(bool(sources), tuple(sources), ratio, tuple(unverified))

@@ -1,0 +1,118 @@
+"""A 0-1 quality score for one answer, from signals that can be measured.
+
+Components (each in [0, 1]):
+
+- relevance: cosine of the prompt's and the answer's embeddings (with a context,
+  the better of prompt and context), mapped linearly so that 0.02 → 0 and 0.18 → 1
+  (hashed n-gram embeddings put unrelated texts near 0 and on-topic answers at
+  0.2-0.4).
+- coherence: (1 - repetition) x continuity, where continuity is the mean cosine of
+  adjacent sentences mapped so that 0 → 0 and 0.12 → 1 (a one-sentence answer
+  has continuity 1): answers that hop between unrelated statements score low.
+- language: 1 if the answer is in the prompt's language (or either is undetermined).
+- length: 1 if the answer has 3 to 1,500 words.
+- repetition: 1 - distinct/total word trigrams (loops and degeneration; about 0
+  for normal prose).
+
+    score = (0.5·relevance + 0.3·coherence + 0.1·language + 0.1·length) x (1 - repetition)
+
+and a refusal (see `refusal`) caps the score at 0.3: a refusal is not a useful
+answer, whatever its wording.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+
+from aimonitor.signals.embedding import Embedder
+from aimonitor.signals.language import detect_language
+from aimonitor.signals.refusal import is_refusal
+from aimonitor.signals.text import sentences, words
+
+WEIGHTS: Final = {
+    "relevance": 0.5,
+    "coherence": 0.3,
+    "language": 0.1,
+    "length": 0.1,
+}
+REFUSAL_CAP: Final = 0.3
+_RELEVANCE_RANGE: Final = (0.02, 0.18)
+_CONTINUITY_FULL: Final = 0.12
+_MIN_WORDS, _MAX_WORDS = 3, 1500
+_MAX_SENTENCES: Final = 12  # bounded cost on long answers
+
+
+@dataclass(frozen=True, slots=True)
+class QualityResult:
+    score: float
+    coherence: float
+    relevance: float
+    refusal: bool
+    language_match: bool
+    repetition: float
+    length_ok: bool
+    components: dict[str, float]
+
+
+def _clip01(value: float) -> float:
+    return min(1.0, max(0.0, value))
+
+
+def repetition(text: str) -> float:
+    """1 - distinct/total word trigrams; 0 for texts under 6 words."""
+    tokens = words(text)
+    if len(tokens) < 6:
+        return 0.0
+    trigrams = list(zip(tokens, tokens[1:], tokens[2:], strict=False))
+    return 1.0 - len(set(trigrams)) / len(trigrams)
+
+
+def continuity(answer: str, embedder: Embedder) -> float:
+    parts = sentences(answer)[:_MAX_SENTENCES]
+    if len(parts) < 2:
+        return 1.0
+    vectors = np.stack([embedder.embed(p) for p in parts])
+    adjacent = np.einsum("ij,ij->i", vectors[:-1], vectors[1:])
+    return _clip01(float(adjacent.mean()) / _CONTINUITY_FULL)
+
+
+def assess_quality(
+    prompt: str, answer: str, embedder: Embedder, context: str | None = None
+) -> QualityResult:
+    answer_vec = embedder.embed(answer)
+    cosine = float(embedder.embed(prompt) @ answer_vec)
+    if context:
+        cosine = max(cosine, float(embedder.embed(context) @ answer_vec))
+    low, high = _RELEVANCE_RANGE
+    relevance = _clip01((cosine - low) / (high - low))
+    rep = repetition(answer)
+    coherence = (1.0 - rep) * continuity(answer, embedder)
+    prompt_lang, answer_lang = detect_language(prompt), detect_language(answer)
+    language_match = "other" in (prompt_lang, answer_lang) or prompt_lang == answer_lang
+    n_words = len(words(answer))
+    length_ok = _MIN_WORDS <= n_words <= _MAX_WORDS
+    refusal = is_refusal(answer)
+    components = {
+        "relevance": relevance,
+        "coherence": coherence,
+        "language": float(language_match),
+        "length": float(length_ok),
+    }
+    score = sum(WEIGHTS[k] * v for k, v in components.items()) * (1.0 - rep)
+    if refusal:
+        score = min(score, REFUSAL_CAP)
+    components["repetition"] = rep
+    components["refusal"] = float(refusal)
+    return QualityResult(
+        score=round(score, 4),
+        coherence=round(coherence, 4),
+        relevance=round(relevance, 4),
+        refusal=refusal,
+        language_match=language_match,
+        repetition=round(rep, 4),
+        length_ok=length_ok,
+        components={k: round(v, 4) for k, v in components.items()},
+    )

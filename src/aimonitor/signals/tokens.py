@@ -1,0 +1,31 @@
+"""Token estimation when the upstream gives no usage.
+
+Byte-pair tokenizers (OpenAI's cl100k/o200k, Mistral's, Anthropic's) cut text into
+pieces close to: runs of letters, groups of up to three digits, and single
+punctuation marks, with the preceding space attached. Common words are one token;
+long or rare words (and most non-English words) several. The estimate blends two
+rules of thumb:
+
+    pieces = Σ over letter runs ceil(len / 6) + digit groups of ≤ 3 + punctuation marks
+    tokens = round((pieces + characters / 4) / 2)      (at least 1 for non-empty text)
+
+On English prose it lands within about 15% of cl100k counts (see the tests); it is
+an estimate, and the pipeline flags it as one (label `estimated="true"`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+_PIECE = re.compile(r"[^\W\d_]+|\d{1,3}|[^\w\s]|_", re.UNICODE)
+
+
+def estimate_tokens(text: str) -> int:
+    if not text or text.isspace():
+        return 0
+    pieces = 0
+    for match in _PIECE.finditer(text):
+        piece = match.group()
+        pieces += math.ceil(len(piece) / 6) if piece[0].isalpha() else 1
+    return max(1, round((pieces + len(text) / 4) / 2))
