@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from aimonitor.store import InMemoryStore, RequestRecord, Store, open_store
+from aimonitor.store import InMemoryStore, RequestRecord, Store, StoreUnavailable, open_store
 
 
 def missing_server(reason: str) -> None:
@@ -171,3 +171,62 @@ def _make_request(**overrides: Any) -> RequestRecord:
 def make_request() -> Callable[..., RequestRecord]:
     """Build a valid RequestRecord with a fresh id; keyword arguments override fields."""
     return _make_request
+
+
+class FlakyStore:
+    """Wraps a store; while `down` is set, writes fail as if the database were gone."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.down = False
+        self.batches: list[int] = []
+        self.failures = 0
+
+    def write_batch(self, events: Any) -> None:
+        if self.down:
+            self.failures += 1
+            raise StoreUnavailable("simulated outage")
+        self.inner.write_batch(events)
+        self.batches.append(len(events))
+
+    def health(self) -> bool:
+        return not self.down and bool(self.inner.health())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+class RecordingObserver:
+    def __init__(self) -> None:
+        self.failures = 0
+        self.spilled = 0
+        self.replayed = 0
+        self.written: list[Any] = []
+        self.depths: list[int] = []
+
+    def on_write_failure(self) -> None:
+        self.failures += 1
+
+    def on_spilled(self, n: int) -> None:
+        self.spilled += n
+
+    def on_replayed(self, n: int) -> None:
+        self.replayed += n
+
+    def on_written(self, events: Any) -> None:
+        self.written.extend(events)
+
+    def queue_depth(self, n: int) -> None:
+        self.depths.append(n)
+
+
+@pytest.fixture
+def flaky_sqlite(tmp_path: Path) -> Iterator[FlakyStore]:
+    sql = open_store(f"sqlite:///{(tmp_path / 'aimonitor.db').as_posix()}", tmp_path)
+    yield FlakyStore(sql)
+    sql.close()
+
+
+@pytest.fixture
+def observer() -> RecordingObserver:
+    return RecordingObserver()
