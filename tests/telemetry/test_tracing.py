@@ -18,7 +18,12 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult
+from opentelemetry.sdk.trace.export import (
+    BatchSpanProcessor,
+    SimpleSpanProcessor,
+    SpanExporter,
+    SpanExportResult,
+)
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
 from opentelemetry.trace import SpanKind, StatusCode
@@ -28,7 +33,7 @@ from prometheus_client.openmetrics.exposition import generate_latest as openmetr
 import aimonitor
 from aimonitor.config import Settings
 from aimonitor.telemetry.exemplars import trace_exemplar
-from aimonitor.telemetry.tracing import STAGES, Tracing, traces_endpoint
+from aimonitor.telemetry.tracing import STAGES, CountingSpanExporter, Tracing, traces_endpoint
 
 
 @pytest.fixture
@@ -200,6 +205,43 @@ def test_failed_exports_are_counted_not_raised() -> None:
         _one_request(tracing)
         assert tracing.export_failures == 1 + len(STAGES)  # one export per span
         tracing.shutdown()
+
+
+class _HungCollector(SpanExporter):
+    """An exporter whose export hangs until it is shut down, like a black-holed collector."""
+
+    def __init__(self) -> None:
+        self.released = threading.Event()
+        self.exports = 0
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        self.exports += 1
+        self.released.wait(60)
+        return SpanExportResult.FAILURE
+
+    def shutdown(self) -> None:
+        self.released.set()
+
+
+@pytest.mark.timeout(60)
+def test_shutdown_gives_up_on_a_hung_collector_and_counts_what_it_drops() -> None:
+    collector = _HungCollector()
+    counting = CountingSpanExporter(collector)
+    provider = TracerProvider(shutdown_on_exit=False)
+    provider.add_span_processor(
+        BatchSpanProcessor(counting, max_export_batch_size=10, schedule_delay_millis=60_000)
+    )
+    tracing = Tracing(provider, counting)
+    for _ in range(5):
+        _one_request(tracing)  # 40 spans: 4 batches
+
+    tracing.shutdown(timeout_s=0.2)
+
+    assert collector.released.is_set()
+    # The first batch hung until the deadline; the other three failed fast, never
+    # reaching the collector.
+    assert collector.exports == 1
+    assert tracing.export_failures == 4
 
 
 def test_without_endpoint_there_is_a_trace_id_but_no_exporter() -> None:

@@ -48,6 +48,7 @@ INSTRUMENTATION_SCOPE: Final = "aimonitor"
 TRACES_ENDPOINT_ENV: Final = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"
 TRACES_PATH: Final = "v1/traces"
 DEFAULT_EXPORT_TIMEOUT_S: Final = 10.0
+DEFAULT_SHUTDOWN_TIMEOUT_S: Final = 5.0
 
 STAGES: Final = (
     "input_analysis",
@@ -84,12 +85,16 @@ class CountingSpanExporter(SpanExporter):
 
     An exception from the wrapped exporter counts as a failure and is not re-raised:
     telemetry must never break the request path or the processor's worker thread.
+    `abort()` stops the wrapped exporter at once (interrupting its retries); every later
+    batch fails fast and is counted.
     """
 
     def __init__(self, inner: SpanExporter) -> None:
         self.inner = inner
         self._failures = 0
         self._lock = threading.Lock()
+        self._inner_shut_down = False
+        self._aborted = False
 
     @property
     def failures(self) -> int:
@@ -100,6 +105,9 @@ class CountingSpanExporter(SpanExporter):
             self._failures += 1
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        if self._aborted:
+            self.count_failure()
+            return SpanExportResult.FAILURE
         try:
             result = self.inner.export(spans)
         except Exception:
@@ -109,8 +117,19 @@ class CountingSpanExporter(SpanExporter):
             self.count_failure()
         return result
 
+    def abort(self) -> None:
+        self._aborted = True
+        self.shutdown()
+
     def shutdown(self) -> None:
-        self.inner.shutdown()
+        with self._lock:
+            if self._inner_shut_down:
+                return
+            self._inner_shut_down = True
+        try:
+            self.inner.shutdown()
+        except Exception:
+            _log.warning("span exporter shutdown raised", exc_info=True)
 
     def force_flush(self, timeout_millis: int = 30_000) -> bool:
         return self.inner.force_flush(timeout_millis)
@@ -292,19 +311,31 @@ class Tracing:
     # --- lifecycle ------------------------------------------------------------
     @property
     def export_failures(self) -> int:
-        """Batches that could not be exported, plus failed flushes at shutdown."""
+        """Batches that could not be exported (or were dropped at shutdown), plus failed
+        shutdowns."""
         exported = self.exporter.failures if self.exporter is not None else 0
         return exported + self._shutdown_failures
 
-    def shutdown(self, timeout_millis: int = 30_000) -> None:
-        """Flush what is buffered and stop. Never raises; a failure is counted."""
+    def shutdown(self, timeout_s: float = DEFAULT_SHUTDOWN_TIMEOUT_S) -> None:
+        """Export what is buffered and stop, within about `timeout_s`. Never raises.
+
+        The batch processor's own flush has no deadline (a dead collector would hold
+        the process for its retries, batch after batch), so after `timeout_s` the
+        exporter is aborted: the batches left are dropped and counted as failures.
+        """
         if self._is_shut_down:
             return
         self._is_shut_down = True
+        deadline = None
+        if self.exporter is not None:
+            deadline = threading.Timer(timeout_s, self.exporter.abort)
+            deadline.daemon = True
+            deadline.start()
         try:
-            if not self.provider.force_flush(timeout_millis):
-                self._shutdown_failures += 1
-            self.provider.shutdown()
+            self.provider.shutdown()  # the batch worker drains its queue, then stops
         except Exception:
             _log.warning("tracing shutdown failed", exc_info=True)
             self._shutdown_failures += 1
+        finally:
+            if deadline is not None:
+                deadline.cancel()
