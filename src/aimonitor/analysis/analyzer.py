@@ -1,0 +1,69 @@
+"""The facade the pipeline and `aimonitor scan` call: all detectors over one text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from time import perf_counter
+
+from aimonitor.analysis.attacks.detector import AttackDetector
+from aimonitor.analysis.attacks.normalize import canonicalize
+from aimonitor.analysis.config import AnalysisConfig, load_defaults, load_yaml
+from aimonitor.analysis.pii import registry
+from aimonitor.analysis.pii.engine import PiiEngine
+from aimonitor.analysis.toxicity import ToxicityDetector
+from aimonitor.types import AttackResult, Finding, ScanResult, ToxicityResult
+
+
+class Analyzer:
+    """Stateless after construction and safe to share between threads."""
+
+    def __init__(self, config: AnalysisConfig) -> None:
+        self.config = config
+        pii = config.pii
+        self.pii = PiiEngine(
+            [registry.build(name, options) for name, options in pii.detectors.items()],
+            pii.context,
+            min_score=pii.min_score,
+            context_window=pii.context_window,
+            context_boost=pii.context_boost,
+            negative_penalty=pii.negative_penalty,
+        )
+        self.attacks = AttackDetector(threshold=config.attack_threshold)
+        self.toxicity = ToxicityDetector(threshold=config.toxicity_threshold)
+
+    @classmethod
+    def default(cls) -> Analyzer:
+        return cls(load_defaults())
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> Analyzer:
+        return cls(load_yaml(path))
+
+    def scan(self, text: str) -> ScanResult:
+        started = perf_counter()
+        findings = self.pii.scan(text)
+        pii_done = perf_counter()
+        canonical = canonicalize(text)
+        attack = self.attacks.detect(text, canonical)
+        attack_done = perf_counter()
+        toxicity = self.toxicity.detect(text, canonical)
+        toxicity_done = perf_counter()
+        return ScanResult(
+            findings=findings,
+            attack=attack,
+            toxicity=toxicity,
+            timings={
+                "pii": pii_done - started,
+                "attack": attack_done - pii_done,
+                "toxicity": toxicity_done - attack_done,
+            },
+        )
+
+    def scan_pii(self, text: str) -> tuple[Finding, ...]:
+        return self.pii.scan(text)
+
+    def detect_attack(self, text: str) -> AttackResult:
+        return self.attacks.detect(text)
+
+    def detect_toxicity(self, text: str) -> ToxicityResult:
+        return self.toxicity.detect(text)

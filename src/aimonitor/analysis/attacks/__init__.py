@@ -1,0 +1,1 @@
+"""Prompt-attack detection: canonicalisation, rules, detector."""

@@ -1,0 +1,95 @@
+"""Prompt-attack detector: canonicalise, run the triggered rules on every view, combine.
+
+The score is a noisy-OR of the weights of the distinct rules that matched, on any view:
+1 - Π(1 - w). Two extra signals are added as pseudo-rules: a rule that matched only on a
+decoded or de-obfuscated view (`obfuscation`), since hiding an instruction is itself
+suspicious, and a match on the re-joined string literals (`payload_splitting.joined`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+from aimonitor.analysis.attacks.normalize import Canonical, canonicalize
+from aimonitor.analysis.attacks.rules import RULES, Rule
+from aimonitor.types import AttackResult
+
+_WORDS = re.compile(r"[a-z]+")
+_OBFUSCATION_WEIGHT = 0.3
+_JOINED_PAYLOAD_WEIGHT = 0.5
+# Views whose matches count as hidden: the instruction was not readable as written.
+_HIDDEN_SOURCES = frozenset({"base64", "hex", "url", "tags", "payload_join"})
+
+
+class AttackDetector:
+    def __init__(self, rules: Sequence[Rule] = RULES, threshold: float = 0.5) -> None:
+        self.rules = tuple(rules)
+        self.threshold = threshold
+        index: dict[str, list[Rule]] = defaultdict(list)
+        for rule in self.rules:
+            for word in rule.triggers:
+                index[word].append(rule)
+        self._index = dict(index)
+        self._order = {rule.name: position for position, rule in enumerate(self.rules)}
+
+    def detect(self, text: str, canonical: Canonical | None = None) -> AttackResult:
+        canonical = canonical if canonical is not None else canonicalize(text)
+        matched: dict[str, Rule] = {}
+        plain_matches: set[str] = set()
+        joined_payload = False
+        for view in canonical.views:
+            for rule in self._candidates(view.text):
+                if rule.pattern.search(view.text) is None:
+                    continue
+                matched.setdefault(rule.name, rule)
+                if view.source in ("canonical", "raw") and not _obfuscated_only(
+                    canonical, view.source
+                ):
+                    plain_matches.add(rule.name)
+                if view.source == "payload_join":
+                    joined_payload = True
+                if view.source == "raw":
+                    plain_matches.add(rule.name)
+        if not matched:
+            return AttackResult(0.0, False, (), (), canonical.transforms)
+        rules = sorted(matched.values(), key=lambda r: self._order[r.name])
+        weights = [rule.weight for rule in rules]
+        names = [rule.name for rule in rules]
+        families = [rule.family for rule in rules]
+        hidden = [name for name in names if name not in plain_matches]
+        if hidden:
+            weights.append(_OBFUSCATION_WEIGHT)
+            names.append("obfuscation.hidden_match")
+        if joined_payload:
+            weights.append(_JOINED_PAYLOAD_WEIGHT)
+            names.append("payload_splitting.joined_literals")
+            families.append("payload_splitting")
+        remaining = 1.0
+        for weight in weights:
+            remaining *= 1.0 - weight
+        score = round(1.0 - remaining, 4)
+        return AttackResult(
+            score=score,
+            detected=score >= self.threshold,
+            families=tuple(dict.fromkeys(families)),
+            rules=tuple(names),
+            transforms=canonical.transforms,
+        )
+
+    def _candidates(self, text: str) -> list[Rule]:
+        words = set(_WORDS.findall(text))
+        seen: dict[str, Rule] = {}
+        for word in words & self._index.keys():
+            for rule in self._index[word]:
+                seen.setdefault(rule.name, rule)
+        return list(seen.values())
+
+
+def _obfuscated_only(canonical: Canonical, source: str) -> bool:
+    """The canonical view counts as obfuscated when a character-level trick was undone."""
+    if source != "canonical":
+        return False
+    tricks = {"zero_width", "homoglyph", "leetspeak", "spaced_letters", "nfkc"}
+    return any(step in tricks for step in canonical.transforms)

@@ -1,0 +1,322 @@
+"""Canonicalisation of a prompt before attack and toxicity rules run.
+
+The rules are written once, for lower-case unaccented text with single spaces. Attackers
+dodge such rules with look-alike characters, invisible characters, leetspeak, s p a c e d
+letters or encoded payloads; each step below undoes one trick, and the steps that changed
+something are reported (`Canonical.transforms`) so a finding explains itself.
+
+Every step is a single pass (`str.translate` or a linear regex); decoding is bounded in
+depth and in total size so a crafted input cannot make it expensive.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from aimonitor.analysis.attacks.vocabulary import segment
+
+# Zero-width, joiners, word joiners, BOM, soft hyphen, bidi controls, and the
+# variation selectors: invisible characters used to split trigger words.
+_INVISIBLE = dict.fromkeys(
+    [
+        *(0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x3164, 0xFEFF),
+        *range(0x200B, 0x2010),
+        *range(0x202A, 0x202F),
+        *range(0x2060, 0x2070),
+        *range(0xFE00, 0xFE10),
+    ]
+)
+# Unicode "tag" characters mirror ASCII (U+E0041 is an invisible "A"): decode, don't drop.
+_TAGS = {
+    code: (code - 0xE0000 if 0x20 <= code - 0xE0000 <= 0x7E else None)
+    for code in range(0xE0000, 0xE0080)
+}
+
+# Cyrillic and Greek letters that look like Latin ones (Unicode confusables, the subset
+# that matters for Latin-script trigger words), plus typographic quotes.
+_HOMOGLYPHS = str.maketrans(
+    {
+        "а": "a",
+        "в": "b",
+        "е": "e",
+        "ё": "e",
+        "к": "k",
+        "м": "m",
+        "н": "h",
+        "о": "o",
+        "р": "p",
+        "с": "c",
+        "т": "t",
+        "у": "y",
+        "х": "x",
+        "ѕ": "s",
+        "і": "i",
+        "ї": "i",
+        "ј": "j",
+        "ԁ": "d",
+        "ɡ": "g",
+        "һ": "h",
+        "ӏ": "l",
+        "ԛ": "q",
+        "ԝ": "w",
+        "ν": "v",
+        "А": "a",
+        "В": "b",
+        "Е": "e",
+        "К": "k",
+        "М": "m",
+        "Н": "h",
+        "О": "o",
+        "Р": "p",
+        "С": "c",
+        "Т": "t",
+        "У": "y",
+        "Х": "x",
+        "Ѕ": "s",
+        "І": "i",
+        "Ј": "j",
+        "α": "a",
+        "β": "b",
+        "ε": "e",
+        "η": "n",
+        "ι": "i",
+        "κ": "k",
+        "ο": "o",
+        "ρ": "p",
+        "τ": "t",
+        "υ": "u",
+        "χ": "x",
+        "γ": "y",
+        "Α": "a",
+        "Β": "b",
+        "Ε": "e",
+        "Ζ": "z",
+        "Η": "h",
+        "Ι": "i",
+        "Κ": "k",
+        "Μ": "m",
+        "Ν": "n",
+        "Ο": "o",
+        "Ρ": "p",
+        "Τ": "t",
+        "Υ": "y",
+        "Χ": "x",
+        "ı": "i",
+        "ȷ": "j",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u02bc": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+    }
+)
+
+_LEET = str.maketrans(
+    {
+        "0": "o",
+        "1": "i",
+        "3": "e",
+        "4": "a",
+        "5": "s",
+        "7": "t",
+        "@": "a",
+        "$": "s",
+        "8": "b",
+        "9": "g",
+    }
+)
+# A word that mixes letters with leet characters ("1gn0r3", "h@ck"); pure numbers stay.
+_LEET_TOKEN = re.compile(r"(?<![\w@$])(?=[\w@$]*[a-z])(?=[\w@$]*[0134579@$8])[\w@$]+")
+# At least four single letters separated by one separator: "i g n o r e", "i.g.n.o.r.e".
+_SPACED = re.compile(r"(?<![^\W\d_])[a-z](?:(?: {1,3}|[._*\-] ?|\u00a0)[a-z](?![^\W\d_])){3,}+")
+_WORD_GAP = re.compile(r" {2,}| ?[/|] ?")
+_SEPARATORS = re.compile(r"[ ._*\-\u00a0]")
+_HSPACE = re.compile(r"[^\S\n]+")
+_NEWLINES = re.compile(r"\s*\n\s*")
+
+_BASE64 = re.compile(r"(?<![A-Za-z0-9+/=_\-])[A-Za-z0-9+/_\-]{16,}+={0,2}")
+_HEX = re.compile(r"(?<![0-9A-Fa-f])(?:(?:\\x|0x)?[0-9A-Fa-f]{2}[ :,]?){8,}+")
+_URL_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_STRING_LITERAL = re.compile(r"\"([^\"\n]{1,200})\"|'([^'\n]{1,200})'")
+_ASSIGNMENT = re.compile(r"\b\w{1,16} ?= ?[\"']")
+_CONCAT = re.compile(r"\b\w{1,16} ?\+ ?\w{1,16}\b|\bconcat|\bjoin|\bcombine|\bconcat[eè]n")
+
+MAX_DEPTH = 3
+MAX_DECODED_CHARS = 20_000
+MAX_CANDIDATES = 16
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """One reading of the text the rules run on, and how it was obtained."""
+
+    source: str  # "canonical", "raw", "base64", "hex", "url", "tags", "payload_join"
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Canonical:
+    text: str  # the canonical reading of the whole text (also used by toxicity)
+    views: tuple[View, ...]
+    transforms: tuple[str, ...]
+
+
+def fold_text(text: str, transforms: list[str]) -> str:
+    """The canonical reading of one text: the character-level steps, in order."""
+    folded = text
+    if not folded.isascii():
+        stripped = folded.translate(_INVISIBLE)
+        if stripped != folded:
+            transforms.append("zero_width")
+        folded = stripped
+        nfkc = unicodedata.normalize("NFKC", folded)
+        if nfkc != folded:
+            transforms.append("nfkc")
+        folded = nfkc
+        confusable = folded.translate(_HOMOGLYPHS)
+        if confusable != folded and _changed_letters(folded, confusable):
+            transforms.append("homoglyph")
+        folded = confusable
+        folded = _strip_accents(folded.lower())
+    else:
+        folded = folded.lower()
+    if _LEET_TOKEN.search(folded):
+        unleet = _LEET_TOKEN.sub(_unleet, folded)
+        if unleet != folded:
+            transforms.append("leetspeak")
+            folded = unleet
+    if _SPACED.search(folded):
+        folded = _SPACED.sub(_join_spaced, folded)
+        transforms.append("spaced_letters")
+    folded = _HSPACE.sub(" ", folded)
+    return _NEWLINES.sub("\n", folded).strip()
+
+
+def canonicalize(text: str) -> Canonical:
+    transforms: list[str] = []
+    canonical = fold_text(text, transforms)
+    views = [View("canonical", canonical)]
+    plain = _plain(text)
+    if plain != canonical:
+        views.append(View("raw", plain))
+    budget = [MAX_DECODED_CHARS]
+    seen: set[str] = {text}
+    _decoded_views(text, 1, views, transforms, budget, seen)
+    return Canonical(canonical, tuple(views), tuple(dict.fromkeys(transforms)))
+
+
+def _plain(text: str) -> str:
+    """The raw reading: only lower case and spacing, so folding never hides a match."""
+    lowered = _strip_accents(text.lower()) if not text.isascii() else text.lower()
+    return _NEWLINES.sub("\n", _HSPACE.sub(" ", lowered)).strip()
+
+
+def _decoded_views(
+    text: str,
+    depth: int,
+    views: list[View],
+    transforms: list[str],
+    budget: list[int],
+    seen: set[str],
+) -> None:
+    if depth > MAX_DEPTH or budget[0] <= 0:
+        return
+    for source, decoded in _decodings(text):
+        if budget[0] <= 0:
+            return
+        if decoded in seen:
+            continue
+        seen.add(decoded)
+        budget[0] -= len(decoded)
+        transforms.append(source)
+        views.append(View(source, fold_text(decoded, transforms)))
+        _decoded_views(decoded, depth + 1, views, transforms, budget, seen)
+
+
+def _decodings(text: str) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    if any(0xE0000 <= ord(ch) <= 0xE007F for ch in text) if not text.isascii() else False:
+        hidden = "".join(chr(_TAGS[ord(ch)] or 32) for ch in text if 0xE0000 <= ord(ch) <= 0xE007F)
+        found.append(("tags", hidden))
+    for match in _BASE64.finditer(text):
+        if len(found) >= MAX_CANDIDATES:
+            break
+        decoded = _b64(match.group())
+        if decoded is not None:
+            found.append(("base64", decoded))
+    if len(found) < MAX_CANDIDATES:
+        for match in _HEX.finditer(text):
+            cleaned = re.sub(r"\\x|0x|[ :,]", "", match.group())
+            decoded = _text_of(bytes.fromhex(cleaned[: len(cleaned) // 2 * 2]))
+            if decoded is not None:
+                found.append(("hex", decoded))
+            if len(found) >= MAX_CANDIDATES:
+                break
+    if "%" in text and len(_URL_ESCAPE.findall(text)) >= 3:
+        decoded_url = unquote(text)
+        if decoded_url != text:
+            found.append(("url", decoded_url))
+    if text.count('"') + text.count("'") >= 4 and _ASSIGNMENT.search(text) and _CONCAT.search(text):
+        parts = [a or b for a, b in _STRING_LITERAL.findall(text)]
+        if len(parts) >= 2:
+            found.append(("payload_join", "".join(parts)))
+    return found
+
+
+def _b64(candidate: str) -> str | None:
+    if candidate.isalpha() or candidate.isdigit():
+        return None  # a long word or number, not an encoding
+    padded = candidate + "=" * (-len(candidate) % 4)
+    try:
+        if "-" in candidate or "_" in candidate:
+            raw = base64.urlsafe_b64decode(padded)
+        else:
+            raw = base64.b64decode(padded, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return _text_of(raw)
+
+
+def _text_of(raw: bytes) -> str | None:
+    """Decoded bytes count as a hidden message only if they read as text."""
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if len(decoded) < 4:
+        return None
+    printable = sum(ch.isprintable() or ch in "\n\t" for ch in decoded)
+    letters = sum(ch.isalpha() for ch in decoded)
+    if printable < 0.95 * len(decoded) or letters < 0.5 * len(decoded):
+        return None
+    return decoded
+
+
+def _strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _changed_letters(before: str, after: str) -> bool:
+    return any(a != b and a.isalpha() for a, b in zip(before, after, strict=True))
+
+
+def _unleet(match: re.Match[str]) -> str:
+    return match.group().translate(_LEET)
+
+
+def _join_spaced(match: re.Match[str]) -> str:
+    words = _WORD_GAP.split(match.group())
+    joined = [_SEPARATORS.sub("", word) for word in words]
+    if len(joined) == 1:
+        return segment(joined[0])
+    return " ".join(joined)

@@ -1,0 +1,1 @@
+"""Personal-data detectors, one per file; see `registry.py`."""

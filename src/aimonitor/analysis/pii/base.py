@@ -1,0 +1,69 @@
+"""What a personal-data detector is, and the per-text context they share.
+
+A detector proposes `Candidate`s: a span, a base score reflecting how strong its validator
+is (a mod-97 check is stronger than a Luhn check on nine digits), and an explanation. The
+engine (`pii/engine.py`) then applies context words, the reporting floor and overlap
+resolution, so detectors stay small and only know their own format.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+# Any run of at least six digits, possibly split by single separators: the gate that lets
+# numeric detectors skip texts with no number long enough to be an identifier.
+_DIGIT_RUN = re.compile(r"\d(?:[ .\-/]?\d){5}")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    type: str
+    start: int
+    end: int
+    score: float
+    explanation: str
+
+
+class ScanContext:
+    """Per-text facts computed at most once and shared by all detectors."""
+
+    __slots__ = ("_has_digit_run", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._has_digit_run: bool | None = None
+
+    @property
+    def has_digit_run(self) -> bool:
+        if self._has_digit_run is None:
+            self._has_digit_run = _DIGIT_RUN.search(self.text) is not None
+        return self._has_digit_run
+
+
+class PiiDetector(Protocol):
+    """One recognizer: a name (used in findings) and the types it may emit."""
+
+    name: str
+    types: tuple[str, ...]
+
+    def detect(self, ctx: ScanContext) -> Iterable[Candidate]: ...
+
+
+def digits_of(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def luhn_valid(digits: str) -> bool:
+    """Luhn (mod 10) check over a string of ASCII digits."""
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = ord(char) - 48
+        if index % 2 == 1:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0

@@ -1,0 +1,59 @@
+"""Payment card numbers: 13-19 digits, Luhn checksum and a known issuer range."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from aimonitor.analysis.pii.base import Candidate, ScanContext, digits_of, luhn_valid
+
+# Groups of digits joined by at most one space or dash; never starts or ends inside a
+# longer run of digits, so a 25-digit reference number is not cut into a card.
+_PATTERN = re.compile(r"(?<![\d\-])\d(?:[ \-]?\d){12,18}+(?![\d])")
+
+# (issuer, prefix ranges as (low, high, prefix length), allowed lengths)
+_ISSUERS: tuple[tuple[str, tuple[tuple[int, int, int], ...], tuple[int, ...]], ...] = (
+    ("visa", ((4, 4, 1),), (13, 16, 19)),
+    ("mastercard", ((51, 55, 2), (2221, 2720, 4)), (16,)),
+    ("amex", ((34, 34, 2), (37, 37, 2)), (15,)),
+    ("discover", ((6011, 6011, 4), (644, 649, 3), (65, 65, 2)), (16, 19)),
+    ("diners", ((300, 305, 3), (36, 36, 2), (38, 39, 2)), (14, 16)),
+    ("jcb", ((3528, 3589, 4),), (16, 19)),
+    ("unionpay", ((62, 62, 2),), (16, 17, 18, 19)),
+    ("maestro", ((5018, 5018, 4), (5020, 5020, 4), (5038, 5038, 4), (6304, 6304, 4)), (12, 19)),
+)
+
+
+def issuer_of(digits: str) -> str | None:
+    for issuer, ranges, lengths in _ISSUERS:
+        if len(digits) not in lengths and not (issuer == "maestro" and 12 <= len(digits) <= 19):
+            continue
+        for low, high, size in ranges:
+            if low <= int(digits[:size]) <= high:
+                return issuer
+    return None
+
+
+class CreditCardDetector:
+    name: str = "credit_card"
+    types: tuple[str, ...] = ("CREDIT_CARD",)
+
+    def detect(self, ctx: ScanContext) -> Iterator[Candidate]:
+        if not ctx.has_digit_run:
+            return
+        for match in _PATTERN.finditer(ctx.text):
+            raw = match.group()
+            separators = {ch for ch in raw if not ch.isdigit()}
+            if len(separators) > 1:
+                continue  # "4111-1111 1111" mixes separators: not how cards are written
+            digits = digits_of(raw)
+            issuer = issuer_of(digits)
+            if issuer is None or not luhn_valid(digits):
+                continue
+            yield Candidate(
+                "CREDIT_CARD",
+                match.start(),
+                match.end(),
+                0.9,
+                f"pattern=card_{len(digits)}_digits; validator=luhn+issuer_range({issuer})",
+            )

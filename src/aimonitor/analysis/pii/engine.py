@@ -1,0 +1,111 @@
+"""Runs the enabled detectors over a text and turns candidates into findings: context words
+adjust scores, the reporting floor drops weak matches, overlaps keep the best match."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from aimonitor.analysis.pii.base import Candidate, PiiDetector, ScanContext
+from aimonitor.types import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class ContextRule:
+    """Words that make a weak match more (or less) believable when they are nearby."""
+
+    words: tuple[str, ...] = ()
+    negative_words: tuple[str, ...] = ()
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so "Numéro" and "numero" are the same context word."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+class PiiEngine:
+    def __init__(
+        self,
+        detectors: Sequence[PiiDetector],
+        context: Mapping[str, ContextRule],
+        *,
+        min_score: float = 0.5,
+        context_window: int = 48,
+        context_boost: float = 0.35,
+        negative_penalty: float = 0.5,
+    ) -> None:
+        self.detectors = tuple(detectors)
+        self.context = {key: _folded(rule) for key, rule in context.items()}
+        self.min_score = min_score
+        self.context_window = context_window
+        self.context_boost = context_boost
+        self.negative_penalty = negative_penalty
+
+    def scan(self, text: str) -> tuple[Finding, ...]:
+        ctx = ScanContext(text)
+        scored: list[tuple[Candidate, str, float, str]] = []
+        for detector in self.detectors:
+            for candidate in detector.detect(ctx):
+                score, note = self._contextual_score(text, candidate)
+                if score >= self.min_score:
+                    scored.append((candidate, detector.name, score, note))
+        if not scored:
+            return ()
+        return tuple(_resolve_overlaps(text, scored))
+
+    def _contextual_score(self, text: str, candidate: Candidate) -> tuple[float, str]:
+        rule = self.context.get(candidate.type)
+        if rule is None:
+            return candidate.score, ""
+        window_start = max(0, candidate.start - self.context_window)
+        before = fold(text[window_start : candidate.start])
+        after = fold(text[candidate.end : candidate.end + 16])
+        score = candidate.score
+        notes = []
+        for word in rule.negative_words:
+            if word in before:
+                score -= self.negative_penalty
+                notes.append(f"negative_context={word}")
+                break
+        for word in rule.words:
+            if word in before or word in after:
+                score = min(1.0, score + self.context_boost)
+                notes.append(f"context={word}")
+                break
+        return score, "; ".join(notes)
+
+
+def _folded(rule: ContextRule) -> ContextRule:
+    return ContextRule(
+        tuple(fold(word) for word in rule.words), tuple(fold(word) for word in rule.negative_words)
+    )
+
+
+def _resolve_overlaps(text: str, scored: list[tuple[Candidate, str, float, str]]) -> list[Finding]:
+    # Best first: higher score, then the longer span (a SIRET beats the SIREN inside it).
+    order = sorted(
+        range(len(scored)),
+        key=lambda i: (-scored[i][2], -(scored[i][0].end - scored[i][0].start), i),
+    )
+    kept: list[tuple[Candidate, str, float, str]] = []
+    for index in order:
+        candidate = scored[index][0]
+        if all(candidate.end <= k.start or candidate.start >= k.end for k, *_ in kept):
+            kept.append(scored[index])
+    kept.sort(key=lambda item: item[0].start)
+    return [
+        Finding(
+            type=c.type,
+            start=c.start,
+            end=c.end,
+            text=text[c.start : c.end],
+            score=round(score, 4),
+            detector=name,
+            explanation=c.explanation + (f"; {note}" if note else ""),
+        )
+        for c, name, score, note in kept
+    ]

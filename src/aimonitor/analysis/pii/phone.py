@@ -1,0 +1,81 @@
+"""Phone numbers in international and national formats, validated by `phonenumbers`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+import phonenumbers
+
+from aimonitor.analysis.pii.base import Candidate, ScanContext
+
+# Bounded repetition keeps this linear: at most 20 characters are tried per start.
+_PATTERN = re.compile(r"(?<![\w+(\-.,/])(?:\+|00|\()?\d[\d \-.()\u00a0]{6,20}\d(?![\w]|[.,/\-]\d)")
+
+DEFAULT_REGIONS: tuple[str, ...] = ("FR", "BE", "CH", "GB", "DE", "ES", "IT", "US")
+# Regions whose national numbers are always dialled with a leading trunk "0": a number
+# written without it ("732 829 320", a SIREN) is not one of their phone numbers.
+_TRUNK_ZERO = frozenset({"FR", "BE", "CH", "GB", "DE", "NL", "AT", "LU"})
+
+
+class PhoneDetector:
+    name: str = "phone"
+    types: tuple[str, ...] = ("PHONE",)
+
+    def __init__(self, regions: Sequence[str] = DEFAULT_REGIONS) -> None:
+        self.regions = tuple(regions)
+
+    def detect(self, ctx: ScanContext) -> Iterator[Candidate]:
+        if not ctx.has_digit_run:
+            return
+        for match in _PATTERN.finditer(ctx.text):
+            raw = match.group()
+            if raw.count("(") != raw.count(")"):
+                continue
+            digit_count = sum(ch.isdigit() for ch in raw)
+            if not 8 <= digit_count <= 15:
+                continue
+            international = raw.startswith(("+", "00"))
+            region = self._region(raw, international, digit_count)
+            if region is None:
+                continue
+            separated = any(not ch.isdigit() for ch in raw.lstrip("+"))
+            if international:
+                score, form = 0.8, "international"
+            elif separated:
+                score, form = 0.7, "national_separated"
+            elif raw.startswith("0"):
+                score, form = 0.6, "national_compact"
+            else:
+                score, form = 0.4, "bare_digits"
+            yield Candidate(
+                "PHONE",
+                match.start(),
+                match.end(),
+                score,
+                f"pattern=phone_{form}; validator=phonenumbers({region})",
+            )
+
+    def _region(self, raw: str, international: bool, digit_count: int) -> str | None:
+        if international:
+            number = _parse(raw if raw.startswith("+") else "+" + raw[2:], None)
+            if number is None or not phonenumbers.is_valid_number(number):
+                return None
+            return phonenumbers.region_code_for_number(number) or "international"
+        if digit_count < 9:
+            return None  # eight national digits are more often dates or references
+        leading_zero = raw.lstrip("(").startswith("0")
+        for region in self.regions:
+            if (region in _TRUNK_ZERO) != leading_zero and region != "IT":
+                continue
+            number = _parse(raw, region)
+            if number is not None and phonenumbers.is_valid_number(number):
+                return region
+        return None
+
+
+def _parse(raw: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    try:
+        return phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
