@@ -1,0 +1,76 @@
+"""Migrations build exactly the schema the code uses; SQLite is set up as documented."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+
+from aimonitor.store import SqlStore, StoreUnavailable, open_store
+from aimonitor.store.engine import alembic_config, normalise_url
+from aimonitor.store.schema import metadata
+
+
+def test_migrations_match_the_table_definitions(sql_store: SqlStore) -> None:
+    with sql_store.engine.connect() as conn:
+        context = MigrationContext.configure(conn)
+        assert compare_metadata(context, metadata) == []
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+        assert context.get_current_revision() == head
+
+
+def test_open_store_creates_directories_and_uses_wal(tmp_path: Path) -> None:
+    db = tmp_path / "nested" / "dir" / "aimonitor.db"
+    store = open_store(f"sqlite:///{db.as_posix()}", tmp_path / "data")
+    try:
+        assert (tmp_path / "data").is_dir() and db.exists()
+        with store.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 10_000
+            assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+    finally:
+        store.close()
+
+
+def test_reopening_keeps_data_and_does_not_migrate_twice(tmp_path: Path) -> None:
+    url = f"sqlite:///{(tmp_path / 'a.db').as_posix()}"
+    first = open_store(url, tmp_path)
+    first.save_guardrail_config("prompt_length", {"threshold": 100})
+    first.close()
+    second = open_store(url, tmp_path)
+    try:
+        assert second.load_guardrail_configs() == {"prompt_length": {"threshold": 100}}
+        assert second.verify_chain().ok
+    finally:
+        second.close()
+
+
+def test_plain_postgresql_urls_use_psycopg_3() -> None:
+    assert normalise_url("postgresql://u:p@h:5432/d") == "postgresql+psycopg://u:p@h:5432/d"
+    assert normalise_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_an_unreachable_database_raises_store_unavailable(tmp_path: Path) -> None:
+    with pytest.raises(StoreUnavailable):
+        open_store(f"postgresql://postgres@127.0.0.1:{_closed_port()}/none", tmp_path)
+
+
+def test_health_is_false_when_the_database_is_gone(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{(tmp_path / 'a.db').as_posix()}", tmp_path)
+    store.close()
+    (tmp_path / "a.db").unlink()
+    (tmp_path / "a.db-wal").unlink(missing_ok=True)
+    (tmp_path / "a.db").mkdir()  # a directory where the database file was: SQLite cannot open it
+    assert store.health() is False
+
+
+def _closed_port() -> int:
+    """A loopback port with nothing listening on it."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
