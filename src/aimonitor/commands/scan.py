@@ -103,6 +103,7 @@ def _text_of(line: str) -> str:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
         raise ValueError(f"invalid JSON: {exc.msg} at column {exc.colno}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+    text = data.get("text") if isinstance(data, dict) else None
+    if not isinstance(text, str):
         raise ValueError('expected an object with a string field "text"')
-    return data["text"]
+    return text
