@@ -50,7 +50,7 @@ class PriceTable:
                 for name, row in models.items()
             }
             per_tokens = int(data.get("per_tokens", 1000))
-        except (TypeError, KeyError, ValueError) as exc:
+        except (AttributeError, TypeError, KeyError, ValueError) as exc:
             raise ValueError(f"{origin}: expected models: {{name: {{input, output}}}}") from exc
         if any(p.input < 0 or p.output < 0 for p in prices.values()):
             raise ValueError(f"{origin}: prices must not be negative")

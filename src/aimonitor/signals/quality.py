@@ -2,10 +2,11 @@
 
 Components (each in [0, 1]):
 
-- relevance: cosine of the prompt's and the answer's embeddings (with a context,
-  the better of prompt and context), mapped linearly so that 0.02 → 0 and 0.18 → 1
-  (hashed n-gram embeddings put unrelated texts near 0 and on-topic answers at
-  0.2-0.4).
+- relevance: cosine of the embeddings of the prompt's and the answer's content
+  words (function words removed, so that shared "the", "many", "de" do not count as
+  relevance; with a context, the better of prompt and context), mapped linearly so
+  that 0.05 → 0 and 0.2 → 1 (hashed n-gram embeddings put unrelated texts at
+  0-0.06 and on-topic answers at 0.2-0.7).
 - coherence: (1 - repetition) x continuity, where continuity is the mean cosine of
   adjacent sentences mapped so that 0 → 0 and 0.12 → 1 (a one-sentence answer
   has continuity 1): answers that hop between unrelated statements score low.
@@ -28,7 +29,7 @@ from typing import Final
 import numpy as np
 
 from aimonitor.signals.embedding import Embedder
-from aimonitor.signals.language import detect_language
+from aimonitor.signals.language import STOPWORDS, detect_language
 from aimonitor.signals.refusal import is_refusal
 from aimonitor.signals.text import sentences, words
 
@@ -39,10 +40,11 @@ WEIGHTS: Final = {
     "length": 0.1,
 }
 REFUSAL_CAP: Final = 0.3
-_RELEVANCE_RANGE: Final = (0.02, 0.18)
+_RELEVANCE_RANGE: Final = (0.05, 0.2)
 _CONTINUITY_FULL: Final = 0.12
 _MIN_WORDS, _MAX_WORDS = 3, 1500
-_MAX_SENTENCES: Final = 12  # bounded cost on long answers
+_MAX_SENTENCES: Final = 8  # bounded cost on long answers
+_ALL_STOPWORDS: Final = frozenset().union(*STOPWORDS.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,11 @@ class QualityResult:
 
 def _clip01(value: float) -> float:
     return min(1.0, max(0.0, value))
+
+
+def content_text(text: str) -> str:
+    """The text's words without function words."""
+    return " ".join(w for w in words(text) if w not in _ALL_STOPWORDS)
 
 
 def repetition(text: str) -> float:
@@ -82,10 +89,10 @@ def continuity(answer: str, embedder: Embedder) -> float:
 def assess_quality(
     prompt: str, answer: str, embedder: Embedder, context: str | None = None
 ) -> QualityResult:
-    answer_vec = embedder.embed(answer)
-    cosine = float(embedder.embed(prompt) @ answer_vec)
+    answer_vec = embedder.embed(content_text(answer))
+    cosine = float(embedder.embed(content_text(prompt)) @ answer_vec)
     if context:
-        cosine = max(cosine, float(embedder.embed(context) @ answer_vec))
+        cosine = max(cosine, float(embedder.embed(content_text(context)) @ answer_vec))
     low, high = _RELEVANCE_RANGE
     relevance = _clip01((cosine - low) / (high - low))
     rep = repetition(answer)

@@ -120,9 +120,10 @@ class SloTracker:
             self._buckets.popitem(last=False)
         counts = self._buckets.get(index)
         if counts is None:
+            late = bool(self._buckets) and index < next(reversed(self._buckets))
             counts = {slo: [0, 0] for slo in SLOS}
             self._buckets[index] = counts
-            if len(self._buckets) > 1 and index < next(reversed(self._buckets.keys())):
-                # A late event for an older bucket: keep the buckets in time order.
+            if late:
+                # A late event opened an older bucket: keep the buckets in time order.
                 self._buckets = OrderedDict(sorted(self._buckets.items()))
         return counts
