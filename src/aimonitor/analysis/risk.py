@@ -187,9 +187,10 @@ RULES: tuple[Rule, ...] = (
         r"|people in debt|indebted|addicts?|addiction|gambling problems?|personnes agees"
         r"|retraites|enfants|mineurs|adolescents|handicap\w*|demence|pauvres|precaires"
         r"|surendett\w*|endett\w*|addict\w*|dependan\w*)",
-        r"(?:into|so (?:that )?they|to|a|pour qu'?ils?|afin qu'?ils?)\b.{0,30}\b(?:buy\w*"
-        r"|spend\w*|gambl\w*|bet\w*|borrow\w*|sign\w*|pay\w*|take out|subscrib\w*|invest\w*"
-        r"|acheter|depenser|parier|jouer|emprunter|signer|payer|souscrire|investir)"
+        r"(?:into|so (?:that )?they|to|a|pour qu'?(?:ils?|elles?)|afin qu'?(?:ils?|elles?))\b"
+        r".{0,30}\b(?:buy\w*|spend\w*|gambl\w*|bet\w*|borrow\w*|sign\w*|pay\w*|take out"
+        r"|subscrib\w*|invest\w*|achet\w*|depens\w*|pari\w*|jouer|emprunt\w*|signe\w*|pai\w*"
+        r"|payer|souscri\w*|investi\w*)"
         r"|(?:their|leur|leurs) (?:vulnerab\w*|fragilit\w*|weakness\w*|faiblesses?|solitude"
         r"|loneliness|confusion)",
     ),
@@ -478,7 +479,7 @@ RULES: tuple[Rule, ...] = (
         r"|penalty|damages)|(?:is|was) (?:the defendant|the accused) guilty"
         r"|apply (?:the )?law to (?:the |these )?facts|decide (?:the|this) (?:case|dispute)"
         r"|trancher|juger (?:ce|cette|le|la|si)|statuer|rendre (?:un|le|la) (?:jugement"
-        r"|verdict|decision)|rediger (?:le|un) jugement|condamner|fixer la peine"
+        r"|verdict|decision)|redig\w* (?:le|un) jugement|condamner|fix\w* la peine"
         r"|determiner la (?:peine|culpabilite)|est-(?:il|elle) coupable",
         r"cases?|disputes?|defendants?|accused|court|trial|judges?|plaintiffs?|lawsuit"
         r"|litigation|tribunal|litiges?|affaires?|prevenus?|accuses?|proces|juges?|cour"
@@ -500,7 +501,8 @@ RULES: tuple[Rule, ...] = (
         "asks for a deepfake: synthetic media of a real person must be labelled (Art. 50(4))",
         r"deep ?fakes?|hypertrucag\w*|fake (?:video|audio|photo|image)s? of"
         r"|(?:clone|imitate|mimic|replicate) (?:his|her|their|the|my|someone's|a person's"
-        r"|[a-z]+'s) voice|voice clon\w*|face ?swap\w*|cloner (?:la|sa) voix|imiter la voix"
+        r"|[a-z]+'s) voice|voice clon\w*|face ?swap\w*|clon\w* (?:la|sa) voix"
+        r"|imit\w* (?:la|sa) voix"
         r"|fausses? (?:videos?|photos?|images?) de|trucage|montages? (?:videos?|photos?)"
         r" (?:realistes?|truques?)",
     ),
@@ -510,8 +512,10 @@ RULES: tuple[Rule, ...] = (
 # fiction, a person asking about their own situation.
 _INFORMATIONAL = re.compile(
     r"^\W*(?:what (?:is|are|was|were|does|do)|what's (?:a|an|the definition)|explain|define"
-    r"|describe|tell me about|history of|why\b|how does\b.{0,60}\bwork|is (?:it|this|that)"
-    r" (?:legal|allowed|lawful|prohibited|banned|forbidden)|qu'?est[- ]ce (?:que|qu)"
+    r"|describe|tell me about|history of|why\b|how does\b.{0,60}\bwork"
+    r"|(?:is|are|was|were)\b.{0,80}\b(?:legal|allowed"
+    r"|lawful|prohibited|banned|forbidden)\b|est-(?:il|elle|ce)\b.{0,80}\b(?:legal|autorise"
+    r"|interdit|permis)|qu'?est[- ]ce (?:que|qu)"
     r"|c'est quoi|explique|expliquez|definis|definissez|definition|decris|decrivez|pourquoi"
     r"|comment fonctionne|est-ce (?:legal|autorise|interdit|permis))"
     r"|\b(?:ai act|artificial intelligence act|article 5|annex(?:e)? iii|gdpr|rgpd"
