@@ -159,3 +159,45 @@ def _entry(store: SqlStore, seq: int) -> Any:
     with store.engine.connect() as conn:
         row = conn.execute(select(audit_log).where(audit_log.c.seq == seq)).one()
     return _entry_from_row(row)
+
+
+def test_an_unparseable_date_is_reported_not_crashed_on(
+    tmp_path: Any, make_request: MakeRequest
+) -> None:
+    """SQLite lets a date column hold any text; verify must report it, not crash."""
+    from aimonitor.store import open_store
+
+    store = open_store(f"sqlite:///{(tmp_path / 'a.db').as_posix()}", tmp_path)
+    store.write_batch([make_request() for _ in range(3)])
+    _sql(store, "UPDATE audit_log SET created_at = 'yesterday' WHERE seq = 2")
+    result = store.verify_chain()
+    store.close()
+    assert (result.ok, result.first_broken) == (False, "seq:2")
+
+
+def test_two_writers_on_one_database_do_not_fork_the_chain(
+    sql_store: SqlStore, database_url: str, tmp_path: Any, make_request: MakeRequest
+) -> None:
+    """Two instances (two engines) append concurrently; the head lock serialises them."""
+    import threading
+
+    from aimonitor.store import open_store
+
+    other = open_store(database_url, tmp_path / "other")
+    batches = [[make_request() for _ in range(5)] for _ in range(40)]
+
+    def write(store: SqlStore, mine: list[list[RequestRecord]]) -> None:
+        for batch in mine:
+            store.write_batch(batch)
+
+    threads = [
+        threading.Thread(target=write, args=(sql_store, batches[0::2])),
+        threading.Thread(target=write, args=(other, batches[1::2])),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    other.close()
+    result = sql_store.verify_chain()
+    assert result.ok and result.checked == 200

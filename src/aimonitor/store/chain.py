@@ -248,7 +248,15 @@ def verify_entries(entries: Iterable[AuditEntry], head: tuple[int, str] | None) 
     checked = 0
     prev_hash = GENESIS_HASH
     last_seq = 0
-    for entry in entries:
+    iterator = iter(entries)
+    while True:
+        try:
+            entry = next(iterator)
+        except StopIteration:
+            break
+        except (ValueError, TypeError) as exc:  # a column no longer parses (e.g. a bad date)
+            reason = f"unreadable record after seq {last_seq} (a stored field was altered): {exc}"
+            return VerifyResult(False, checked, f"seq:{last_seq + 1}", reason)
         reason = check_entry(entry, last_seq + 1, prev_hash)
         if reason is not None:
             return VerifyResult(False, checked, entry.event_id, reason)
