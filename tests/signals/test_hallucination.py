@@ -18,6 +18,8 @@ PROMPT = "How do I reset my VPN password?"
         ("Resets take on average 1,250 seconds.", ("figure",)),
         ("Password rotation is defined in ISO 27001 and RFC 9110.", ("reference", "reference")),
         ("Rotation reduces risk (Smith et al., 2019).", ("reference",)),
+        ("This was demonstrated by Okafor et al. (2021).", ("reference",)),
+        ("Cela a été démontré par Dubois et al. (2015).", ("reference",)),
         ("See doi 10.1145/3368089.3409740 for details.", ("reference",)),
         ("The policy changed on 14 March 2021.", ("date",)),
         ("The policy changed in 2019.", ("date",)),

@@ -91,6 +91,8 @@ def test_context_can_make_an_answer_relevant() -> None:
     without = assess_quality("Any idea?", answer, EMB)
     with_context = assess_quality("Any idea?", answer, EMB, context=context)
     assert with_context.relevance > without.relevance
+    as_list = assess_quality("Any idea?", answer, EMB, context=[context, "Unrelated."])
+    assert as_list.relevance == with_context.relevance
 
 
 def test_components_are_reported() -> None:

@@ -37,6 +37,11 @@ _REFERENCES = [
         r"\(\s*[A-Z][\w'’-]+(?:\s+et\s+al\.?|\s+(?:and|&|et)\s+[A-Z][\w'’-]+)?,?\s+"
         r"(?:19|20)\d{2}[a-z]?\s*\)"
     ),
+    # Smith et al. (2019) / Smith and Jones (2020) / Dupont (2018)
+    re.compile(
+        r"\b[A-Z][\w'’-]+(?:\s+et\s+al\.?|\s+(?:and|&|et)\s+[A-Z][\w'’-]+)?\s+"
+        r"\(\s*(?:19|20)\d{2}[a-z]?\s*\)"
+    ),
     re.compile(r"\[\d{1,3}(?:[,-]\s?\d{1,3})*\]"),  # numeric citation markers [3], [1, 4]
 ]
 _DATES = [

@@ -23,6 +23,7 @@ answer, whatever its wording.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -87,8 +88,10 @@ def continuity(answer: str, embedder: Embedder) -> float:
 
 
 def assess_quality(
-    prompt: str, answer: str, embedder: Embedder, context: str | None = None
+    prompt: str, answer: str, embedder: Embedder, context: str | Sequence[str] | None = None
 ) -> QualityResult:
+    if context is not None and not isinstance(context, str):
+        context = "\n".join(context)
     answer_vec = embedder.embed(content_text(answer))
     cosine = float(embedder.embed(content_text(prompt)) @ answer_vec)
     if context:
