@@ -255,11 +255,11 @@ def verify_entries(entries: Iterable[AuditEntry], head: tuple[int, str] | None) 
         except StopIteration:
             break
         except (ValueError, TypeError) as exc:  # a column no longer parses (e.g. a bad date)
-            reason = f"unreadable record after seq {last_seq} (a stored field was altered): {exc}"
-            return VerifyResult(False, checked, f"seq:{last_seq + 1}", reason)
-        reason = check_entry(entry, last_seq + 1, prev_hash)
-        if reason is not None:
-            return VerifyResult(False, checked, entry.event_id, reason)
+            unreadable = f"unreadable record after seq {last_seq} (a stored field was altered)"
+            return VerifyResult(False, checked, f"seq:{last_seq + 1}", f"{unreadable}: {exc}")
+        broken = check_entry(entry, last_seq + 1, prev_hash)
+        if broken is not None:
+            return VerifyResult(False, checked, entry.event_id, broken)
         checked += 1
         prev_hash = entry.hash
         last_seq = entry.seq
