@@ -79,9 +79,10 @@ _BIOMETRIC_MEDIA = (
 )
 _EMOTION_READING = (
     r"(?:detect\w*|recogni[sz]\w*|infer\w*|monitor\w*|track\w*|read\w*|measur\w*|analy[sz]\w*"
-    r"|identif\w*|classif\w*|detecter|detecte|reconnaitre|analyser|analyse|mesurer|surveiller"
+    r"|identif\w*|classif\w*|check\w*|verif\w*|detecter|detecte|reconnaitre|analyser|analyse|mesurer|surveiller"
     r"|deduire|identifier|lire|suivre)\b.{0,40}\b(?:emotions?|emotional states?|moods?|feelings"
-    r"|stress levels?|frustration|engagement levels?|attention levels?|humeurs?"
+    r"|stress levels?|frustration|engagement levels?|attention levels?|humeurs?|bored\w*"
+    r"|nervous\w*|anxi\w*|angry|anger|unhappy|s'ennui\w*|nerveu\w*|en colere"
     r"|etats? emotionnels?|sentiments?|niveau de stress)"
 )
 _EMOTION_SYSTEM = (
@@ -94,7 +95,8 @@ _EMOTION_SENSOR = (
     r"|faciale?s?|voix|ton de la voix|biometri\w*|rythme cardiaque"
 )
 _WORK_OR_SCHOOL = (
-    r"employees?|staff|workplace|at work|office workers?|call-?cent(?:er|re) agents?"
+    r"employees?|staff|workplace|at work|(?:remote |office |factory )?workers"
+    r"|call-?cent(?:er|re) agents?"
     r"|job interviews?|job candidates?|students?|pupils?|classrooms?|schools?|lectures?"
     r"|exams?|salaries|salarie|employes?|collaborateurs?|au travail|lieu de travail|bureau"
     r"|entretiens? d'embauche|candidats?|eleves?|etudiants?|en classe|salle de classe|ecoles?"
@@ -132,7 +134,8 @@ _JOB = (
 )
 _ASSESS = (
     r"assess\w*|evaluat\w*|calculat\w*|comput\w*|determin\w*|predict\w*|estimat\w*|model\w*"
-    r"|assign\w*|give (?:me )?(?:a|an|the)|rate|rating|evaluer|evalue|calculer|calcule"
+    r"|assign\w*|give (?:me )?(?:a|an|the)|give (?:this|each|every|these|that|our) \w+"
+    r"|rate|rating|evaluer|evalue|calculer|calcule"
     r"|determiner|predire|estimer|estime|attribuer|analyser|analyse|noter|note|modeliser"
 )
 
@@ -234,6 +237,15 @@ RULES: tuple[Rule, ...] = (
         _WORK_OR_SCHOOL,
     ),
     _rule(
+        "art5_1f.emotion_recognition.expressions", U, "emotion_recognition_workplace_education",
+        "asks to read the facial expressions or body language of workers or students "
+        "(Art. 5(1)(f))",
+        r"(?:analy[sz]\w*|detect\w*|read\w*|track\w*|monitor\w*|interpret\w*|analyser|analyse"
+        r"|detecter|lire|suivre|surveiller|interpreter)\b.{0,30}\b(?:facial expressions?"
+        r"|expressions? faciales?|micro-?expressions?|body language|langage corporel)",
+        _WORK_OR_SCHOOL,
+    ),
+    _rule(
         "art5_1g.biometric_categorisation", U, "biometric_categorisation",
         "asks to infer race, religion, political opinion, union membership or sexual "
         "orientation from biometric data (Art. 5(1)(g))",
@@ -306,10 +318,12 @@ RULES: tuple[Rule, ...] = (
         "annex3_3a.education.admission", H, "education",
         "asks to decide admission to education (Annex III 3(a))",
         r"admission\w*|admit\w*|accept\w*|reject\w*|select\w*|admettre|accepter|refuser"
-        r"|rejeter|selectionner|departager|parcoursup",
+        r"|rejeter|selectionner|departager|parcoursup|decid\w*|determin\w*|choos\w*|award\w*"
+        r"|choisir|decider|attribu\w*",
         r"students?|applicants?|candidates?|pupils?|etudiants?|eleves?|candidats?|dossiers?",
         r"universit\w*|college|schools?|programm?e?s?|courses?|master'?s?|degrees?|ecoles?"
-        r"|lycee|faculte|formations?|licence|classes? prepa\w*|cursus|parcoursup",
+        r"|lycee|faculte|formations?|licence|classes? prepa\w*|cursus|parcoursup"
+        r"|scholarships?|bourses?",
     ),
     _rule(
         "annex3_3b.education.assessment", H, "education",
@@ -360,6 +374,9 @@ RULES: tuple[Rule, ...] = (
         r"|(?:faut-il|doit-on|dois-je|devons-nous) (?:l'|le |la |les )?(?:embaucher|recruter"
         r"|licencier|renvoyer|promouvoir|congedier)|(?:qui|quels? (?:salaries|employes"
         r"|collaborateurs)) (?:faut-il |doit-on )?(?:embaucher|recruter|licencier|renvoyer"
+        r"|promouvoir)|(?:lequel|laquelle|lesquels|lesquelles)\b.{0,40}\b(?:embaucher"
+        r"|recruter|licencier|renvoyer|promouvoir)|(?:devrions-nous|devrais-je) (?:l'|le |la "
+        r"|les )?(?:embaucher|recruter|licencier|renvoyer|promouvoir|congedier"
         r"|promouvoir)|(?:decider|choisir) (?:qui|quels?)\b.{0,40}\b(?:embaucher|recruter"
         r"|licencier|renvoyer|promouvoir)",
     ),
@@ -387,9 +404,11 @@ RULES: tuple[Rule, ...] = (
         "asks to decide on a loan or credit application (Annex III 5(b))",
         r"approv\w*|reject\w*|deny|denied|declin\w*|grant\w*|refus\w*|assess\w*|evaluat\w*"
         r"|decide|decision|scor\w*|approuver|rejeter|rejette|accorder|accorde|evaluer|evalue"
-        r"|decider|octroi\w*|octroyer",
+        r"|decider|octroi\w*|octroyer|lend\w*|preter",
         r"loan applications?|loan requests?|mortgage applications?|credit applications?"
-        r"|credit requests?|(?:loan|mortgage|credit) applicants?|borrowers?|this (?:loan"
+        r"|credit requests?|(?:loan|mortgage|credit) applicants?|borrowers?"
+        r"|lend\w* (?:money |\w+ )?to|preter (?:de l'argent )?a|credits? (?:immobiliers?"
+        r"|a la consommation)|prets? (?:immobiliers?|personnels?)|this (?:loan"
         r"|mortgage)|demandes? de (?:pret|credit)|emprunteurs?|dossiers? de (?:pret|credit)"
         r"|(?:ce|un|le) (?:pret|credit) (?:a|au|pour)",
     ),
@@ -401,7 +420,7 @@ RULES: tuple[Rule, ...] = (
         r"life insurance|health insurance|medical insurance|life cover|assurances?-?vie"
         r"|assurances? (?:sante|maladie|deces|emprunteur)|mutuelles?|complementaires? sante",
         r"calculat\w*|set|determin\w*|decid\w*|adjust\w*|assess\w*|evaluat\w*|estimat\w*"
-        r"|comput\w*|accept|reject|refuse|deny|underwrit\w*|calculer|calcule|fixer|fixe"
+        r"|comput\w*|accept|reject|refuse|deny|underwrit\w*|fix\w*|calculer|calcule|fixer"
         r"|determiner|ajuster|evaluer|estimer|accepter|refuser|rejeter|moduler",
     ),
     _rule(
@@ -461,9 +480,10 @@ RULES: tuple[Rule, ...] = (
         "annex3_7.migration", H, "migration",
         "asks to assess or decide on asylum, visa, residence or border cases (Annex III 7)",
         r"assess\w*|evaluat\w*|decid\w*|decision|approv\w*|reject\w*|deny|denied|grant\w*"
-        r"|refus\w*|screen\w*|examin\w*|verify\w*|scor\w*|flag\w*|classify\w*|evaluer|evalue"
+        r"|refus\w*|screen\w*|examin\w*|verify\w*|scor\w*|flag\w*|classify\w*|determin\w*"
+        r"|judg\w*|credib\w*|evaluer|evalue"
         r"|decider|approuver|rejeter|accorder|examiner|instruire|trier|verifier|reperer",
-        r"asylum|refugee status|visa applications?|visa applicants?|residence permits?"
+        r"asylum|refugees?|refugies?|visa applications?|visa applicants?|residence permits?"
         r"|residency permits?|work permits?|immigration (?:applications?|status|cases?)"
         r"|border (?:control|checks?|crossings?)|migrants?|travell?ers? at the border"
         r"|naturali[sz]ation|deport\w*|demandes? d'asile|demandeurs? d'asile|droit d'asile"
@@ -473,7 +493,9 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "annex3_8a.justice.adjudication", H, "justice",
         "asks to decide a legal case, a verdict or a sentence (Annex III 8(a))",
-        r"rule on|judge (?:this|the|whether|if|who)|adjudicat\w*|sentenc(?:e|ing) (?:the|this"
+        r"rule on|judge (?:this|the|whether|if|who)|should the (?:court|judge|tribunal)"
+        r" (?:grant|award|rule|decide|order|convict|acquit)|le (?:juge|tribunal)"
+        r" (?:doit-il|devrait-il)|adjudicat\w*|sentenc(?:e|ing) (?:the|this"
         r"|him|her|them)|(?:what|which) sentence (?:should|would)|draft (?:the |a )?"
         r"(?:judgment|judgement|verdict|ruling)|determine (?:the )?(?:sentence|verdict|guilt"
         r"|penalty|damages)|(?:is|was) (?:the defendant|the accused) guilty"
@@ -520,9 +542,10 @@ _INFORMATIONAL = re.compile(
     r"|comment fonctionne|est-ce (?:legal|autorise|interdit|permis))"
     r"|\b(?:ai act|artificial intelligence act|article 5|annex(?:e)? iii|gdpr|rgpd"
     r"|reglement (?:europeen )?sur l'(?:ia|intelligence artificielle)"
-    r"|(?:a |the )?(?:short )?(?:story|novel|poem|fiction|screenplay|film|movie|essay about"
-    r"|article about)|(?:un |une )?(?:roman|nouvelle|poeme|recit|fiction|dissertation sur"
-    r"|article sur)|am i|can i (?:get|claim|apply)|how (?:do|can) i (?:apply|claim|get)"
+    r"|(?:write|tell|compose|imagine|draft|ecri\w*|racont\w*|imagin\w*|compos\w*|redig\w*)\b"
+    r".{0,30}\b(?:story|stories|novel|poem|fiction|screenplay|film|movie|essay|article|roman"
+    r"|nouvelle|poeme|recit|histoire|dissertation)|essay about|article about|dissertation sur"
+    r"|article sur|am i|can i (?:get|claim|apply)|how (?:do|can) i (?:apply|claim|get)"
     r"|suis-je|ai-je droit|puis-je (?:beneficier|demander|toucher)"
     r"|comment (?:demander|beneficier|obtenir|toucher))\b"
 )
