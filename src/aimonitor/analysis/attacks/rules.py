@@ -57,9 +57,9 @@ _GAP2 = r"(?:\S+ ){0,2}?"
 _GAP4 = r"(?:\S+ ){0,4}?"
 
 # --- instruction override ---------------------------------------------------------------
-_EN_V = "ignore ignoring disregard disregarding forget forgetting skip bypass override overwrite discard abandon neglect overlook dismiss erase"
-_EN_T = r"(?:previous|prior|above|earlier|preceding|all|your|system|initial|original|foregoing|existing|old|any|every|programmed|default|safety)"
-_EN_N = r"(?:instructions?|prompts?|rules|directions|guidelines|commands|directives|orders|guidance|programming|constraints|restrictions|training|polic(?:y|ies)|limitations|filters|context|messages)\b"
+_EN_V = "ignore ignoring disregard disregarding forget forgetting forgotten forgot listen listening skip bypass override overwrite discard abandon neglect overlook dismiss erase"
+_EN_T = r"(?:previous|previously|prior|above|earlier|preceding|all|your|system|initial|original|foregoing|existing|old|any|every|programmed|default|safety)"
+_EN_N = r"(?:instructions?|prompts?|rules|directions|guidelines|commands|directives|orders|guidance|programming|constraints|restrictions|training|polic(?:y|ies)|limitations|filters|context|messages|information)\b"
 _EN_TA = r"(?:above|before|previously|given to you|you were given|you have been given|you received)"
 
 _FR_V = r"(?:ignor\w*|oubli\w*|neglig\w*|fai\w* abstraction d\S*|ne ten\w* (?:plus |pas )?compte d\S*|ne tien\w* (?:plus |pas )?compte d\S*|pass\w* outre|outrepass\w*|contourn\w*|efface\w*|abandonn\w*|laiss\w* tomber|met\w* de cote|ecart\w*)"
@@ -95,7 +95,12 @@ RULES: tuple[Rule, ...] = (
         "instruction_override.ignore_previous.en",
         0.9,
         _EN_V,
-        _override(rf"(?:{_alt(_EN_V)}|set aside|put aside|throw away)", _EN_T, _EN_N, _EN_TA),
+        _override(
+            rf"(?:{_alt(_EN_V)}|set aside|put aside|throw away|(?:do not|don't|stop) listen(?:ing)? to)",
+            _EN_T,
+            _EN_N,
+            _EN_TA,
+        ),
     ),
     rule(
         "instruction_override.ignore_above.en",
@@ -215,7 +220,7 @@ RULES: tuple[Rule, ...] = (
         0.75,
         "dan",
         r"\b(?:you are|you're|act as|pretend to be|become|called|named|as|like|respond as|answer as) (?:a |an |the )?dan\b"
-        r"|\bdan mode\b|\bdan:|\[dan\]",
+        r"|\bdan mode\b|\bdan:|\[dan\]|\bdan (?:can|will|could|is able to) do anything\b",
     ),
     rule(
         "jailbreak.special_mode",
@@ -265,7 +270,7 @@ RULES: tuple[Rule, ...] = (
         0.55,
         "unrestricted unfiltered uncensored unlimited unchained unshackled rogue amoral unethical evil jailbroken",
         r"\b(?:unrestricted|unfiltered|uncensored|unlimited|unchained|unshackled|rogue|amoral|unethical|evil|jailbroken) "
-        r"(?:ai|chatbot|assistant|model|llm|version|gpt|chatgpt|persona|bot|language model)\b",
+        r"(?:ai|chatbot|assistant|model|llm|gpt|chatgpt|persona|bot|language model)\b",
     ),
     rule(
         "jailbreak.you_are_free",
@@ -345,7 +350,7 @@ RULES: tuple[Rule, ...] = (
         "jailbreak.developer_mode.fr",
         0.75,
         "mode",
-        r"\b(?:tu es|tu passes|passe|active|activez|activer|entre|entrez|bascule|basculez) (?:\S+ ){0,2}?(?:en |le )?mode (?:developpeur|dieu|admin(?:istrateur)?|sans)",
+        r"\b(?:tu es|tu passes|passe|active|activez|activer|entre|entrez|bascule|basculez) (?:\S+ ){0,2}?(?:en |le )?mode (?:developpeur|dieu|admin(?:istrateur)?|sans)\b(?! (?:sur|de|d'|dans|du|des)\b)",
     ),
     rule("jailbreak.power_mode.fr", 0.35, "mode", r"\bmode (?:developpeur|admin(?:istrateur)?)\b"),
     rule(
@@ -550,7 +555,7 @@ RULES: tuple[Rule, ...] = (
         0.85,
         "reveal show print display output repeat recite tell give share leak dump disclose expose return write spell list provide paste copy echo translate",
         r"\b(?:reveal|show|print|display|output|repeat|recite|tell|give|share|leak|dump|disclose|expose|return|write|spell|list|provide|paste|copy|echo|translate)\w* "
-        rf"{_GAP4}(?:system prompt|system message|system instructions?|(?:initial|original|hidden|secret|internal|first) (?:prompt|instructions)|pre-?prompt|"
+        rf"{_GAP4}(?:system prompt|system message|system instructions?|(?:initial|original|hidden|secret|internal|first) (?:prompt|instructions)(?! (?:for|on|of|to|in|about)\b)|pre-?prompt|"
         r"(?:your|the) (?:full |complete |entire |exact )?(?:prompt|instructions) (?:you were given|above|verbatim)|developer (?:message|instructions)|"
         r"your (?:instructions|rules|guidelines|configuration) (?:verbatim|word for word|exactly))",
     ),
@@ -569,13 +574,22 @@ RULES: tuple[Rule, ...] = (
         r"(?:\S+ ){0,3}?(?:above|before this|preceding|prior to this|at the (?:beginning|start|top))",
     ),
     rule(
+        "system_prompt_extraction.print_instructions.en",
+        0.7,
+        "repeat print output show list reveal display write give",
+        r"\b(?:repeat|print|output|show|list|reveal|display|write|give)\w* (?:me )?(?:out )?(?:all )?(?:of )?(?:the |your )?"
+        r"(?:above|previous|prior|preceding|initial|original|first) (?:instructions|prompt|rules|directives)\b"
+        r"|\b(?:repeat|print|output|show|list|reveal|display)\w* (?:me )?(?:out )?(?:all (?:of )?(?:the |your )?instructions|your (?:\S+ )?prompt\b"
+        r"|(?:the |your )?instructions (?:you were |you've been |you have been )?given)",
+    ),
+    rule(
         "system_prompt_extraction.mention", 0.35, "prompt", r"\bsystem ?prompt\b|\binitial prompt\b"
     ),
     rule(
         "system_prompt_extraction.reveal_prompt.fr",
         0.85,
         "revele revelez montre montrez affiche affichez repete repetez recite donne donnez ecris ecrivez dis dites communique partage imprime copie liste divulgue",
-        r"\b(?:revel|montr|affich|repet|recit|donn|ecri|dis|dites|communiqu|partag|imprim|copi|list|divulgu)\w* "
+        r"\b(?:revel|montr|affich|repet|recit|donn|ecri|dis|dites|communiqu|partag|imprim|copi|list|divulgu)[\w'-]* "
         rf"{_GAP4}(?:prompt systeme|prompt system|invite systeme|message systeme|(?:instructions?|consignes?) (?:systeme|initiales?|d'origine|cachees?|secretes?|de depart)|"
         r"(?:tes|vos) (?:instructions|consignes|regles) (?:mot pour mot|exactes|completes|initiales)|ton prompt|votre prompt)",
     ),
@@ -703,7 +717,9 @@ RULES: tuple[Rule, ...] = (
         0.7,
         "note message instruction instructions consigne remarque avis",
         r"\b(?:note|message|instructions?|consigne|remarque|avis) (?:a|pour|a l'attention de|destinee? a) (?:l'|l |le |la |les )?"
-        r"(?:ia|intelligence artificielle|assistant|modele|chatbot|bot|llm|agent)\b",
+        r"(?:ia|intelligence artificielle|assistant|modele|chatbot|bot|llm|agent)\b"
+        # "l'assistant de direction", "l'agent commercial" are people, not models.
+        r"(?! (?:de|d'|du|des|commercial|commerciale|administratif|administrative|personnel|personnelle|immobilier)\b)",
     ),
     rule(
         "indirect_injection.if_you_are_ai.fr",
