@@ -12,6 +12,7 @@ from aimonitor.guardrails import (
     default_configs,
     validate_update,
 )
+from aimonitor.telemetry import metrics
 from aimonitor.types import Action
 
 SEED_GUARDRAILS = (
@@ -27,6 +28,8 @@ def test_defaults_cover_the_seed_guardrails_and_the_two_new_ones() -> None:
     configs = default_configs()
     assert set(configs) == {*SEED_GUARDRAILS, "output_pii_leak", "risk_policy"}
     assert set(configs) == set(GUARDRAIL_NAMES)
+    assert set(GUARDRAIL_NAMES) == set(metrics.GUARDRAILS)
+    assert {a.value for a in Action} == set(metrics.GUARDRAIL_ACTIONS)
     assert all(config.enabled for config in configs.values())
 
 
