@@ -216,14 +216,24 @@ def test_context_is_quoted_in_a_grounded_answer() -> None:
     assert "According to the provided context: Prometheus scrapes latency metrics" in text
 
 
-def test_terse_follow_up_keeps_the_previous_topic() -> None:
+@pytest.mark.parametrize(
+    ("first", "follow_up", "expected"),
+    [
+        ("How do I configure Prometheus alerting?", "And then?", ["prometheus", "alerting"]),
+        ("How do I configure Prometheus alerting?", "Can you give an example?", ["prometheus"]),
+        ("Comment configurer des alertes Prometheus ?", "Et ensuite ?", ["alertes", "prometheus"]),
+    ],
+)
+def test_terse_follow_up_keeps_the_previous_topic(
+    first: str, follow_up: str, expected: list[str]
+) -> None:
     async def go() -> ModelAnswer:
         backend = SimulatedBackend(latency_scale=0)
-        history = [("How do I configure Prometheus alerting?", "Start with the rules.")]
-        return await backend.generate("And then?", Scenario.A, history=history)
+        return await backend.generate(follow_up, Scenario.A, history=[(first, "Start there.")])
 
     text = asyncio.run(go()).text
-    assert "prometheus" in text and "alerting" in text
+    assert all(word in text for word in expected), text
+    assert "ensuite" not in text
 
 
 def test_identity_for_metric_labels() -> None:

@@ -19,6 +19,10 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from aimonitor.loadgen.prompts import FOLLOW_UPS
+
+FOLLOW_UP_TEXTS = {text for texts in FOLLOW_UPS.values() for text in texts}
+
 
 @dataclass
 class Tally:
@@ -51,11 +55,11 @@ def build_app(tally: Tally) -> FastAPI:
             if "user_id" in body:
                 tally.user_ids.add(body["user_id"])
         conversation_id = body.get("conversation_id")
-        if conversation_id is not None:
-            if conversation_id not in tally.conversations:
-                return tally.answer(404, {"detail": "unknown conversation"})
+        if conversation_id in tally.conversations:
             with tally.lock:
                 tally.continued += 1
+        elif prompt in FOLLOW_UP_TEXTS:  # a follow-up must continue a served conversation
+            return tally.answer(404, {"detail": "unknown conversation"})
         lowered = prompt.lower()
         if "block" in lowered:
             return tally.answer(403, {"detail": {"blocked": True, "guardrail": "pii_protection"}})
@@ -67,9 +71,11 @@ def build_app(tally: Tally) -> FastAPI:
             return tally.answer(403, {"detail": "forbidden"})
         if "slow" in lowered:
             await asyncio.sleep(1.0)
-        conversation_id = conversation_id or str(uuid.uuid4())
-        with tally.lock:
-            tally.conversations.add(conversation_id)
+        # Like the real service: a conversation exists once a turn was served, and
+        # requests without an id get none back.
+        if conversation_id is not None:
+            with tally.lock:
+                tally.conversations.add(conversation_id)
         return tally.answer(
             200,
             {

@@ -153,9 +153,10 @@ def compose_answer(
 ) -> str:
     bank = BANKS[detect_language(prompt)]
     topic_words = keywords(prompt)
-    if not topic_words and history:
-        # A terse follow-up ("and then?") keeps the topic of the previous turn.
-        topic_words = keywords(history[-1][0])
+    if len(topic_words) < 2 and history:
+        # A terse follow-up ("an example?") keeps the topic of the previous turn.
+        earlier = [word for word in keywords(history[-1][0]) if word not in topic_words]
+        topic_words = (topic_words + earlier)[:3]
     if profile.drift:
         return _drifting_answer(rng, bank, topic_words, profile.fabrication_rate)
     return _on_topic_answer(rng, bank, topic_words, context, bool(history))

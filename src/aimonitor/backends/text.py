@@ -23,6 +23,7 @@ leur leurs me te se moi toi lui y c qu j s n m t comment pourquoi quand est-ce p
 explique expliquer donne donner fais faire très bien aussi mais donc car comme tout tous
 toute toutes entre chez vers été suis es sommes êtes sera serait ça cela ceci voici
 svp merci bonjour bonne bonnes meilleur meilleure meilleures quelques faut
+ensuite alors encore préciser précise
 """
 _ENGLISH_STOPWORDS_TEXT = """
 the a an and or is are was were be been being have has had do does did of to in on at
@@ -31,7 +32,7 @@ where when why how i you he she we they me my your his her our their them us can
 should would will shall may might must not no yes please explain tell give show make
 about into over under than then there here so very also but if just some any all each
 more most other such only own same too hello thanks thank describe list write
-best good way ways need want know help like using used
+best good way ways need want know help like using used detail details
 """
 FRENCH_STOPWORDS = frozenset(_FRENCH_STOPWORDS_TEXT.split())
 ENGLISH_STOPWORDS = frozenset(_ENGLISH_STOPWORDS_TEXT.split())

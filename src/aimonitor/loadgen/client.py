@@ -1,14 +1,16 @@
 """The request loop of the load client: `requests` POSTs to `/predict`, at most
 `concurrency` in flight, stopped after `max_duration_s` whatever happens.
 
-Some requests continue a conversation: they reuse a `conversation_id` that the service
-returned for an earlier answer, with a short follow-up prompt in the same language.
+Some requests open a conversation (the client sends a fresh `conversation_id`), and
+some continue one: they reuse a `conversation_id` of an earlier successful answer,
+with a short follow-up prompt in the same language.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -35,7 +37,8 @@ class LoadConfig:
     prompts: Sequence[PromptSample] | None = None  # None: the built-in mix
     seed: int = 0
     max_duration_s: float = 600.0
-    follow_up_rate: float = 0.2
+    follow_up_rate: float = 0.2  # share of requests that continue a known conversation
+    conversation_rate: float = 0.3  # share of new requests that open a conversation
 
     def __post_init__(self) -> None:
         if self.scenario not in (*SCENARIOS, "mix"):
@@ -44,8 +47,10 @@ class LoadConfig:
             raise ValueError("requests and concurrency must be >= 1")
         if self.timeout_s <= 0 or self.max_duration_s <= 0:
             raise ValueError("timeouts must be > 0")
-        if self.user_id_pool < 0 or not 0 <= self.follow_up_rate <= 1:
-            raise ValueError("user_id_pool must be >= 0 and follow_up_rate in [0, 1]")
+        if self.user_id_pool < 0:
+            raise ValueError("user_id_pool must be >= 0")
+        if not (0 <= self.follow_up_rate <= 1 and 0 <= self.conversation_rate <= 1):
+            raise ValueError("follow_up_rate and conversation_rate must be in [0, 1]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +141,9 @@ class _Run:
         payload["prompt"] = sample.text
         if self.config.user_id_pool:
             payload["user_id"] = f"load-user-{rng.randrange(self.config.user_id_pool):03d}"
+        if rng.random() < self.config.conversation_rate:
+            # The client names the conversation; later follow-ups reuse the name.
+            payload["conversation_id"] = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         return payload, sample, False
 
     async def one(self, client: httpx.AsyncClient, index: int) -> RequestRecord:
@@ -185,7 +193,7 @@ class _Run:
     ) -> None:
         if status != 200 or not isinstance(body, dict):
             return
-        conversation_id = body.get("conversation_id")
+        conversation_id = body.get("conversation_id") or payload.get("conversation_id")
         if isinstance(conversation_id, str) and conversation_id:
             language = sample.language if sample.language in FOLLOW_UPS else "unknown"
             self.conversations.append(
