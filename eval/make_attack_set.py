@@ -10,6 +10,8 @@ Caveat: the rules and this set have the same author. The public set
 (`/work/shared/datasets/prompt_attacks_public.jsonl`) is the independent check.
 """
 
+# ruff: noqa: E501  (one prompt per line reads better than wrapped strings)
+
 from __future__ import annotations
 
 import base64
