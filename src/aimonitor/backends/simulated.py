@@ -12,6 +12,7 @@ only text, model name and measured latency, and the analyses must find the rest.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import math
 import random
@@ -151,8 +152,9 @@ def compose_answer(
     context: str | None = None,
     history: Sequence[tuple[str, str]] = (),
 ) -> str:
-    bank = BANKS[detect_language(prompt)]
-    topic_words = keywords(prompt)
+    language, prompt_keywords = _read_prompt(prompt)
+    bank = BANKS[language]
+    topic_words = list(prompt_keywords)
     if len(topic_words) < 2 and history:
         # A terse follow-up ("an example?") keeps the topic of the previous turn.
         earlier = [word for word in keywords(history[-1][0]) if word not in topic_words]
@@ -160,6 +162,12 @@ def compose_answer(
     if profile.drift:
         return _drifting_answer(rng, bank, topic_words, profile.fabrication_rate)
     return _on_topic_answer(rng, bank, topic_words, context, bool(history))
+
+
+@functools.lru_cache(maxsize=256)
+def _read_prompt(prompt: str) -> tuple[str, tuple[str, ...]]:
+    # Load tests repeat the same prompts: reading them once keeps the simulator cheap.
+    return detect_language(prompt), tuple(keywords(prompt))
 
 
 def _slots(bank: Bank, topic_words: list[str]) -> dict[str, str]:
