@@ -13,6 +13,7 @@ from aimonitor.config import Settings
 from aimonitor.telemetry import logging as aimonitor_logging
 from aimonitor.telemetry.logging import (
     LOG_FILE_NAME,
+    UVICORN_LOGGERS,
     JsonFormatter,
     RequestLogger,
     configure_logging,
@@ -26,15 +27,15 @@ RFC3339_MS_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 
 @pytest.fixture(autouse=True)
 def _restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    level, handlers = root.level, list(root.handlers)
-    access = logging.getLogger("uvicorn.access")
-    access_disabled = access.disabled
+    loggers = [logging.getLogger(name) for name in ("", *UVICORN_LOGGERS, "uvicorn.access")]
+    saved = [(lg.level, list(lg.handlers), lg.propagate, lg.disabled) for lg in loggers]
     yield
     shutdown_logging()
-    root.setLevel(level)
-    root.handlers[:] = handlers
-    access.disabled = access_disabled
+    for lg, (level, handlers, propagate, disabled) in zip(loggers, saved, strict=True):
+        lg.setLevel(level)
+        lg.handlers[:] = handlers
+        lg.propagate = propagate
+        lg.disabled = disabled
 
 
 def _settings(tmp_path: Path, **overrides: object) -> Settings:
@@ -163,6 +164,7 @@ def test_exception_is_one_field_on_one_line(tmp_path: Path) -> None:
 
 
 def test_uvicorn_records_use_the_json_format(tmp_path: Path) -> None:
+    logging.getLogger("uvicorn.error").setLevel(logging.WARNING)  # as uvicorn.Config may leave it
     configure_logging(_settings(tmp_path))
     logging.getLogger("uvicorn.error").info(
         "Started server process [%d]", 42, extra={"color_message": "\x1b[36m%d\x1b[0m"}

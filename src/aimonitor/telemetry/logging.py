@@ -181,6 +181,7 @@ def configure_logging(settings: Settings) -> None:
             uvicorn_logger = logging.getLogger(name)
             uvicorn_logger.handlers.clear()
             uvicorn_logger.propagate = True
+            uvicorn_logger.setLevel(logging.NOTSET)  # follow AIMONITOR_LOG_LEVEL
         logging.getLogger(UVICORN_ACCESS_LOGGER).disabled = True
 
         _installed.handler = handler
