@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select, text
 
 from aimonitor.store import InMemoryStore, RequestRecord, SqlStore
-from aimonitor.store.chain import compute_hash
+from aimonitor.store.chain import canonical, compute_hash
 
 MakeRequest = Callable[..., RequestRecord]
 
@@ -94,11 +94,11 @@ def test_rehashing_an_altered_record_breaks_the_next_link(
     metadata = json.loads(row.metadata)
     metadata["latency_ms"] = 1.0
     forged = _entry(store, 2)
-    forged = replace(forged, metadata=metadata)
+    forged = replace(forged, metadata_json=canonical(metadata))
     _sql(
         store,
         "UPDATE audit_log SET metadata = :m, hash = :h WHERE seq = 2",
-        m=json.dumps(metadata),
+        m=canonical(metadata),
         h=compute_hash(forged),
     )
     result = store.verify_chain()
@@ -146,7 +146,8 @@ def test_the_in_memory_chain_catches_tampering(make_request: MakeRequest) -> Non
     store.write_batch(records)
     assert store.verify_chain().ok
     entries = store._audit
-    entries[1] = replace(entries[1], metadata={**entries[1].metadata, "status_code": 500})
+    altered = {**entries[1].metadata, "status_code": 500}
+    entries[1] = replace(entries[1], metadata_json=canonical(altered))
     assert store.verify_chain().first_broken == records[1].request_id
     del entries[1]
     assert store.verify_chain().first_broken == records[2].request_id

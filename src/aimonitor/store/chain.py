@@ -3,7 +3,11 @@
 Pure functions shared by the SQL and the in-memory store, so both chain exactly alike.
 
     hash_n = SHA256( canonical({seq, event_id, event_type, severity, created_at,
-                                request_id, conversation_id, metadata, digests}) + hash_{n-1} )
+                                request_id, conversation_id, digests})
+                     + "\n" + metadata_json + "\n" + hash_{n-1} )
+
+`metadata_json` is the canonical JSON of the event's metadata, stored as it was hashed
+(canonical JSON never contains a raw newline, so the separators are unambiguous).
 
 Texts (prompt, response, feedback comment) are not hashed themselves: each has a digest,
 HMAC-SHA256 keyed by a random per-entry salt. Erasure nulls the texts *and* the salt and
@@ -69,12 +73,20 @@ class AuditEntry:
     created_at: datetime
     request_id: str | None
     conversation_id: str | None
-    metadata: dict[str, Any]
+    metadata_json: str  # canonical JSON, exactly as hashed and stored
     texts: dict[str, str | None] = field(default_factory=dict)
     digests: dict[str, str | None] = field(default_factory=dict)
     salt: str | None = None
     prev_hash: str = GENESIS_HASH
     hash: str = ""
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        try:
+            parsed = json.loads(self.metadata_json)
+        except ValueError:
+            return {"unparseable_metadata": self.metadata_json}
+        return parsed if isinstance(parsed, dict) else {"unparseable_metadata": parsed}
 
     def to_export(self) -> dict[str, Any]:
         """The JSONL line `aimonitor audit export` writes for a SIEM."""
@@ -103,10 +115,9 @@ def compute_hash(entry: AuditEntry) -> str:
         "created_at": timestamp(entry.created_at),
         "request_id": entry.request_id,
         "conversation_id": entry.conversation_id,
-        "metadata": entry.metadata,
         "digests": {k: entry.digests.get(k) for k in TEXT_KINDS},
     }
-    payload = canonical(body) + entry.prev_hash
+    payload = canonical(body) + "\n" + entry.metadata_json + "\n" + entry.prev_hash
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -130,8 +141,6 @@ def seal(
         k: (text_digest(salt, v) if salt is not None and v is not None else None)
         for k, v in texts.items()
     }
-    # Round-trip through JSON so the hashed metadata is exactly what is read back later.
-    clean_metadata = json.loads(canonical(metadata))
     entry = AuditEntry(
         seq=seq,
         event_id=event_id,
@@ -140,7 +149,7 @@ def seal(
         created_at=utc(created_at),
         request_id=request_id,
         conversation_id=conversation_id,
-        metadata=clean_metadata,
+        metadata_json=canonical(metadata),
         texts=dict(texts),
         digests=digests,
         salt=salt,

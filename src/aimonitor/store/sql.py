@@ -9,7 +9,6 @@ purges are the only other appenders.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -34,7 +33,6 @@ from aimonitor.store import schema
 from aimonitor.store.chain import (
     TEXT_KINDS,
     AuditEntry,
-    canonical,
     seal,
     seal_event,
     verify_entries,
@@ -535,7 +533,7 @@ def _entry_row(entry: AuditEntry) -> dict[str, Any]:
         "created_at": entry.created_at,
         "request_id": entry.request_id,
         "conversation_id": entry.conversation_id,
-        "metadata": canonical(entry.metadata),
+        "metadata": entry.metadata_json,
         "text_salt": entry.salt,
         "prev_hash": entry.prev_hash,
         "hash": entry.hash,
@@ -548,11 +546,6 @@ def _entry_row(entry: AuditEntry) -> dict[str, Any]:
 
 def _entry_from_row(row: Row[Any]) -> AuditEntry:
     m = row._mapping
-    try:
-        metadata = json.loads(m["metadata"])
-    except (TypeError, ValueError):
-        # Not JSON any more: keep the raw text so the hash check reports the record.
-        metadata = {"unparseable_metadata": str(m["metadata"])}
     return AuditEntry(
         seq=int(m["seq"]),
         event_id=m["event_id"],
@@ -561,7 +554,7 @@ def _entry_from_row(row: Row[Any]) -> AuditEntry:
         created_at=utc(m["created_at"]),
         request_id=m["request_id"],
         conversation_id=m["conversation_id"],
-        metadata=metadata,
+        metadata_json=str(m["metadata"]),
         texts={k: m[f"text_{k}"] for k in TEXT_KINDS if m[f"text_{k}"] is not None},
         digests={k: m[f"digest_{k}"] for k in TEXT_KINDS if m[f"digest_{k}"] is not None},
         salt=m["text_salt"],

@@ -1,0 +1,130 @@
+"""Store write throughput on SQLite: the batched AsyncWriter against plain single-row
+inserts measured in the same run, on the same pragmas (WAL, synchronous=FULL).
+
+    .venv/bin/python benchmarks/bench_store.py [--records 20000]
+
+Prints records/s for each way of writing and its ratio to the baseline, and the cost of
+`submit()` (the only part on the request path).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import insert
+
+from aimonitor.store import AsyncWriter, RequestRecord, open_store
+from aimonitor.store.engine import WRITE_TRANSACTION
+from aimonitor.store.schema import requests
+from aimonitor.store.sql import _request_row
+
+
+def make_records(n: int) -> list[RequestRecord]:
+    now = datetime.now(UTC)
+    return [
+        RequestRecord(
+            request_id=str(uuid.uuid4()), created_at=now, client="client-hash",
+            user="user-hash", conversation_id=f"conv-{i // 5}", scenario="ABC"[i % 3],
+            model="sim-a", backend="simulated", decision="served", status_code=200,
+            guardrails=[{"guardrail": "pii_protection", "action": "redact", "stage": "input",
+                         "reason": "EMAIL"}],
+            findings={"input": {"EMAIL": 1}, "output": {}}, risk_level="minimal",
+            scores={"quality": 0.8, "trust": 0.9, "drift": 0.1, "hallucination": 0.0},
+            latency_ms=12.5 + i % 100, tokens_input=40, tokens_output=120, cost_eur=0.0002,
+            prompt_text="Please summarise the attached note for [EMAIL_1] in two lines.",
+            response_text="Here is a two-line summary of the note. " * 4,
+        )
+        for i in range(n)
+    ]  # fmt: skip
+
+
+def bench_plain_inserts(directory: Path, records: list[RequestRecord]) -> float:
+    """Baseline: one INSERT and one commit per record, no audit chain."""
+    store = open_store(f"sqlite:///{(directory / 'plain.db').as_posix()}", directory)
+    engine = store.engine
+    start = time.perf_counter()
+    for record in records:
+        with engine.connect().execution_options(**{WRITE_TRANSACTION: True}) as conn:
+            conn.execute(insert(requests), [_request_row(record)])
+            conn.commit()
+    elapsed = time.perf_counter() - start
+    store.close()
+    return len(records) / elapsed
+
+
+def bench_store_one_by_one(directory: Path, records: list[RequestRecord]) -> float:
+    """SqlStore.write_batch with one record per call: the chain, without batching."""
+    store = open_store(f"sqlite:///{(directory / 'single.db').as_posix()}", directory)
+    start = time.perf_counter()
+    for record in records:
+        store.write_batch([record])
+    elapsed = time.perf_counter() - start
+    assert store.verify_chain().ok
+    store.close()
+    return len(records) / elapsed
+
+
+def bench_writer(directory: Path, records: list[RequestRecord]) -> tuple[float, list[float]]:
+    """AsyncWriter end to end: submit everything, flush; and the cost of each submit."""
+    store = open_store(f"sqlite:///{(directory / 'writer.db').as_posix()}", directory)
+    writer = AsyncWriter(store, directory / "spill", batch_size=200, flush_interval_s=0.2)
+    writer.start()
+    submit_costs: list[float] = []
+    start = time.perf_counter()
+    for record in records:
+        t = time.perf_counter()
+        writer.submit(record)
+        submit_costs.append(time.perf_counter() - t)
+    if not writer.flush(timeout_s=600):
+        raise RuntimeError("writer did not flush")
+    elapsed = time.perf_counter() - start
+    writer.stop()
+    assert store.stats()["total_requests"] == len(records)
+    assert store.verify_chain().ok
+    store.close()
+    return len(records) / elapsed, submit_costs
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--records", type=int, default=20_000)
+    parser.add_argument(
+        "--baseline-records", type=int, default=2_000,
+        help="records for the two one-commit-per-record runs (they are slow)",
+    )  # fmt: skip
+    args = parser.parse_args()
+    records = make_records(args.records)
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp)
+        plain = bench_plain_inserts(directory, records[: args.baseline_records])
+        single = bench_store_one_by_one(directory, records[: args.baseline_records])
+        batched, costs = bench_writer(directory, records)
+    us = [c * 1e6 for c in costs]
+    print(f"records: writer {args.records}, one-by-one runs {args.baseline_records}")
+    print(f"{'method':<48}{'records/s':>12}{'x baseline':>12}")
+    rows = [
+        ("plain single-row INSERT + commit (baseline)", plain),
+        ("SqlStore.write_batch, 1 record/transaction", single),
+        ("AsyncWriter (batches of 200, chained)", batched),
+    ]
+    for name, rate in rows:
+        print(f"{name:<48}{rate:>12,.0f}{rate / plain:>12.2f}")
+    print(
+        f"submit() cost: mean {statistics.fmean(us):.1f} us, p50 {percentile(us, 50):.1f} us, "
+        f"p99 {percentile(us, 99):.1f} us"
+    )
+
+
+if __name__ == "__main__":
+    main()
