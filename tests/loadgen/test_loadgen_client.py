@@ -131,3 +131,8 @@ def test_custom_prompts_are_sent_in_order(predict_server: PredictServer) -> None
         )
     )
     assert predict_server.tally.prompts == ["first", "second", "third"] * 2
+
+
+def test_a_single_request_to_nowhere_is_unreachable(closed_port_url: str) -> None:
+    result = _run(LoadConfig(url=closed_port_url, requests=1, concurrency=1))
+    assert result.unreachable

@@ -1,7 +1,8 @@
 """`aimonitor load`: send a bounded load of /predict requests and report what happened.
 
 Exit codes: 0 when the run happened (whatever the service answered, 4xx/5xx
-included), 1 when the service could not be reached, 2 on usage errors.
+included), 1 when the service could not be reached, 2 on usage errors, 130 when
+interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -24,12 +25,12 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from aimonitor.loadgen.client import LoadConfig, run_load
+from aimonitor.loadgen.client import LoadConfig, LoadResult, run_load
 from aimonitor.loadgen.prompts import PromptFileError, PromptSample, load_prompt_file
 from aimonitor.loadgen.report import render, summarize
 
 DEFAULT_URL = "http://localhost:8000"
-EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _positive_int(text: str) -> int:
@@ -148,26 +149,32 @@ def run(args: argparse.Namespace, console: Console | None = None) -> int:
     except (ValueError, PromptFileError) as exc:
         return _usage_error(str(exc))
     console = console or Console()
-    show_progress = not args.json and console.is_terminal
-    if show_progress:
-        with Progress(
-            TextColumn("[bold]load[/bold] {task.fields[scenario]}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as progress:
-            task = progress.add_task("load", total=config.requests, scenario=config.scenario)
-            result = asyncio.run(run_load(config, on_record=lambda _record: progress.advance(task)))
-    else:
-        result = asyncio.run(run_load(config))
+    try:
+        result = _run_with_progress(config, console, show=not args.json and console.is_terminal)
+    except KeyboardInterrupt:
+        print("aimonitor load: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     summary = summarize(result)
     if args.json:
         print(json.dumps(summary.to_dict(), sort_keys=True))
     else:
         render(summary, console)
     return EXIT_UNREACHABLE if summary.unreachable else EXIT_OK
+
+
+def _run_with_progress(config: LoadConfig, console: Console, show: bool) -> LoadResult:
+    if not show:
+        return asyncio.run(run_load(config))
+    with Progress(
+        TextColumn("[bold]load[/bold] {task.fields[scenario]}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("load", total=config.requests, scenario=config.scenario)
+        return asyncio.run(run_load(config, on_record=lambda _record: progress.advance(task)))
 
 
 def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:

@@ -227,5 +227,7 @@ async def run_load(
         # A request already sent may outlive the deadline by at most one timeout.
         await asyncio.gather(*tasks)
     run.result.duration_s = time.perf_counter() - started
+    if run.answers == 0 and run.connect_errors == len(run.result.records) > 0:
+        run.result.unreachable = True  # also for runs too short to trip the early stop
     run.result.records.sort(key=lambda record: record.index)
     return run.result
