@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from aimonitor.analysis.risk import USE_CASES, RiskClassifier, classify_risk
+from aimonitor.analysis.risk import RULES, USE_CASES, RiskClassifier, _stems, classify_risk
 from aimonitor.types import RiskLevel
 
 U, H, L, M = RiskLevel.UNACCEPTABLE, RiskLevel.HIGH, RiskLevel.LIMITED, RiskLevel.MINIMAL
@@ -286,3 +286,33 @@ def test_accents_apostrophes_and_case_do_not_matter() -> None:
 def test_match_reports_the_rule_even_for_a_mention() -> None:
     rule = RiskClassifier().match("What is a social credit system?")
     assert rule is not None and rule.domain == "social_scoring"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [text for text, _ in PROHIBITED] + [text for text, _ in HIGH_RISK] + BENIGN,
+)
+def test_the_prefix_gate_never_changes_a_decision(text: str) -> None:
+    gated = RiskClassifier(gated=True)
+    plain = RiskClassifier(gated=False)
+    assert gated.match(text) == plain.match(text)
+    assert gated.classify(text) == plain.classify(text)
+
+
+def test_most_rules_have_a_gate() -> None:
+    assert sum(1 for rule in RULES if rule.gates) == len(RULES)
+
+
+def test_stems_of_a_pattern() -> None:
+    assert _stems(r"credit ?scores?|solvabilite|(?:loan|mortgage) applicants?") == {
+        "credit", "solvabilite", "loan", "mortgage",
+    }  # fmt: skip
+    assert _stems(r"programm?e?s?|dams?") == {"program", "dam"}  # optional letters dropped
+    assert _stems(r"(?:re)?offending") is None  # optional group: no literal start
+    assert _stems(r"c\.v\.?|resumes?") is None  # "c" is too short to gate on
+
+
+def test_long_prompts_are_classified_on_head_and_tail() -> None:
+    filler = "The quarterly report covers revenue, costs and staffing. " * 200
+    assert classify_risk(filler + "Now rank these CVs for the cashier job").level is H
+    assert classify_risk("Rank these CVs for the cashier job. " + filler).level is H
