@@ -136,3 +136,12 @@ def test_custom_prompts_are_sent_in_order(predict_server: PredictServer) -> None
 def test_a_single_request_to_nowhere_is_unreachable(closed_port_url: str) -> None:
     result = _run(LoadConfig(url=closed_port_url, requests=1, concurrency=1))
     assert result.unreachable
+
+
+def test_follow_ups_do_not_skew_the_category_mix(predict_server: PredictServer) -> None:
+    config = LoadConfig(url=predict_server.url, requests=600, concurrency=8, follow_up_rate=0.4)
+    records = _run(config).records
+    fresh = [record for record in records if not record.follow_up]
+    benign = sum(record.category == "benign" for record in fresh) / len(fresh)
+    assert len(fresh) < 500  # follow-ups did happen
+    assert 0.42 <= benign <= 0.58  # the built-in weight is 0.50

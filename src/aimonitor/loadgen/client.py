@@ -122,7 +122,7 @@ class _Run:
         return index
 
     def plan(self, index: int) -> tuple[dict[str, Any], PromptSample, bool]:
-        rng = self.picker.rng(index)
+        rng = self.picker.rng(index, stream="plan")  # independent of the prompt choice
         scenario = scenario_for(self.config, index)
         payload: dict[str, Any] = {"scenario": scenario}
         if self.conversations and rng.random() < self.config.follow_up_rate:

@@ -151,8 +151,9 @@ class PromptPicker:
         self._categories = list(CATEGORY_WEIGHTS)
         self._weights = [CATEGORY_WEIGHTS[name] for name in self._categories]
 
-    def rng(self, index: int) -> random.Random:
-        return random.Random(self._seed * 1_000_003 + index)
+    def rng(self, index: int, stream: str = "prompt") -> random.Random:
+        """The generator of request `index`; distinct `stream`s draw independently."""
+        return random.Random(f"{stream}:{self._seed}:{index}")
 
     def pick(self, index: int) -> PromptSample:
         if self._custom:
