@@ -81,7 +81,7 @@ def _rule(name: str, level: RiskLevel, domain: str, explanation: str, *patterns:
 
 _WORD = re.compile(r"\w+")
 _STEM_MIN = 3
-_STEM_MAX = 12
+_STEM_MAX = 8
 
 
 def _group_end(src: str, start: int) -> int:
@@ -155,7 +155,7 @@ def _stems(src: str) -> frozenset[str] | None:
 def word_prefixes(normalised: str) -> frozenset[str]:
     return frozenset(
         word[:size]
-        for word in _WORD.findall(normalised)
+        for word in set(_WORD.findall(normalised))
         for size in range(_STEM_MIN, min(len(word), _STEM_MAX) + 1)
     )
 
@@ -721,14 +721,17 @@ USE_CASES: dict[str, UseCase] = {
 DEFAULT_USE_CASE = "chatbot"
 
 
+# Accents left as combining marks by NFKD (all French ones are in this block).
+_COMBINING = re.compile("[\u0300-\u036f]")
+
+
 def normalise(text: str) -> str:
     """Lower case, no accents, straight apostrophes, single spaces."""
     if len(text) > HEAD_CHARS + TAIL_CHARS:
         text = text[:HEAD_CHARS] + " \n " + text[-TAIL_CHARS:]
     text = text.replace("’", "'").replace("ʼ", "'").replace("`", "'")
     decomposed = unicodedata.normalize("NFKD", text.lower())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.split())
+    return " ".join(_COMBINING.sub("", decomposed).split())
 
 
 def _use_case(name: str | None) -> tuple[str, UseCase]:

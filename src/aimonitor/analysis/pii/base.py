@@ -16,6 +16,8 @@ from typing import Protocol
 # Any run of at least six digits, possibly split by single separators: the gate that lets
 # numeric detectors skip texts with no number long enough to be an identifier.
 _DIGIT_RUN = re.compile(r"\d(?:[ .\-/]?\d){5}")
+# The start of an IBAN written in groups ("FR76 3000 ", "NL34 HQVB "), right before a match.
+_IBAN_PREFIX = re.compile(r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4})* ?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,3 +69,9 @@ def luhn_valid(digits: str) -> bool:
                 value -= 9
         total += value
     return total % 10 == 0
+
+
+def follows_iban_prefix(text: str, start: int) -> bool:
+    """True when a number continues an IBAN-like group sequence: it is part of that IBAN
+    (valid or not), never a phone or card number of its own."""
+    return _IBAN_PREFIX.search(text, max(0, start - 40), start) is not None

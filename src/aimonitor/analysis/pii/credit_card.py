@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from aimonitor.analysis.pii.base import Candidate, ScanContext, digits_of, luhn_valid
+from aimonitor.analysis.pii.base import (
+    Candidate,
+    ScanContext,
+    digits_of,
+    follows_iban_prefix,
+    luhn_valid,
+)
 
 # Groups of digits joined by at most one space or dash; never starts or ends inside a
 # longer run of digits, so a 25-digit reference number is not cut into a card.
@@ -46,6 +52,8 @@ class CreditCardDetector:
             separators = {ch for ch in raw if not ch.isdigit()}
             if len(separators) > 1:
                 continue  # "4111-1111 1111" mixes separators: not how cards are written
+            if follows_iban_prefix(ctx.text, match.start()):
+                continue
             digits = digits_of(raw)
             issuer = issuer_of(digits)
             if issuer is None or not luhn_valid(digits):

@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from aimonitor.analysis.pii.base import Candidate, ScanContext, digits_of, luhn_valid
+from aimonitor.analysis.pii.base import (
+    Candidate,
+    ScanContext,
+    digits_of,
+    follows_iban_prefix,
+    luhn_valid,
+)
 
 # 123 456 789 / 123456789 and 123 456 789 00012 / 12345678900012.
 _PATTERN = re.compile(r"(?<![\d\-.])\d{3} ?\d{3} ?\d{3}(?: ?\d{5})?(?![\d\-]|[.,]\d)")
@@ -22,6 +28,8 @@ class FrSirenDetector:
         if not ctx.has_digit_run:
             return
         for match in _PATTERN.finditer(ctx.text):
+            if follows_iban_prefix(ctx.text, match.start()):
+                continue
             digits = digits_of(match.group())
             if len(digits) == 14:
                 valid = luhn_valid(digits) or (

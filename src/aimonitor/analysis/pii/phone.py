@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 
 import phonenumbers
 
-from aimonitor.analysis.pii.base import Candidate, ScanContext
+from aimonitor.analysis.pii.base import Candidate, ScanContext, follows_iban_prefix
 
 # Bounded repetition keeps this linear: at most 20 characters are tried per start.
 _PATTERN = re.compile(r"(?<![\w+(\-.,/])(?:\+|00|\()?\d[\d \-.()\u00a0]{6,20}\d(?![\w]|[.,/\-]\d)")
@@ -15,6 +15,8 @@ _PATTERN = re.compile(r"(?<![\w+(\-.,/])(?:\+|00|\()?\d[\d \-.()\u00a0]{6,20}\d(
 DEFAULT_REGIONS: tuple[str, ...] = ("FR", "BE", "CH", "GB", "DE", "ES", "IT", "US")
 # Regions whose national numbers are always dialled with a leading trunk "0": a number
 # written without it ("732 829 320", a SIREN) is not one of their phone numbers.
+# 123-45-6789 is how US social security numbers are written, never phone numbers.
+_SSN_SHAPE = re.compile(r"\d{3}-\d{2}-\d{4}")
 _TRUNK_ZERO = frozenset({"FR", "BE", "CH", "GB", "DE", "NL", "AT", "LU"})
 
 
@@ -30,7 +32,9 @@ class PhoneDetector:
             return
         for match in _PATTERN.finditer(ctx.text):
             raw = match.group()
-            if raw.count("(") != raw.count(")"):
+            if raw.count("(") != raw.count(")") or _SSN_SHAPE.fullmatch(raw):
+                continue
+            if follows_iban_prefix(ctx.text, match.start()):
                 continue
             digit_count = sum(ch.isdigit() for ch in raw)
             if not 8 <= digit_count <= 15:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from aimonitor.analysis.pii.base import Candidate, ScanContext
+from aimonitor.analysis.pii.base import Candidate, ScanContext, follows_iban_prefix
 
 # 123-45-6789, 123 45 6789, or nine bare digits; the same separator both times.
 _PATTERN = re.compile(r"(?<![\d\-.])(\d{3})([\- ]?)(\d{2})\2(\d{4})(?![\d\-]|\.\d)")
@@ -26,6 +26,8 @@ class UsSsnDetector:
         if not ctx.has_digit_run:
             return
         for match in _PATTERN.finditer(ctx.text):
+            if follows_iban_prefix(ctx.text, match.start()):
+                continue
             area, separator, group, serial = match.groups()
             if not ssa_valid(area, group, serial):
                 continue
