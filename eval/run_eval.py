@@ -150,17 +150,17 @@ def evaluate_attacks(
     return report
 
 
+def _pii_row(name: str, c: Counts) -> str:
+    scores = f"{c.precision:.3f} | {c.recall:.3f} | {c.f1:.3f}"
+    return f"| {name} | {scores} | {c.tp} | {c.fp} | {c.fn} |"
+
+
 def pii_table(report: PiiReport) -> str:
     lines = ["| type | precision | recall | F1 | TP | FP | FN |", "|---|---|---|---|---|---|---|"]
     for kind in sorted(report.per_type):
         c = report.per_type[kind]
-        lines.append(
-            f"| {kind} | {c.precision:.3f} | {c.recall:.3f} | {c.f1:.3f} | {c.tp} | {c.fp} | {c.fn} |"
-        )
-    o = report.overall
-    lines.append(
-        f"| **overall** | {o.precision:.3f} | {o.recall:.3f} | **{o.f1:.3f}** | {o.tp} | {o.fp} | {o.fn} |"
-    )
+        lines.append(_pii_row(kind, c))
+    lines.append(_pii_row("**overall**", report.overall))
     lines.append("")
     lines.append(
         f"Checksum-failing numbers reported: {report.checksum_fail_fp} of "
