@@ -147,3 +147,17 @@ def test_rolling_refuses_out_of_range() -> None:
         rolling.add(1.5)
     with pytest.raises(ValueError):
         RollingCompliance(window=0)
+
+
+@pytest.mark.parametrize(
+    ("inp", "expected"),
+    [
+        # The examples of docs/compliance.md.
+        (ComplianceInput(False, False, False, False, True, True, False, False, True), 1.0),
+        (ComplianceInput(True, False, True, False, True, True, False, False, True), 0.65 / 0.9),
+        (ComplianceInput(False, False, False, True, False, False, False, False, True), 0.1 / 0.35),
+        (ComplianceInput(False, False, False, True, False, False, False, False, False), 0.0),
+    ],
+)
+def test_documented_examples(inp: ComplianceInput, expected: float) -> None:
+    assert math.isclose(compliance_score(inp).score, expected)
