@@ -55,6 +55,7 @@ _PERCENT = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:%|percent\b|pour\s?cent\b)", re.I
 _NUMBER = re.compile(
     r"(?<![\w.,])\d{1,3}(?:[ ,.\u202f]\d{3})+(?:[.,]\d+)?(?![\w])|\b\d+(?:[.,]\d+)?\b"
 )
+_DIGIT = re.compile(r"\d")
 _IDENTIFIER_BEFORE = re.compile(
     r"(?:port|error|erreur|code|status|version|v|build|ticket|line|ligne|step|étape|#)\s*[:#]?\s*$",
     re.IGNORECASE,
@@ -107,6 +108,8 @@ def extract_claims(text: str) -> list[Claim]:
 
     for match in _URL.finditer(text):
         add("url", _normalise_url(match.group()), match.span())
+    if not _DIGIT.search(text):
+        return claims  # every other kind of claim has a digit in it
     for pattern in _REFERENCES:
         for match in pattern.finditer(text):
             if free(*match.span()):
@@ -132,10 +135,25 @@ class Source:
     """The prompt and context, indexed once for claim look-ups."""
 
     def __init__(self, text: str) -> None:
-        self._normalised = normalise_text(text)
+        self._text = text
         self._lower = text.lower()
-        self._numbers = {_digits(m.group()) for m in _NUMBER.finditer(text)}
-        self._numbers |= {_digits(m.group()) for p in _DATES for m in p.finditer(text)}
+        self._normalised_text: str | None = None
+        self._number_set: set[str] | None = None
+
+    @property
+    def _normalised(self) -> str:
+        if self._normalised_text is None:
+            self._normalised_text = normalise_text(self._text)
+        return self._normalised_text
+
+    @property
+    def _numbers(self) -> set[str]:
+        if self._number_set is None:
+            text = self._text
+            numbers = {_digits(m.group()) for m in _NUMBER.finditer(text)}
+            numbers |= {_digits(m.group()) for p in _DATES for m in p.finditer(text)}
+            self._number_set = numbers
+        return self._number_set
 
     def supports(self, claim: Claim) -> bool:
         if claim.kind == "url":

@@ -15,17 +15,23 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Sequence
 from typing import Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 Vector = npt.NDArray[np.float32]
+Matrix = npt.NDArray[np.float32]
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _BASE: Final = np.uint64(1_099_511_628_211)  # FNV-1a 64-bit prime
 _MIX: Final = np.uint64(0x9E3779B97F4A7C15)  # golden-ratio multiplier: spreads the bits
-_WORD_WEIGHT: Final = 2.0
+_WORD_REPEAT: Final = 2
+_SHIFT_MIX: Final = np.uint64(29)
+_SHIFT_32: Final = np.uint64(32)
+_SHIFT_SIGN: Final = np.uint64(31)
+_ONE: Final = np.uint64(1)
 # Only the first characters of a huge prompt are embedded: bounded cost per request.
 MAX_EMBED_CHARS: Final = 4000
 
@@ -41,6 +47,8 @@ class Embedder(Protocol):
 
     def embed(self, text: str) -> Vector: ...
 
+    def embed_many(self, texts: Sequence[str]) -> Matrix: ...
+
 
 class HashingEmbedder:
     """Hashed character n-grams (3-5) plus word unigrams, L2-normalised."""
@@ -51,6 +59,9 @@ class HashingEmbedder:
         if not ngram_sizes or min(ngram_sizes) < 2:
             raise ValueError("n-gram sizes must be 2 or more")
         self._dim = dim
+        # Buckets from the top bits when dim is a power of two (bit 31 gives the sign).
+        bits = dim.bit_length() - 1
+        self._shift = np.uint64(64 - bits) if dim == 1 << bits and bits <= 32 else None
         self._ngram_sizes = tuple(sorted(set(ngram_sizes)))
 
     @property
@@ -62,44 +73,70 @@ class HashingEmbedder:
         return self._dim
 
     def embed(self, text: str) -> Vector:
-        folded = " " + _NON_WORD.sub(" ", text[:MAX_EMBED_CHARS].lower()).strip() + " "
-        data = np.frombuffer(folded.encode("utf-8"), dtype=np.uint8).astype(np.uint64)
-        parts = _ngram_hashes(data, self._ngram_sizes)
-        weights = [np.ones(part.size) for part in parts]
-        tokens = folded.split()
-        if tokens:
-            parts.append(np.array([zlib.crc32(t.encode()) for t in tokens], dtype=np.uint64))
-            weights.append(np.full(len(tokens), _WORD_WEIGHT))
-        if not parts:
-            return np.zeros(self._dim, dtype=np.float32)
-        hashes = np.concatenate(parts) * _MIX
-        hashes ^= hashes >> np.uint64(29)
-        buckets = ((hashes >> np.uint64(32)) % np.uint64(self._dim)).astype(np.intp)
-        signs = ((hashes >> np.uint64(31)) & np.uint64(1)).astype(np.float64) * 2.0 - 1.0
-        weighted = signs * np.concatenate(weights)
-        counts = np.bincount(buckets, weights=weighted, minlength=self._dim)
-        vector = np.sign(counts) * np.log1p(np.abs(counts))
-        norm = float(np.linalg.norm(vector))
-        if norm > 0:
-            vector /= norm
-        return vector.astype(np.float32)
+        vector: Vector = self.embed_many([text])[0]
+        return vector
+
+    def embed_many(self, texts: Sequence[str]) -> Matrix:
+        """Embed several texts in one vectorised pass: row i is `embed(texts[i])`.
+
+        The folded texts are joined with NUL bytes; n-grams that straddle a NUL are
+        dropped, and each remaining n-gram (and word) is counted in its own text's row.
+        """
+        k, dim = len(texts), self._dim
+        folded = [
+            " " + _NON_WORD.sub(" ", t[:MAX_EMBED_CHARS].lower()).strip() + " " for t in texts
+        ]
+        data = np.frombuffer("\0".join(folded).encode("utf-8"), dtype=np.uint8).astype(np.uint64)
+        hash_parts, owner_parts = [], []
+        if k == 1:  # the common case: no NUL, every n-gram belongs to row 0
+            hash_parts = [hashes for _, hashes in _ngram_hashes(data, self._ngram_sizes)]
+        else:
+            separators = np.concatenate(([0], np.cumsum(data == 0)))  # NULs before each byte
+            for n, hashes in _ngram_hashes(data, self._ngram_sizes):
+                starts = separators[: hashes.size]
+                clean = separators[n : n + hashes.size] == starts  # no NUL inside the window
+                hash_parts.append(hashes[clean])
+                owner_parts.append(starts[clean])
+        tokens = [f.split() for f in folded]
+        word_hashes = [zlib.crc32(w.encode()) for words in tokens for w in words]
+        if word_hashes:
+            hash_parts += [np.array(word_hashes, dtype=np.uint64)] * _WORD_REPEAT
+            if k > 1:
+                owners = np.repeat(np.arange(k), [len(words) for words in tokens])
+                owner_parts += [owners] * _WORD_REPEAT  # a word counts as two n-grams
+        if not hash_parts:
+            return np.zeros((k, dim), dtype=np.float32)
+        hashes = np.concatenate(hash_parts) * _MIX
+        hashes ^= hashes >> _SHIFT_MIX
+        if self._shift is not None:  # power-of-two dim: the top bits, no division
+            buckets = (hashes >> self._shift).astype(np.intp)
+        else:
+            buckets = ((hashes >> _SHIFT_32) % np.uint64(dim)).astype(np.intp)
+        signs = 1.0 - 2.0 * ((hashes >> _SHIFT_SIGN) & _ONE)
+        cells = buckets if k == 1 else np.concatenate(owner_parts).astype(np.intp) * dim + buckets
+        counts = np.bincount(cells, weights=signs, minlength=k * dim).reshape(k, dim)
+        vectors = np.sign(counts) * np.log1p(np.abs(counts))
+        norms = np.sqrt(np.einsum("ij,ij->i", vectors, vectors))
+        norms[norms == 0] = 1.0
+        result: Matrix = (vectors / norms[:, None]).astype(np.float32)
+        return result
 
 
 def _ngram_hashes(
     data: npt.NDArray[np.uint64], sizes: tuple[int, ...]
-) -> list[npt.NDArray[np.uint64]]:
+) -> list[tuple[int, npt.NDArray[np.uint64]]]:
     """Polynomial hashes (wrapping uint64 arithmetic) of every window of each size.
 
     The hashes of the (n+1)-byte windows extend those of the n-byte windows by one
     byte, so each size costs one vector operation; windows of different sizes hash
     differently because the polynomials have different lengths.
     """
-    out: list[npt.NDArray[np.uint64]] = []
+    out: list[tuple[int, npt.NDArray[np.uint64]]] = []
     hashes = data
     for n in range(2, max(sizes) + 1):
         if data.size < n:
             break
         hashes = hashes[:-1] * _BASE + data[n - 1 :]
         if n in sizes:
-            out.append(hashes)
+            out.append((n, hashes))
     return out

@@ -64,8 +64,11 @@ def detect_hallucination(
     prompt: str, answer: str, context: str | Sequence[str] | None = None
 ) -> HallucinationResult:
     context_text = context if isinstance(context, str) or context is None else "\n".join(context)
-    source = Source(prompt + "\n" + (context_text or ""))
-    unverified = sorted(c.kind for c in extract_claims(answer) if not source.supports(c))
+    claims = extract_claims(answer)
+    unverified: list[str] = []
+    if claims:  # the source is indexed only when there is something to look up
+        source = Source(prompt + "\n" + (context_text or ""))
+        unverified = sorted(c.kind for c in claims if not source.supports(c))
     sources: list[str] = []
     ratio = None
     if context_text:

@@ -78,12 +78,11 @@ def repetition(text: str) -> float:
     return 1.0 - len(set(trigrams)) / len(trigrams)
 
 
-def continuity(answer: str, embedder: Embedder) -> float:
-    parts = sentences(answer)[:_MAX_SENTENCES]
-    if len(parts) < 2:
+def continuity_of(sentence_vectors: np.ndarray) -> float:
+    """Mean cosine of adjacent sentences, mapped to [0, 1]; 1 for a single sentence."""
+    if len(sentence_vectors) < 2:
         return 1.0
-    vectors = np.stack([embedder.embed(p) for p in parts])
-    adjacent = np.einsum("ij,ij->i", vectors[:-1], vectors[1:])
+    adjacent = np.einsum("ij,ij->i", sentence_vectors[:-1], sentence_vectors[1:])
     return _clip01(float(adjacent.mean()) / _CONTINUITY_FULL)
 
 
@@ -92,14 +91,18 @@ def assess_quality(
 ) -> QualityResult:
     if context is not None and not isinstance(context, str):
         context = "\n".join(context)
-    answer_vec = embedder.embed(content_text(answer))
-    cosine = float(embedder.embed(content_text(prompt)) @ answer_vec)
+    parts = sentences(answer)[:_MAX_SENTENCES]
+    texts = [content_text(answer), content_text(prompt)]
     if context:
-        cosine = max(cosine, float(embedder.embed(content_text(context)) @ answer_vec))
+        texts.append(content_text(context))
+    # One vectorised call for the answer, the prompt, the context and the sentences.
+    vectors = embedder.embed_many(texts + (parts if len(parts) > 1 else []))
+    answer_vec, sources = vectors[0], vectors[1 : len(texts)]
+    cosine = float((sources @ answer_vec).max())
     low, high = _RELEVANCE_RANGE
     relevance = _clip01((cosine - low) / (high - low))
     rep = repetition(answer)
-    coherence = (1.0 - rep) * continuity(answer, embedder)
+    coherence = (1.0 - rep) * continuity_of(vectors[len(texts) :])
     prompt_lang, answer_lang = detect_language(prompt), detect_language(answer)
     language_match = "other" in (prompt_lang, answer_lang) or prompt_lang == answer_lang
     n_words = len(words(answer))
