@@ -44,7 +44,10 @@ def wait_ready(url: str, timeout_s: float = 30.0) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         try:
-            if httpx.post(url, json={"prompt": "ping", "scenario": "A"}, timeout=2).status_code < 500:
+            if (
+                httpx.post(url, json={"prompt": "ping", "scenario": "A"}, timeout=2).status_code
+                < 500
+            ):
                 return
         except httpx.HTTPError:
             pass
@@ -100,7 +103,12 @@ def run_wrk(url: str, concurrency: int, duration: int, script: Path) -> dict[str
     p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "non2xx": float(non2xx.group(1)) if non2xx else 0.0}
+    return {
+        "rps": rps,
+        "p50_ms": p50,
+        "p99_ms": p99,
+        "non2xx": float(non2xx.group(1)) if non2xx else 0.0,
+    }
 
 
 def rss_mib(pid: int) -> float:
@@ -136,7 +144,9 @@ def main() -> int:
         run_wrk(bare_url, 8, 2, script)
         for concurrency in args.concurrency:
             results["bare"][concurrency] = run_wrk(bare_url, concurrency, args.duration, script)
-            results["aimonitor"][concurrency] = run_wrk(ours_url, concurrency, args.duration, script)
+            results["aimonitor"][concurrency] = run_wrk(
+                ours_url, concurrency, args.duration, script
+            )
         # RSS after a fixed number of requests (on top of what the runs above sent).
         with httpx.Client(timeout=10) as client:
             for i in range(args.rss_requests):
@@ -178,7 +188,8 @@ def main() -> int:
         print(
             f"{row['concurrency']:>4} {row['aimonitor_rps']:>9} {row['bare_rps']:>9} "
             f"{row['throughput_ratio']:>6} {row['aimonitor_p50_ms']:>9.2f} "
-            f"{row['aimonitor_p99_ms']:>9.2f} {row['bare_p99_ms']:>9.2f} {row['added_p99_ms']:>8.2f}"
+            f"{row['aimonitor_p99_ms']:>9.2f} {row['bare_p99_ms']:>9.2f} "
+            f"{row['added_p99_ms']:>8.2f}"
         )
     print(f"RSS after the runs + {args.rss_requests} requests: {rss:.1f} MiB "
           f"(store holds {summary['requests_in_store']} requests)")  # fmt: skip

@@ -50,8 +50,8 @@ from aimonitor.types import (
     GuardrailTrigger,
     RiskAssessment,
     RiskLevel,
-    Scenario,
     ScanResult,
+    Scenario,
 )
 
 ATTACK_INJECTION_FAMILIES = frozenset(
@@ -327,12 +327,17 @@ class Pipeline:
             state.decision = Decision.REDACTED
 
         # Model ----------------------------------------------------------------------
-        history = self.conversations.history(request.conversation_id) if request.conversation_id else ()
+        history = (
+            self.conversations.history(request.conversation_id) if request.conversation_id else ()
+        )
         model_start = time.perf_counter()
         with self._stage("model"):
             try:
                 answer = await self.backend.generate(
-                    redacted, request.scenario, context=_join_context(request.context), history=history
+                    redacted,
+                    request.scenario,
+                    context=_join_context(request.context),
+                    history=history,
                 )
             except UpstreamError as exc:
                 elapsed = time.perf_counter() - model_start
@@ -435,7 +440,9 @@ class Pipeline:
         raw_answer: str,
     ) -> dict[str, Any]:
         response_text = state.answer or ""
-        quality = assess_quality(prompt, response_text, embedder=self.embedder, context=request.context)
+        quality = assess_quality(
+            prompt, response_text, embedder=self.embedder, context=request.context
+        )
         hallucination = detect_hallucination(prompt, response_text, request.context)
         drift = self.drift.observe(state.model_prompt or "")
         security = security_score(scan.attack.score, scan.toxicity.score, len(scan.findings))
@@ -458,7 +465,11 @@ class Pipeline:
         )
         feedback_term = None
         trust = compute_trust(
-            quality.score, security, compliance.score, drift.score if drift.ready else 0.0, feedback_term
+            quality.score,
+            security,
+            compliance.score,
+            drift.score if drift.ready else 0.0,
+            feedback_term,
         )
         state.scores = {
             "attack": round(scan.attack.score, 4),
@@ -520,7 +531,13 @@ class Pipeline:
         }
 
     def _observe_signals(
-        self, state: _RequestState, quality: Any, hallucination: Any, drift: Any, trust: Any, compliance: Any
+        self,
+        state: _RequestState,
+        quality: Any,
+        hallucination: Any,
+        drift: Any,
+        trust: Any,
+        compliance: Any,
     ) -> None:
         m = self.metrics
         scenario = state.scenario.value
@@ -592,7 +609,10 @@ class Pipeline:
             m.tokens_input.labels(self.model_label, estimated).inc(state.tokens_input)
             m.tokens_output.labels(self.model_label, estimated).inc(state.tokens_output)
             m.cost.labels(self.model_label).inc(state.cost_eur)
-            for token_type, count in (("input", state.tokens_input), ("output", state.tokens_output)):
+            for token_type, count in (
+                ("input", state.tokens_input),
+                ("output", state.tokens_output),
+            ):
                 m.gen_ai_tokens.labels(
                     "chat", self.backend.provider, self.model_label, token_type
                 ).observe(count)
@@ -642,7 +662,8 @@ class Pipeline:
             status_code=state.status_code,
             guardrails=[_trigger_dict(t) for t in state.triggers],
             findings={"input": state.findings_in, "output": state.findings_out},
-            risk_level=state.risk.level.value if state.risk else None,
+            # Rate-limited and over-long requests are refused before classification.
+            risk_level=state.risk.level.value if state.risk else "unassessed",
             risk_domain=state.risk.domain if state.risk else None,
             scores=dict(state.scores),
             latency_ms=latency_ms,
@@ -657,7 +678,11 @@ class Pipeline:
         self.writer.submit(record)
         severity = "info"
         if state.decision is Decision.BLOCKED:
-            severity = "critical" if state.risk and state.risk.level is RiskLevel.UNACCEPTABLE else "warning"
+            severity = (
+                "critical"
+                if state.risk and state.risk.level is RiskLevel.UNACCEPTABLE
+                else "warning"
+            )
         elif state.decision in (Decision.RATE_LIMITED, Decision.ERROR):
             severity = "warning"
         m.audit_events.labels("request", severity).inc()

@@ -33,7 +33,7 @@ from aimonitor.signals import (
 )
 from aimonitor.store import AsyncWriter, ConfigChangeRecord, FeedbackRecord, open_store
 from aimonitor.store import Store as StoreProtocol
-from aimonitor.telemetry.logging import RequestLogger, configure_logging
+from aimonitor.telemetry.logging import RequestLogger, configure_logging, dropped_log_records
 from aimonitor.telemetry.metrics import FEEDBACK_CATEGORIES, Metrics
 from aimonitor.telemetry.tracing import Tracing
 
@@ -128,8 +128,9 @@ class Service:
         )
         reference = settings.data_dir / DRIFT_REFERENCE_FILE
         if reference.exists():
-            self.drift = DriftDetector.load_reference(reference, embedder=self.embedder,
-                                                      window_size=settings.drift_window_size)
+            self.drift = DriftDetector.load_reference(
+                reference, embedder=self.embedder, window_size=settings.drift_window_size
+            )
         self.prices = PriceTable.load(settings.prices_file)
         self.budget = DailyBudget(settings.daily_budget_eur)
         if settings.daily_budget_eur is not None:
@@ -170,7 +171,7 @@ class Service:
         self._retention_stop = threading.Event()
         self._retention_thread: threading.Thread | None = None
         self._started = False
-        self._exporter_failures_seen = 0
+        self._seen_counts: dict[int, int] = {}
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> None:
@@ -219,15 +220,23 @@ class Service:
             self.metrics.audit_events.labels("retention_purge", "info").inc()
         return purged
 
-    def sync_exporter_failures(self) -> None:
-        """Carry the tracer's failed-export count into the counter (called at scrape)."""
-        failures = self.tracing.export_failures
-        if failures > self._exporter_failures_seen:
-            self.metrics.exporter_failures.labels("otlp").inc(failures - self._exporter_failures_seen)
-            self._exporter_failures_seen = failures
+    def sync_scrape_counters(self) -> None:
+        """Carry failure counts kept by components into their counters (at scrape)."""
+        m = self.metrics
+        for counter, current in (
+            (m.exporter_failures.labels("otlp"), self.tracing.export_failures),
+            (m.rate_limit_storage_errors, self.limiter.storage_errors),
+            (m.log_records_dropped, dropped_log_records()),
+        ):
+            seen = self._seen_counts.get(id(counter), 0)
+            if current > seen:
+                counter.inc(current - seen)
+                self._seen_counts[id(counter)] = current
 
     # ------------------------------------------------------------------ guardrails
-    def _persisted_configs(self, defaults: dict[str, GuardrailConfig]) -> dict[str, GuardrailConfig]:
+    def _persisted_configs(
+        self, defaults: dict[str, GuardrailConfig]
+    ) -> dict[str, GuardrailConfig]:
         loaded: dict[str, GuardrailConfig] = {}
         try:
             stored = self.store.load_guardrail_configs()
@@ -237,7 +246,10 @@ class Service:
         for name, data in stored.items():
             try:
                 loaded[name] = validate_update(
-                    defaults.get(name), name, data.get("enabled"), data.get("threshold"),
+                    defaults.get(name),
+                    name,
+                    data.get("enabled"),
+                    data.get("threshold"),
                     data.get("action"),
                 )
             except ValueError:
@@ -302,7 +314,9 @@ class Service:
                 created_at=datetime.now(UTC),
             )
         )
-        label = category if category in FEEDBACK_CATEGORIES else ("none" if not category else "other")
+        label = (
+            category if category in FEEDBACK_CATEGORIES else ("none" if not category else "other")
+        )
         m = self.metrics
         m.feedback.labels(str(rating), label).inc()
         m.feedback_rating.observe(rating)

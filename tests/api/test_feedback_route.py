@@ -7,20 +7,31 @@ def test_feedback_is_recorded_and_counted(client: TestClient) -> None:
     request_id = client.post("/predict", json={"prompt": "What is drift?"}).json()["request_id"]
     response = client.post(
         "/feedback",
-        json={"request_id": request_id, "rating": 2, "category": "hallucination", "comment": "wrong"},
+        json={
+            "request_id": request_id,
+            "rating": 2,
+            "category": "hallucination",
+            "comment": "wrong",
+        },
     )
     assert response.status_code == 200
     service = client.app.state.service  # type: ignore[attr-defined]
     registry = service.metrics.registry
-    assert registry.get_sample_value(
-        "ai_user_feedback_total", {"rating": "2", "category": "hallucination"}
-    ) == 1.0
-    assert registry.get_sample_value(
-        "ai_hallucination_events_total", {"scenario": "A", "source": "user_feedback"}
-    ) == 1.0
+    assert (
+        registry.get_sample_value(
+            "ai_user_feedback_total", {"rating": "2", "category": "hallucination"}
+        )
+        == 1.0
+    )
+    assert (
+        registry.get_sample_value(
+            "ai_hallucination_events_total", {"scenario": "A", "source": "user_feedback"}
+        )
+        == 1.0
+    )
     assert registry.get_sample_value("ai_user_satisfaction_score") == 0.25
-    service.writer.flush()
-    assert service.store.get_request(request_id).feedback_rating == 2
+    feedback = client.get("/stats").json()["feedback"]
+    assert feedback == {"count": 1, "mean_rating": 2.0}
 
 
 def test_unknown_request_is_404(client: TestClient) -> None:

@@ -33,8 +33,14 @@ def test_health_is_503_when_the_store_is_down(make_settings: Any) -> None:
 def test_metrics_exposition(client: TestClient) -> None:
     client.post("/predict", json={"prompt": "Explain AI monitoring", "scenario": "A"})
     text = client.get("/metrics").text
-    for name in ("ai_requests_total", "ai_latency_seconds_bucket", "ai_slo_error_budget_burn_rate",
-                 "gen_ai_client_operation_duration_seconds_bucket", "ai_guardrail_triggers_total"):  # fmt: skip
+    names = (
+        "ai_requests_total",
+        "ai_latency_seconds_bucket",
+        "ai_slo_error_budget_burn_rate",
+        "gen_ai_client_operation_duration_seconds_bucket",
+        "ai_guardrail_triggers_total",
+    )
+    for name in names:
         assert name in text
     assert 'ai_requests_total{scenario="A",status="success"} 1.0' in text
 

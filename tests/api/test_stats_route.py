@@ -11,5 +11,7 @@ def test_stats_are_computed_from_the_store(client: TestClient) -> None:
     assert stats["total_requests"] == 4
     assert stats["by_scenario"]["A"] >= 2
     assert stats["latency_ms"]["p50"] is not None
-    assert stats["tokens_input"] > 0
+    assert stats["tokens"]["input"] > 0
+    assert stats["blocked"] == 1
+    assert stats["by_decision"]["served"] == 3
     assert stats["cost_eur"] > 0

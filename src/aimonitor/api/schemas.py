@@ -13,7 +13,7 @@ ShortId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 
 
 class PredictRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strict=True)
+    model_config = ConfigDict(extra="forbid")
 
     # No max_length here: an over-long prompt is a 413 decided by the prompt_length guardrail.
     prompt: NonBlank = Field(description="The user's prompt (must not be blank)")

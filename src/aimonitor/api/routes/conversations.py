@@ -22,7 +22,7 @@ async def get_conversation(conversation_id: str, service: ServiceDep) -> dict[st
         "conversation_id": conversation_id,
         "turns": [
             {
-                "turn": turn.turn_index,
+                "turn": turn.turn_index + 1,
                 "request_id": turn.request_id,
                 "created_at": turn.created_at.isoformat(),
                 "scenario": turn.scenario,

@@ -25,9 +25,7 @@ async def root(service: ServiceDep, request: Request) -> dict[str, Any]:
         "version": __version__,
         "backend": service.backend.name,
         "model": service.backend.model,
-        "endpoints": sorted(
-            {getattr(route, "path", "") for route in request.app.routes} - {""}
-        ),
+        "endpoints": sorted(request.app.openapi()["paths"]),
         "docs": "/docs",
     }
 
@@ -50,8 +48,9 @@ async def health(service: ServiceDep) -> JSONResponse:
 
 @router.get("/metrics", summary="Prometheus exposition", include_in_schema=True)
 async def metrics(service: ServiceDep, request: Request) -> Response:
-    service.sync_exporter_failures()
+    service.sync_scrape_counters()
     # Exemplars (trace ids on latency buckets) exist only in the OpenMetrics format.
     if "application/openmetrics-text" in request.headers.get("accept", ""):
-        return Response(generate_openmetrics(service.metrics.registry), media_type=OPENMETRICS_TYPE)
+        exposition = generate_openmetrics(service.metrics.registry)  # type: ignore[no-untyped-call]
+        return Response(exposition, media_type=OPENMETRICS_TYPE)
     return Response(generate_latest(service.metrics.registry), media_type=CONTENT_TYPE_LATEST)
