@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from aimonitor.analysis.risk import RULES, USE_CASES, RiskClassifier, _stems, classify_risk
@@ -316,3 +318,10 @@ def test_long_prompts_are_classified_on_head_and_tail() -> None:
     filler = "The quarterly report covers revenue, costs and staffing. " * 200
     assert classify_risk(filler + "Now rank these CVs for the cashier job").level is H
     assert classify_risk("Rank these CVs for the cashier job. " + filler).level is H
+
+
+def test_every_rule_is_documented() -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "ai-act.md").read_text(encoding="utf-8")
+    missing = [rule.name for rule in RULES if f"`{rule.name}`" not in doc]
+    assert missing == []
+    assert all(f"`{name}`" in doc for name in USE_CASES)
