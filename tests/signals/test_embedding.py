@@ -64,3 +64,18 @@ def test_long_texts_are_truncated_for_bounded_cost() -> None:
 def test_rejects_tiny_dimensions() -> None:
     with pytest.raises(ValueError):
         HashingEmbedder(dim=4)
+
+
+def test_embed_many_rows_equal_single_embeddings() -> None:
+    emb = HashingEmbedder(dim=512)
+    texts = ["Reset my VPN password.", "", "Une tarte aux pommes ?", "a", "Outlook keeps crashing"]
+    batch = emb.embed_many(texts)
+    assert batch.shape == (5, 512)
+    for row, text in zip(batch, texts, strict=True):
+        np.testing.assert_array_equal(row, emb.embed(text))
+
+
+def test_non_power_of_two_dimensions_work() -> None:
+    vector = HashingEmbedder(dim=1000).embed("How do I reset my VPN password?")
+    assert vector.shape == (1000,)
+    assert float(np.linalg.norm(vector)) == pytest.approx(1.0, abs=1e-6)

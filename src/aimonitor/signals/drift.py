@@ -41,7 +41,8 @@ from aimonitor.signals.drift_reference import (
     excerpt,
 )
 from aimonitor.signals.embedding import Embedder, HashingEmbedder
-from aimonitor.signals.language import LANGUAGES, detect_language
+from aimonitor.signals.language import LANGUAGES, detect_language_of_words
+from aimonitor.signals.text import words
 
 DIMENSIONS: Final = ("embedding", "length", "language")
 ALERT_LEVEL: Final = 0.7
@@ -300,11 +301,12 @@ class DriftDetector:
         return f"{self.embedder.name}/{self.embedder.dim}"
 
     def _features(self, text: str) -> _Features:
+        tokens = words(text)
         return _Features(
             embedding=self.embedder.embed(text),
             length_bin=length_bin(text),
-            language=language_index(detect_language(text)),
-            terms=content_terms(text),
+            language=language_index(detect_language_of_words(tokens)),
+            terms=content_terms(tokens),
             excerpt=excerpt(text),
         )
 

@@ -31,11 +31,11 @@ EXCERPT_CHARS: Final = 120
 _ALL_STOPWORDS: Final = frozenset().union(*STOPWORDS.values())
 
 
-def content_terms(text: str) -> frozenset[str]:
-    """Distinct lower-cased words of 3+ letters that are not function words."""
-    return frozenset(
-        w for w in words(text) if len(w) >= 3 and w.isalpha() and w not in _ALL_STOPWORDS
-    )
+def content_terms(text: str | list[str]) -> frozenset[str]:
+    """Distinct lower-cased words of 3+ letters that are not function words
+    (`text` may be already tokenised by `text.words`)."""
+    tokens = words(text) if isinstance(text, str) else text
+    return frozenset(w for w in tokens if len(w) >= 3 and w.isalpha() and w not in _ALL_STOPWORDS)
 
 
 def excerpt(text: str) -> str:

@@ -54,15 +54,19 @@ _MIN_HITS: Final = 2
 _MARGIN: Final = 1.5
 
 
-def language_scores(text: str) -> dict[str, int]:
-    """Function-word hits per listed language."""
-    tokens = words(text)
-    return {lang: sum(1 for t in tokens if t in stop) for lang, stop in STOPWORDS.items()}
+def language_scores(tokens: list[str]) -> dict[str, int]:
+    """Function-word hits per listed language, over lower-cased word tokens."""
+    return {lang: sum(t in stop for t in tokens) for lang, stop in STOPWORDS.items()}
 
 
 def detect_language(text: str) -> str:
     """One of `LANGUAGES`: "en", "fr", "de", "es", "it", or "other" when unsure."""
-    scores = sorted(language_scores(text).items(), key=lambda item: item[1], reverse=True)
+    return detect_language_of_words(words(text))
+
+
+def detect_language_of_words(tokens: list[str]) -> str:
+    """`detect_language` over already tokenised text (`text.words`)."""
+    scores = sorted(language_scores(tokens).items(), key=lambda item: item[1], reverse=True)
     (best, hits), (_, second) = scores[0], scores[1]
     if hits < _MIN_HITS or hits < _MARGIN * second:
         return "other"

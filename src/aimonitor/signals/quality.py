@@ -30,7 +30,7 @@ from typing import Final
 import numpy as np
 
 from aimonitor.signals.embedding import Embedder
-from aimonitor.signals.language import STOPWORDS, detect_language
+from aimonitor.signals.language import STOPWORDS, detect_language_of_words
 from aimonitor.signals.refusal import is_refusal
 from aimonitor.signals.text import sentences, words
 
@@ -64,14 +64,14 @@ def _clip01(value: float) -> float:
     return min(1.0, max(0.0, value))
 
 
-def content_text(text: str) -> str:
-    """The text's words without function words."""
-    return " ".join(w for w in words(text) if w not in _ALL_STOPWORDS)
+def content_text(tokens: list[str]) -> str:
+    """The words (from `text.words`) without function words, as one string."""
+    return " ".join(w for w in tokens if w not in _ALL_STOPWORDS)
 
 
-def repetition(text: str) -> float:
+def repetition(text: str | list[str]) -> float:
     """1 - distinct/total word trigrams; 0 for texts under 6 words."""
-    tokens = words(text)
+    tokens = words(text) if isinstance(text, str) else text
     if len(tokens) < 6:
         return 0.0
     trigrams = list(zip(tokens, tokens[1:], tokens[2:], strict=False))
@@ -91,21 +91,23 @@ def assess_quality(
 ) -> QualityResult:
     if context is not None and not isinstance(context, str):
         context = "\n".join(context)
+    answer_words, prompt_words = words(answer), words(prompt)
     parts = sentences(answer)[:_MAX_SENTENCES]
-    texts = [content_text(answer), content_text(prompt)]
+    texts = [content_text(answer_words), content_text(prompt_words)]
     if context:
-        texts.append(content_text(context))
+        texts.append(content_text(words(context)))
     # One vectorised call for the answer, the prompt, the context and the sentences.
     vectors = embedder.embed_many(texts + (parts if len(parts) > 1 else []))
     answer_vec, sources = vectors[0], vectors[1 : len(texts)]
     cosine = float((sources @ answer_vec).max())
     low, high = _RELEVANCE_RANGE
     relevance = _clip01((cosine - low) / (high - low))
-    rep = repetition(answer)
+    rep = repetition(answer_words)
     coherence = (1.0 - rep) * continuity_of(vectors[len(texts) :])
-    prompt_lang, answer_lang = detect_language(prompt), detect_language(answer)
+    prompt_lang = detect_language_of_words(prompt_words)
+    answer_lang = detect_language_of_words(answer_words)
     language_match = "other" in (prompt_lang, answer_lang) or prompt_lang == answer_lang
-    n_words = len(words(answer))
+    n_words = len(answer_words)
     length_ok = _MIN_WORDS <= n_words <= _MAX_WORDS
     refusal = is_refusal(answer)
     components = {
