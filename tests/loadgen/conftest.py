@@ -104,6 +104,7 @@ def predict_server() -> Iterator[PredictServer]:
         build_app(tally),
         host="127.0.0.1",
         port=0,
+        log_config=None,  # never reconfigure the process's logging from a test server
         log_level="warning",
         lifespan="off",
         timeout_graceful_shutdown=1,
