@@ -59,7 +59,7 @@ def start_aimonitor(port: int, workdir: Path) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     env.update(
         AIMONITOR_SIM_LATENCY_SCALE="0",
-        AIMONITOR_RATE_LIMIT_PER_MINUTE="1000000000",
+        AIMONITOR_RATE_LIMIT_PER_MINUTE="1000000",
         AIMONITOR_DATA_DIR=str(workdir / "data"),
         AIMONITOR_LOG_DIR=str(workdir / "logs"),
         AIMONITOR_LOG_LEVEL="WARNING",

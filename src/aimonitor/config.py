@@ -82,7 +82,7 @@ class Settings(BaseSettings):
     upstream_retries: int = Field(1, ge=0, le=5)
 
     # --- guardrails, privacy, audit ------------------------------------------
-    rate_limit_per_minute: int = Field(100, ge=1)
+    rate_limit_per_minute: int = Field(100, ge=1, le=1_000_000)
     rate_limit_storage: str = "memory://"
     redaction_mode: Literal["tag", "mask", "hash"] = "tag"
     audit_store_text: Literal["redacted", "none", "full"] = "redacted"
