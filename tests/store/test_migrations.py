@@ -74,3 +74,18 @@ def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def test_an_in_memory_sqlite_database_is_shared_by_threads(tmp_path: Path) -> None:
+    import threading
+
+    store = open_store("sqlite://", tmp_path)
+    try:
+        store.save_guardrail_config("prompt_length", {"threshold": 10})
+        seen: list[object] = []
+        thread = threading.Thread(target=lambda: seen.append(store.load_guardrail_configs()))
+        thread.start()
+        thread.join()
+        assert seen == [{"prompt_length": {"threshold": 10}}]
+    finally:
+        store.close()

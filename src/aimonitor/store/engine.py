@@ -21,6 +21,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # Execution option asking the SQLite begin hook for BEGIN IMMEDIATE.
@@ -48,8 +49,15 @@ def make_engine(database_url: str) -> Engine:
     url = normalise_url(database_url)
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
+        options: dict[str, Any] = {}
+        if sqlite_path(url) is None:
+            # In-memory database: one shared connection, or every thread sees its own empty DB.
+            options = {"poolclass": StaticPool}
         engine = create_engine(
-            url, hide_parameters=True, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            url,
+            hide_parameters=True,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            **options,
         )
         _configure_sqlite(engine)
         return engine

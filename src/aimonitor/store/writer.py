@@ -100,6 +100,7 @@ class AsyncWriter:
         if self._thread is not None:
             return
         self._stopping.clear()
+        self._hurry.clear()
         self._thread = threading.Thread(
             target=self._run, name="aimonitor-store-writer", daemon=True
         )
