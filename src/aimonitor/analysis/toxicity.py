@@ -208,7 +208,7 @@ _PHRASES: tuple[_Phrase, ...] = (
         "threat",
         0.85,
         "vais va tuer buter crever defoncer frapper retrouver egorger",
-        r"\bje (?:vais|va) (?:te|vous) (?:\S+ )?(?:tuer|buter|crever|defoncer|frapper|retrouver|egorger|massacrer|casser la gueule|planter|violer)\b",
+        r"\bje (?:vais|va) (?:te|vous) (?:\S+ ){0,3}?(?:tuer|buter|crever|defoncer|frapper|egorger|massacrer|casser la gueule|planter|violer)\b",
     ),
     _p(
         "threat",

@@ -12,6 +12,11 @@ from aimonitor.analysis.pii.base import Candidate, ScanContext, follows_iban_pre
 # Bounded repetition keeps this linear: at most 20 characters are tried per start.
 _PATTERN = re.compile(r"(?<![\w+(\-.,/])(?:\+|00|\()?\d[\d \-.()\u00a0]{6,20}\d(?![\w]|[.,/\-]\d)")
 
+# Validating one candidate costs tens of microseconds (phonenumbers parses it per region);
+# a text packed with digit groups could make that add up, so a text gets at most this many
+# validations. Far more than any real prompt holds phone numbers.
+MAX_VALIDATIONS = 256
+
 DEFAULT_REGIONS: tuple[str, ...] = ("FR", "BE", "CH", "GB", "DE", "ES", "IT", "US")
 # Regions whose national numbers are always dialled with a leading trunk "0": a number
 # written without it ("732 829 320", a SIREN) is not one of their phone numbers.
@@ -30,6 +35,7 @@ class PhoneDetector:
     def detect(self, ctx: ScanContext) -> Iterator[Candidate]:
         if not ctx.has_digit_run:
             return
+        validations = 0
         for match in _PATTERN.finditer(ctx.text):
             raw = match.group()
             if raw.count("(") != raw.count(")") or _SSN_SHAPE.fullmatch(raw):
@@ -39,6 +45,9 @@ class PhoneDetector:
             digit_count = sum(ch.isdigit() for ch in raw)
             if not 8 <= digit_count <= 15:
                 continue
+            validations += 1
+            if validations > MAX_VALIDATIONS:
+                return
             international = raw.startswith(("+", "00"))
             region = self._region(raw, international, digit_count)
             if region is None:
