@@ -192,6 +192,22 @@ BENIGN = [
     "Nous voulons déployer un chatbot pour notre service client",
     "Our bank wants a chatbot to answer FAQs about mortgages",
     "Explain the difference between life insurance and health insurance",
+    "Aide-moi à préparer mon entretien d'embauche chez Airbus",
+    "Quels sont les droits des salariés en cas de licenciement économique ?",
+    "Évalue la qualité de ce code Python",
+    "Surveille les performances de nos serveurs et classe-les par charge",
+    "Calcule les intérêts d'un prêt de 10 000 euros à 3 % sur 5 ans",
+    "Comment fonctionne le score de crédit en France ?",
+    "Rédige un article sur la vidéosurveillance dans les gares",
+    "Le juge a rendu son verdict hier dans l'affaire Dupont",
+    "Traduis ce texte sur les demandeurs d'asile en anglais",
+    "Aide-moi à écrire une lettre de motivation pour un poste de comptable",
+    "Quels candidats se présentent aux élections municipales ?",
+    "Comment détecter les émotions dans un texte avec Python ?",
+    "Analyse le sentiment de ces avis clients",
+    "Mon enfant est vulnérable aux arnaques en ligne, comment le protéger ?",
+    "Nos élèves préparent le bac, donne-leur des conseils de révision",
+    "Je veux optimiser la consommation électrique de ma maison",
 ]
 
 
