@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from aimonitor.store import ConfigChangeRecord, FeedbackRecord, RequestRecord, Store
+from aimonitor.store.records import now_utc
 
 MakeRequest = Callable[..., RequestRecord]
 
@@ -232,3 +233,26 @@ def test_severity_follows_decision_and_risk(store: Store, make_request: MakeRequ
         make_request(risk_level="unacceptable", decision="blocked", status_code=403),
     ])  # fmt: skip
     assert [e["severity"] for e in _audit(store)] == ["info", "warning", "critical"]
+
+
+def test_records_still_on_their_way_at_erasure_lose_their_texts(
+    store: Store, make_request: MakeRequest
+) -> None:
+    """A turn queued (or spilled) before the erasure reaches the store after it."""
+    written = make_request(conversation_id="gdpr", prompt_text="written before")
+    store.write_batch([written])
+    late = make_request(conversation_id="gdpr", prompt_text="was in the queue",
+                        created_at=written.created_at)  # fmt: skip
+    late_feedback = FeedbackRecord(request_id=written.request_id, rating=1, comment="queued too",
+                                   created_at=written.created_at)  # fmt: skip
+    assert store.erase_conversation("gdpr", actor="dpo") == 1
+
+    store.write_batch([late, late_feedback])
+    after = make_request(conversation_id="gdpr", prompt_text="a new turn",
+                         created_at=now_utc() + timedelta(seconds=1))  # fmt: skip
+    store.write_batch([after])
+
+    assert [t.prompt_text for t in store.conversation("gdpr")] == [None, None, "a new turn"]
+    audit = _audit(store)
+    assert "was in the queue" not in repr(audit) and "queued too" not in repr(audit)
+    assert store.verify_chain().ok

@@ -20,6 +20,7 @@ from aimonitor.store.chain import (
     seal_event,
     verify_entries,
 )
+from aimonitor.store.erasure import conversation_of, without_erased_texts
 from aimonitor.store.errors import StoreUnavailable
 from aimonitor.store.records import (
     Event,
@@ -53,6 +54,7 @@ class InMemoryStore:
         self._event_ids: set[str] = set()
         self._head: tuple[int, str] = (0, GENESIS_HASH)
         self._configs: dict[str, dict[str, Any]] = {}
+        self._erased_at: dict[str, datetime] = {}  # conversation -> last erasure
 
     # --- test hooks --------------------------------------------------------------
 
@@ -90,21 +92,28 @@ class InMemoryStore:
             for event in events:
                 if event_id_of(event) in self._event_ids:
                     continue
-                conversation_id: str | None = None
+                conversation_id = conversation_of(event, self._conversation_of_request(event))
+                event = without_erased_texts(event, conversation_id, self._erased_at)
                 if isinstance(event, RequestRecord):
                     self._requests[event.request_id] = event
-                    conversation_id = event.conversation_id
                 elif isinstance(event, FeedbackRecord):
                     self._feedback.append(event)
                     self._ratings[event.request_id] = (event.rating, event.category)
-                    request = self._requests.get(event.request_id)
-                    conversation_id = request.conversation_id if request else None
                 seq, prev_hash = self._head
                 self._append(
                     seal_event(
                         event, seq=seq + 1, prev_hash=prev_hash, conversation_id=conversation_id
                     )
                 )
+
+    def _conversation_of_request(self, event: Event) -> dict[str, str]:
+        """{request_id: conversation_id} for the request a feedback event refers to."""
+        if not isinstance(event, FeedbackRecord):
+            return {}
+        request = self._requests.get(event.request_id)
+        if request is None or request.conversation_id is None:
+            return {}
+        return {request.request_id: request.conversation_id}
 
     def get_request(self, request_id: str) -> RequestRecord | None:
         self._check()
@@ -151,6 +160,8 @@ class InMemoryStore:
             if not records:
                 return 0
             ids = {r.request_id for r in records}
+            now = now_utc()
+            self._erased_at[conversation_id] = now
             self._erase(ids, lambda e: e.conversation_id == conversation_id or e.request_id in ids)
             seq, prev_hash = self._head
             self._append(
@@ -160,7 +171,7 @@ class InMemoryStore:
                     event_id=new_event_id(),
                     event_type="erasure",
                     severity="warning",
-                    created_at=now_utc(),
+                    created_at=now,
                     conversation_id=conversation_id,
                     metadata={
                         "actor": actor,

@@ -38,6 +38,7 @@ from aimonitor.store.chain import (
     verify_entries,
 )
 from aimonitor.store.engine import WRITE_TRANSACTION
+from aimonitor.store.erasure import conversation_of, without_erased_texts
 from aimonitor.store.errors import RecordRejected, StoreUnavailable
 from aimonitor.store.records import (
     Event,
@@ -152,22 +153,21 @@ class SqlStore:
         if not fresh:
             return
         conversations = self._conversations_of(conn, fresh)
+        erased = self._erasures_of(conn, set(conversations.values()))
         request_rows: list[dict[str, Any]] = []
         feedback_rows: list[dict[str, Any]] = []
         entries: list[AuditEntry] = []
         touched: set[str] = set()
         for event in fresh:
             seq += 1
+            conversation_id = conversation_of(event, conversations)
+            event = without_erased_texts(event, conversation_id, erased)
             if isinstance(event, RequestRecord):
                 request_rows.append(_request_row(event))
-                conversation_id = event.conversation_id
                 touched.add(event.request_id)
             elif isinstance(event, FeedbackRecord):
                 feedback_rows.append(_feedback_row(event))
-                conversation_id = conversations.get(event.request_id)
                 touched.add(event.request_id)
-            else:
-                conversation_id = None
             entry = seal_event(event, seq=seq, prev_hash=prev_hash, conversation_id=conversation_id)
             entries.append(entry)
             prev_hash = entry.hash
@@ -197,6 +197,17 @@ class SqlStore:
             )
             known.update({r.request_id: r.conversation_id for r in rows if r.conversation_id})
         return known
+
+    def _erasures_of(self, conn: Connection, conversation_ids: set[str]) -> dict[str, datetime]:
+        """When each of these conversations was last erased, if ever."""
+        if not conversation_ids:
+            return {}
+        rows = conn.execute(
+            select(_A.c.conversation_id, func.max(_A.c.created_at))
+            .where(and_(_A.c.event_type == "erasure", _A.c.conversation_id.in_(conversation_ids)))
+            .group_by(_A.c.conversation_id)
+        )
+        return {r[0]: utc(r[1]) for r in rows}
 
     def _apply_feedback(self, conn: Connection, request_ids: set[str]) -> None:
         """Set each request's rating and category from its latest feedback."""
