@@ -149,3 +149,9 @@ def test_bool_is_not_a_threshold() -> None:
 def test_current_of_another_guardrail_is_refused() -> None:
     with pytest.raises(InvalidGuardrailConfigError):
         validate_update(default_configs()["pii_protection"], "rate_limiter", None, 5, None)
+
+
+def test_stored_configuration_is_validated_on_load() -> None:
+    data = default_configs()["toxicity_filter"].to_dict() | {"action": "redact"}
+    with pytest.raises(InvalidGuardrailConfigError, match="toxicity_filter"):
+        GuardrailConfig.from_dict(data)

@@ -292,3 +292,16 @@ def test_concurrent_updates_and_evaluations_stay_consistent() -> None:
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+def test_engine_refuses_a_mislabelled_configuration() -> None:
+    configs = default_configs()
+    configs["rate_limiter"] = configs["pii_protection"]
+    with pytest.raises(ValueError, match="named 'pii_protection'"):
+        GuardrailEngine(configs)
+
+
+def test_engine_without_some_guardrails_skips_them() -> None:
+    configs = {"pii_protection": default_configs()["pii_protection"]}
+    verdict = GuardrailEngine(configs).evaluate_input("a" * 10**6, scan(attack=1.0), SOCIAL)
+    assert verdict.triggers == ()

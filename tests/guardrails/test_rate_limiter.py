@@ -4,6 +4,7 @@ import time
 
 import pytest
 from guardrail_redis import RedisServer
+from limits.errors import ConfigurationError
 
 from aimonitor.guardrails import RateLimiter
 
@@ -144,3 +145,8 @@ def test_redis_outage_mid_way_does_not_fail_requests(redis_server: RedisServer) 
     assert after.allowed and after.remaining == 2
     assert limiter.storage_errors == 4
     limiter.close()
+
+
+def test_unknown_storage_scheme_is_refused_at_start() -> None:
+    with pytest.raises(ConfigurationError, match="unknown storage scheme"):
+        RateLimiter("nosuchdb://localhost", per_minute=5)
