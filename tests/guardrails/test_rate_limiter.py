@@ -88,6 +88,7 @@ def test_unreachable_redis_falls_back_to_a_local_limit() -> None:
     # Only the first failure hit the network; the others went straight to the fallback.
     assert limiter.storage_errors == 1
     assert limiter.degraded
+    assert limiter.last_storage_error == "ConnectionError"
     limiter.close()
 
 

@@ -71,6 +71,7 @@ class RateLimiter:
         self._lock = threading.Lock()
         self._storage_errors = 0
         self._storage_down_until = 0.0
+        self.last_storage_error: str | None = None
         self._storage: Storage = self._open(storage_uri)
         self._strategy = MovingWindowRateLimiter(self._storage)
         # The local fallback is created up front: a failure must not allocate.
@@ -149,8 +150,10 @@ class RateLimiter:
             close()
 
     def _record_failure(self, exc: Exception) -> None:
-        del exc  # the counter is the signal; the cause is in the storage's own logs
+        cause = exc.storage_error if isinstance(exc, StorageError) else exc
         with self._lock:
+            # For /health and logs: the kind of failure, not the URI (it may hold a password).
+            self.last_storage_error = type(cause).__name__
             self._storage_errors += 1
             self._storage_down_until = time.monotonic() + self._retry_interval_s
 
