@@ -3,6 +3,8 @@ from __future__ import annotations
 import threading
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aimonitor.guardrails import (
     GuardrailConfig,
@@ -305,3 +307,24 @@ def test_engine_without_some_guardrails_skips_them() -> None:
     configs = {"pii_protection": default_configs()["pii_protection"]}
     verdict = GuardrailEngine(configs).evaluate_input("a" * 10**6, scan(attack=1.0), SOCIAL)
     assert verdict.triggers == ()
+
+
+@given(
+    values=st.lists(
+        st.from_regex(r"[a-z0-9._-]{1,12}@[a-z0-9-]{1,12}\.[a-z]{2,4}", fullmatch=True),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_reasons_never_carry_the_personal_data(values: list[str]) -> None:
+    findings = tuple(
+        Finding("EMAIL", i * 40, i * 40 + len(v), v, 0.9, "email") for i, v in enumerate(values)
+    )
+    engine = GuardrailEngine(default_configs())
+    verdicts = (
+        engine.evaluate_input("x", scan(findings), MINIMAL),
+        engine.evaluate_output("x", scan(findings)),
+    )
+    for verdict in verdicts:
+        for trigger in verdict.triggers:
+            assert all(value not in trigger.reason for value in values)
