@@ -70,8 +70,9 @@ def bench_store_one_by_one(directory: Path, records: list[RequestRecord]) -> flo
     return len(records) / elapsed
 
 
-def bench_writer(directory: Path, records: list[RequestRecord]) -> tuple[float, list[float]]:
-    """AsyncWriter end to end: submit everything, flush; and the cost of each submit."""
+def bench_writer(directory: Path, records: list[RequestRecord]) -> tuple[float, list[float], float]:
+    """AsyncWriter end to end: submit everything, flush; the cost of each submit; and
+    how fast `verify_chain` walks the result."""
     store = open_store(f"sqlite:///{(directory / 'writer.db').as_posix()}", directory)
     writer = AsyncWriter(store, directory / "spill", batch_size=200, flush_interval_s=0.2)
     writer.start()
@@ -86,9 +87,11 @@ def bench_writer(directory: Path, records: list[RequestRecord]) -> tuple[float, 
     elapsed = time.perf_counter() - start
     writer.stop()
     assert store.stats()["total_requests"] == len(records)
+    start = time.perf_counter()
     assert store.verify_chain().ok
+    verify_rate = len(records) / (time.perf_counter() - start)
     store.close()
-    return len(records) / elapsed, submit_costs
+    return len(records) / elapsed, submit_costs, verify_rate
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -107,7 +110,7 @@ def main() -> None:
     args = parser.parse_args()
     records = make_records(args.records)
     few = records[: args.baseline_records]
-    rates: dict[str, list[float]] = {"plain": [], "single": [], "writer": []}
+    rates: dict[str, list[float]] = {"plain": [], "single": [], "writer": [], "verify": []}
     costs: list[float] = []
     # Interleaved repetitions: the disk's fsync speed drifts on a shared machine.
     for _ in range(args.repeat):
@@ -115,8 +118,9 @@ def main() -> None:
             directory = Path(tmp)
             rates["plain"].append(bench_plain_inserts(directory, few))
             rates["single"].append(bench_store_one_by_one(directory, few))
-            rate, run_costs = bench_writer(directory, records)
+            rate, run_costs, verify_rate = bench_writer(directory, records)
             rates["writer"].append(rate)
+            rates["verify"].append(verify_rate)
             costs.extend(run_costs)
     us = [c * 1e6 for c in costs]
     median = {name: statistics.median(values) for name, values in rates.items()}
@@ -133,6 +137,7 @@ def main() -> None:
     for label, key in rows:
         rate = median[key]
         print(f"{label:<48}{rate:>12,.0f}{rate / median['plain']:>12.2f}")
+    print(f"audit verify: {median['verify']:,.0f} records/s")
     print(
         f"submit() cost: mean {statistics.fmean(us):.1f} us, p50 {percentile(us, 50):.1f} us, "
         f"p99 {percentile(us, 99):.1f} us"
