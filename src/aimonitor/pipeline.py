@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aimonitor.analysis import Analyzer, Redactor
-from aimonitor.analysis.risk import classify_risk
+from aimonitor.analysis.risk import RiskClassifier
 from aimonitor.backends import ModelBackend, UpstreamError
 from aimonitor.config import Settings
 from aimonitor.conversations import ConversationTracker
@@ -38,7 +38,13 @@ from aimonitor.signals import (
     estimate_tokens,
     security_score,
 )
-from aimonitor.signals.compliance import ComplianceInput, RollingCompliance, compliance_score
+from aimonitor.signals.compliance import (
+    ComplianceInput,
+    RollingCompliance,
+    compliance_score,
+    transparency_required,
+)
+from aimonitor.signals.compliance import high_risk as is_high_risk
 from aimonitor.store import AsyncWriter, RequestRecord
 from aimonitor.telemetry.logging import RequestLogger
 from aimonitor.telemetry.metrics import Metrics
@@ -152,7 +158,9 @@ class Pipeline:
         slo: SloTracker,
         conversations: ConversationTracker,
         secret: bytes,
+        risk_classifier: RiskClassifier,
         audit_healthy: Callable[[], bool] = lambda: True,
+        transparency_notice: str | None = TRANSPARENCY_NOTICE,
     ) -> None:
         self.settings = settings
         self.metrics = metrics
@@ -171,6 +179,8 @@ class Pipeline:
         self.slo = slo
         self.conversations = conversations
         self.secret = secret
+        self.risk_classifier = risk_classifier
+        self.transparency_notice = transparency_notice or None
         # True while audit records reach the store (not only the spill file).
         self.audit_healthy = audit_healthy
         self.coherence = RollingMean(200)
@@ -244,55 +254,56 @@ class Pipeline:
         limiter_cfg = configs.get("rate_limiter")
         if limiter_cfg is not None and limiter_cfg.enabled:
             decision = self.limiter.hit(state.client)
-            if not decision.allowed:
-                trigger = GuardrailTrigger(
-                    "rate_limiter",
-                    Action.BLOCK,
-                    f"more than {decision.limit} requests per minute from this client",
-                )
+            trigger = self.engine.evaluate_rate_limit(decision)
+            if trigger is not None:
                 self._trigger(state, trigger, span)
-                state.decision = Decision.RATE_LIMITED
-                state.status_code = 429
-                retry = max(1, decision.retry_after_s)
-                return PredictOutcome(
-                    429,
-                    {
-                        "detail": trigger.reason,
-                        "guardrail": "rate_limiter",
-                        "request_id": state.request_id,
-                        "retry_after_s": retry,
-                    },
-                    {"Retry-After": str(retry)},
-                )
+                if trigger.action is Action.BLOCK:
+                    state.decision = Decision.RATE_LIMITED
+                    state.status_code = 429
+                    retry = max(1, decision.retry_after_s)
+                    return PredictOutcome(
+                        429,
+                        {
+                            "detail": trigger.reason,
+                            "guardrail": "rate_limiter",
+                            "request_id": state.request_id,
+                            "retry_after_s": retry,
+                        },
+                        {"Retry-After": str(retry)},
+                    )
 
-        # Length -------------------------------------------------------------------
+        # Length: the hard cap always holds; the guardrail may be stricter or only warn.
         prompt = request.prompt
         self.metrics.prompt_length.observe(len(prompt))
-        limit = self.settings.max_prompt_chars
-        length_cfg = configs.get("prompt_length")
-        if length_cfg is not None and length_cfg.enabled:
-            limit = min(limit, int(length_cfg.threshold))
-        if len(prompt) > limit:
-            trigger = GuardrailTrigger(
-                "prompt_length", Action.BLOCK, f"prompt has {len(prompt)} characters, limit {limit}"
+        cap = self.settings.max_prompt_chars
+        length_trigger = self.engine.check_length(prompt)
+        if len(prompt) > cap and (
+            length_trigger is None or length_trigger.action is not Action.BLOCK
+        ):
+            length_trigger = GuardrailTrigger(
+                "prompt_length",
+                Action.BLOCK,
+                f"prompt is {len(prompt)} characters, AIMONITOR_MAX_PROMPT_CHARS is {cap}",
             )
-            self._trigger(state, trigger, span)
-            state.decision = Decision.REJECTED
-            state.status_code = 413
-            return PredictOutcome(
-                413,
-                {
-                    "detail": trigger.reason,
-                    "guardrail": "prompt_length",
-                    "request_id": state.request_id,
-                },
-            )
+        if length_trigger is not None:
+            self._trigger(state, length_trigger, span)
+            if length_trigger.action is Action.BLOCK:
+                state.decision = Decision.REJECTED
+                state.status_code = 413
+                return PredictOutcome(
+                    413,
+                    {
+                        "detail": length_trigger.reason,
+                        "guardrail": "prompt_length",
+                        "request_id": state.request_id,
+                    },
+                )
 
         # Input analysis -------------------------------------------------------------
         with self._stage("input_analysis"):
             scan = self.analyzer.scan(prompt)
             start = time.perf_counter()
-            risk = classify_risk(prompt, self.settings.ai_act_use_case)
+            risk = self.risk_classifier.classify(prompt)
             risk_time = time.perf_counter() - start
         state.input_scan = scan
         state.risk = risk
@@ -305,7 +316,8 @@ class Pipeline:
         with self._stage("input_guardrails"):
             verdict = self.engine.evaluate_input(prompt, scan, risk)
             for trigger in verdict.triggers:
-                self._trigger(state, trigger, span)
+                if trigger.guardrail != "prompt_length":  # already applied above
+                    self._trigger(state, trigger, span)
             redacted = prompt
             if verdict.redact_findings:
                 redacted = self.redactor.redact(
@@ -449,16 +461,19 @@ class Pipeline:
         pii_in = bool(scan.findings)
         # A leak is personal data in the answer that reached the user unredacted.
         leaked = bool(out_scan.findings) and response_text == raw_answer
-        transparency_required = risk.level in (RiskLevel.LIMITED, RiskLevel.HIGH)
+        needs_notice = transparency_required(risk)
         compliance = compliance_score(
             ComplianceInput(
                 pii_found_input=pii_in,
-                pii_redacted_before_model=not pii_in or state.model_prompt != prompt,
-                pii_redacted_before_storage=not pii_in or self.settings.audit_store_text != "full",
+                pii_redacted_before_model=not _reveals(state.model_prompt, scan.findings),
+                pii_redacted_before_storage=not (
+                    _reveals(state.stored_prompt, scan.findings)
+                    or _reveals(state.stored_response, out_scan.findings)
+                ),
                 pii_leaked_in_answer=leaked,
-                transparency_required=transparency_required,
-                transparency_given=True,
-                high_risk=risk.level is RiskLevel.HIGH,
+                transparency_required=needs_notice,
+                transparency_given=self.transparency_notice is not None,
+                high_risk=is_high_risk(risk),
                 high_risk_logged=self.audit_healthy(),
                 audit_written=self.audit_healthy(),
             )
@@ -514,7 +529,7 @@ class Pipeline:
             "guardrails": [_trigger_dict(t) for t in state.triggers],
             "risk_level": risk.level.value,
             "risk": {"level": risk.level.value, "domain": risk.domain, "rule": risk.rule},
-            "transparency": TRANSPARENCY_NOTICE if transparency_required else None,
+            "transparency": self.transparency_notice if needs_notice else None,
             "quality_score": round(quality.score, 4),
             "coherence_score": round(quality.coherence, 4),
             "quality": {k: round(v, 4) for k, v in quality.components.items()},
@@ -724,6 +739,11 @@ def _trigger_dict(trigger: GuardrailTrigger) -> dict[str, str]:
         "stage": trigger.stage,
         "reason": trigger.reason,
     }
+
+
+def _reveals(text: str | None, findings: tuple[Finding, ...]) -> bool:
+    """True when `text` still carries the raw value of any finding."""
+    return bool(text) and any(f.text and f.text in text for f in findings)  # type: ignore[operator]
 
 
 def _join_context(context: str | list[str] | None) -> str | None:

@@ -12,7 +12,8 @@ from typing import Any
 from aimonitor import __version__
 from aimonitor.analysis import Analyzer, Redactor
 from aimonitor.backends import ModelBackend, build_backend
-from aimonitor.config import Settings
+from aimonitor.analysis.risk import RiskClassifier
+from aimonitor.config import ConfigError, Settings
 from aimonitor.conversations import ConversationTracker
 from aimonitor.guardrails import (
     GuardrailConfig,
@@ -112,6 +113,10 @@ class Service:
         self.backend = backend or build_backend(settings)
         self.tracing = tracing or Tracing.from_settings(settings)
         self.analyzer = Analyzer.default()
+        try:
+            self.risk_classifier = RiskClassifier(settings.ai_act_use_case)
+        except ValueError as exc:
+            raise ConfigError(f"invalid configuration: AIMONITOR_AI_ACT_USE_CASE: {exc}") from None
         self.redactor = Redactor(mode=settings.redaction_mode, secret=self.secret)
         configs = default_configs(settings.max_prompt_chars, settings.rate_limit_per_minute)
         configs.update(self._persisted_configs(configs))
@@ -164,6 +169,8 @@ class Service:
             conversations=self.conversations,
             secret=self.secret,
             audit_healthy=lambda: self.observer.healthy,
+            risk_classifier=self.risk_classifier,
+            transparency_notice=settings.transparency_notice,
         )
         self.metrics.active_conversations.set_function(self.conversations.active_count)
         self.metrics.exporter_failures.labels("otlp")

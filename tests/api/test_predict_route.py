@@ -168,3 +168,44 @@ def test_every_request_gets_exactly_one_record(client: TestClient) -> None:
     for request_id in ids:
         assert service.store.get_request(request_id) is not None
     assert client.get("/stats").json()["total_requests"] == 20
+
+
+def test_unknown_ai_act_use_case_stops_start_up(make_settings: Any) -> None:
+    from aimonitor.config import ConfigError
+
+    with pytest.raises(ConfigError, match="AIMONITOR_AI_ACT_USE_CASE"):
+        create_app(make_settings(ai_act_use_case="space-lasers"))
+
+
+def test_transparency_notice_and_its_compliance_check(make_settings: Any) -> None:
+    with TestClient(create_app(make_settings())) as client:
+        body = client.post("/predict", json={"prompt": "Bonjour, aide-moi"}).json()
+        assert body["risk_level"] == "limited"
+        assert body["transparency"]
+        assert body["compliance"]["checks"]["transparency"] is True
+    with TestClient(create_app(make_settings(transparency_notice=""))) as client:
+        body = client.post("/predict", json={"prompt": "Bonjour, aide-moi"}).json()
+        assert body["transparency"] is None
+        assert body["compliance"]["checks"]["transparency"] is False
+        assert body["compliance"]["score"] < 1.0
+
+
+def test_rate_limiter_in_warn_mode_serves_and_counts(
+    make_settings: Any, admin_headers: dict[str, str]
+) -> None:
+    with TestClient(create_app(make_settings(rate_limit_per_minute=1))) as client:
+        client.put(
+            "/guardrails/config",
+            json={"guardrail_name": "rate_limiter", "action": "warn"},
+            headers=admin_headers,
+        )
+        codes = [client.post("/predict", json={"prompt": "hi", "user_id": "w"}).status_code
+                 for _ in range(3)]  # fmt: skip
+        assert codes == [200, 200, 200]
+        registry = client.app.state.service.metrics.registry  # type: ignore[attr-defined]
+        assert (
+            registry.get_sample_value(
+                "ai_guardrail_triggers_total", {"guardrail": "rate_limiter", "action": "warn"}
+            )
+            == 2.0
+        )

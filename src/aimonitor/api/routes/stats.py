@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -21,8 +22,12 @@ async def stats(service: ServiceDep) -> dict[str, Any]:
     totals["live"] = {
         "drift_score": service.drift.score,
         "burn_rates": service.slo.burn_rates(time.monotonic()),
-        "compliance_score": service.pipeline.compliance.value,
+        "compliance_score": _finite(service.pipeline.compliance.value),
         "active_conversations": service.conversations.active_count(),
         "audit_queue_depth": service.writer.queue_depth,
     }
     return totals
+
+
+def _finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
