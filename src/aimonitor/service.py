@@ -11,8 +11,8 @@ from typing import Any
 
 from aimonitor import __version__
 from aimonitor.analysis import Analyzer, Redactor
-from aimonitor.backends import ModelBackend, build_backend
 from aimonitor.analysis.risk import RiskClassifier
+from aimonitor.backends import ModelBackend, build_backend
 from aimonitor.config import ConfigError, Settings
 from aimonitor.conversations import ConversationTracker
 from aimonitor.guardrails import (
