@@ -10,7 +10,7 @@
 2. Drift detection delay: prompts after an abrupt shift (IT support -> cooking;
    English -> French; a 30% cooking mix) until the score reaches 0.7.
 3. False alarms: share of checks (recomputations) at 0.7 or more, and episodes per
-   10,000 requests, on stationary mixed traffic.
+   10,000 requests, on stationary mixed traffic, over many references.
 """
 
 from __future__ import annotations
@@ -133,24 +133,41 @@ def detection_delays(runs: int, shifted: str) -> list[int | None]:
     return delays
 
 
-def false_alarms(runs: int, length: int) -> tuple[float, int, int, float]:
-    checks = alarms = episodes = requests = 0
+def false_alarms(runs: int, length: int) -> dict[str, float]:
+    """Per-check alarm rate on stationary traffic, pooled and per run (each run has its
+    own reference: the stated rate is an average over references)."""
+    per_run, episodes, requests = [], 0, 0
     for run in range(runs):
         detector = DriftDetector(embedder=HashingEmbedder(), seed=run)
+        checks = alarms = 0
         for i, prompt in enumerate(_mixed(200 + length, 1000 + run)):
             update = detector.observe(prompt)
             if update.ready and (i - 199) % detector.recompute_every == 0:
                 checks += 1
                 alarms += update.score >= 0.7
             requests += update.ready
+        per_run.append(alarms / checks)
         episodes += detector.episodes
-    return alarms / checks, checks, episodes, 10_000 * episodes / requests
+    ordered = sorted(per_run)
+    # 95% interval of the mean rate by bootstrap over runs (runs are independent).
+    rng = random.Random(0)
+    means = sorted(statistics.fmean(rng.choices(per_run, k=runs)) for _ in range(2000))
+    return {
+        "rate": statistics.fmean(per_run),
+        "low": means[49],
+        "high": means[1949],
+        "median_run": statistics.median(per_run),
+        "worst_run": ordered[-1],
+        "runs_with_alarm": sum(r > 0 for r in per_run) / runs,
+        "episodes_per_10k": 10_000 * episodes / requests,
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=3000)
-    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=50, help="runs per detection-delay case")
+    parser.add_argument("--fa-runs", type=int, default=200, help="runs for false alarms")
     parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args()
 
@@ -173,8 +190,9 @@ def main() -> None:
         "",
         "`all signals` = drift observe + quality + hallucination + trust + 2 token estimates "
         "+ cost + budget + SLO record. The p99 includes the drift recomputation every "
-        "10 requests; the one-off calibration (at the 200th prompt) is excluded from "
-        "nothing: it lands in the tail once per run.",
+        "10 requests and the one-off calibration at the 200th prompt. The machine is "
+        "shared (2 cores, other test suites running): compare the ratio, not the "
+        "absolute figures.",
         "",
         f"## Drift detection delay ({args.runs} seeded runs; reference 200, window 100)",
         "",
@@ -191,15 +209,21 @@ def main() -> None:
         median = statistics.median(found) if found else float("nan")
         worst = max(found) if found else float("nan")
         lines.append(f"| {label} | {len(found)}/{len(delays)} | {median:.0f} | {worst} |")
-    rate, checks, episodes, per_10k = false_alarms(args.runs, 1000)
+    fa = false_alarms(args.fa_runs, 1000)
     lines += [
         "",
-        f"## False alarms ({args.runs} runs x 1,000 requests of stationary mixed traffic)",
+        f"## False alarms ({args.fa_runs} runs x 1,000 requests of stationary mixed traffic)",
         "",
-        "| stated per-check rate | measured per-check rate | checks | episodes | "
-        "episodes per 10,000 requests |",
-        "|---:|---:|---:|---:|---:|",
-        f"| 1.00% | {100 * rate:.2f}% | {checks} | {episodes} | {per_10k:.2f} |",
+        "Mixed traffic: 60% IT support, 25% cooking, 15% French IT support, i.i.d. Each run "
+        "takes its first 200 prompts as reference, so the rate varies with the reference; "
+        "the stated 1% is the per-check rate averaged over references.",
+        "",
+        "| stated per-check rate | measured (mean over runs) | 95% interval | median run | "
+        "worst run | runs with an alarm | episodes per 10,000 requests |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+        f"| 1.00% | {100 * fa['rate']:.2f}% | {100 * fa['low']:.2f}-{100 * fa['high']:.2f}% "
+        f"| {100 * fa['median_run']:.2f}% | {100 * fa['worst_run']:.1f}% "
+        f"| {100 * fa['runs_with_alarm']:.0f}% | {fa['episodes_per_10k']:.2f} |",
         "",
     ]
     report = "\n".join(lines)

@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 
 from aimonitor.signals.drift import score_from_statistic
-from aimonitor.signals.drift_calibration import Calibration, calibrate, mean_shift
+from aimonitor.signals.drift_calibration import (
+    Calibration,
+    calibrate,
+    calibrate_categorical,
+    mean_shift,
+)
 
 
 def test_threshold_holds_its_level_on_gaussian_data() -> None:
@@ -48,3 +53,25 @@ def test_score_mapping_anchors() -> None:
 def test_calibration_needs_a_few_samples() -> None:
     with pytest.raises(ValueError):
         calibrate(np.zeros((3, 2)), 10, 0.01, np.random.default_rng(0), floor=0.0)
+
+
+def test_categorical_threshold_holds_its_level_averaged_over_references() -> None:
+    # A skewed distribution with rare categories, like prompt-length bins.
+    shares = np.array([0.005, 0.15, 0.83, 0.015])
+    rng = np.random.default_rng(3)
+    rates = []
+    for run in range(200):
+        reference = rng.choice(4, size=200, p=shares)
+        cal = calibrate_categorical(reference, 4, 100, 0.05, np.random.default_rng(run), floor=0.0)
+        ref_shares = np.bincount(reference, minlength=4) / 200
+        windows = rng.multinomial(100, shares, size=2000) / 100
+        rates.append(float((((windows - ref_shares) ** 2).sum(axis=1) > cal.threshold).mean()))
+    assert 0.03 <= float(np.mean(rates)) <= 0.07
+
+
+def test_categorical_single_category_reference_uses_the_floor() -> None:
+    cal = calibrate_categorical(
+        np.zeros(100, dtype=np.int64), 6, 50, 0.01, np.random.default_rng(0), floor=0.02
+    )
+    assert cal.null_mean == 0.0
+    assert cal.threshold == pytest.approx(0.02)

@@ -32,7 +32,12 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from aimonitor.signals.drift_calibration import Calibration, calibrate, mean_shift
+from aimonitor.signals.drift_calibration import (
+    Calibration,
+    calibrate,
+    calibrate_categorical,
+    mean_shift,
+)
 from aimonitor.signals.drift_features import LENGTH_BINS, language_index, length_bin, one_hot
 from aimonitor.signals.drift_reference import (
     MIN_TERM_DOCS,
@@ -340,8 +345,20 @@ class DriftDetector:
         }
         level = self.false_alarm_rate / len(DIMENSIONS)
         calibrations = {
-            k: calibrate(x, self.window_size, level, rng, floor=_FLOORS[k])
-            for k, x in features.items()
+            "embedding": calibrate(
+                features["embedding"], self.window_size, level, rng, floor=_FLOORS["embedding"]
+            ),
+            "length": calibrate_categorical(
+                data.length_bins, LENGTH_BINS, self.window_size, level, rng, floor=_FLOORS["length"]
+            ),
+            "language": calibrate_categorical(
+                data.languages,
+                len(LANGUAGES),
+                self.window_size,
+                level,
+                rng,
+                floor=_FLOORS["language"],
+            ),
         }
         means = {k: x.mean(axis=0) for k, x in features.items()}
         return _Reference(data, means, calibrations)
