@@ -202,6 +202,7 @@ class Service:
         # Drain accepted records first: nothing accepted may be lost on SIGTERM.
         self.writer.stop(timeout_s=30.0)
         await self.backend.aclose()
+        self.limiter.close()
         self.tracing.shutdown()
         self.store.close()
         self._started = False
