@@ -67,7 +67,7 @@ class _SweptMemoryStorage(MemoryStorage):
         )
         self._sweeper.start()
 
-    def _MemoryStorage__schedule_expiry(self) -> None:  # noqa: N802 (overrides a private hook)
+    def _MemoryStorage__schedule_expiry(self) -> None:  # overrides the private hook
         return None
 
     def _sweep_loop(self) -> None:
