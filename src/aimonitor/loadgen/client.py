@@ -200,32 +200,30 @@ class _Run:
                 _Conversation(conversation_id, language, payload.get("user_id"))
             )
 
-    async def worker(self, client: httpx.AsyncClient) -> None:
-        while (index := self.take_index()) is not None:
-            record = await self.one(client, index)
-            self.result.records.append(record)
-            if self.on_record is not None:
-                self.on_record(record)
+    async def worker(self) -> None:
+        # One single-connection client per worker: httpx's shared pool scans every
+        # connection for every request, which caps a 32-wide run at a few hundred req/s.
+        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+        timeout = httpx.Timeout(self.config.timeout_s)
+        async with httpx.AsyncClient(limits=limits, timeout=timeout) as client:
+            while (index := self.take_index()) is not None:
+                record = await self.one(client, index)
+                self.result.records.append(record)
+                if self.on_record is not None:
+                    self.on_record(record)
 
 
 async def run_load(
-    config: LoadConfig,
-    on_record: Callable[[RequestRecord], None] | None = None,
-    *,
-    transport: httpx.AsyncBaseTransport | None = None,
+    config: LoadConfig, on_record: Callable[[RequestRecord], None] | None = None
 ) -> LoadResult:
     """Send the requests and return what happened to each. Never raises for HTTP
     errors or an unreachable service: those are part of the result."""
     run = _Run(config, on_record)
     workers = min(config.concurrency, config.requests)
-    limits = httpx.Limits(max_connections=workers, max_keepalive_connections=workers)
-    timeout = httpx.Timeout(config.timeout_s)
     started = time.perf_counter()
     run.deadline = time.monotonic() + config.max_duration_s
-    async with httpx.AsyncClient(limits=limits, timeout=timeout, transport=transport) as client:
-        tasks = [asyncio.create_task(run.worker(client)) for _ in range(workers)]
-        # A request already sent may outlive the deadline by at most one timeout.
-        await asyncio.gather(*tasks)
+    # A request already sent may outlive the deadline by at most one timeout.
+    await asyncio.gather(*(run.worker() for _ in range(workers)))
     run.result.duration_s = time.perf_counter() - started
     if run.answers == 0 and run.connect_errors == len(run.result.records) > 0:
         run.result.unreachable = True  # also for runs too short to trip the early stop
