@@ -70,12 +70,33 @@ def test_unsupported_context_share() -> None:
     assert not result.detected
     invented = (
         "The VPN client requires a password reset every 90 days. "
-        "Bananas are rich in potassium and several vitamins. "
+        "Since the Cisco acquisition, tokens expire after each Windows login. "
         "Paris hosted memorable Olympic ceremonies along the Seine."
     )
     result = detect_hallucination("How often must I reset?", invented, context=context)
     assert result.unsupported_ratio == pytest.approx(2 / 3)
     assert result.sources == ("unsupported_context",)
+
+
+def test_generic_advice_without_anchors_is_not_counted_as_unsupported() -> None:
+    # Filler cannot be checked against documents; only sentences that name something
+    # (a number, a capitalised term) absent from prompt and context count.
+    context = "Resets are done in the self-service portal with a one-time code."
+    answer = (
+        "Keep the setup simple at first and refine it as you learn. "
+        "Resets are done in the self-service portal with a one-time code. "
+        "Bananas are rich in potassium and several vitamins."
+    )
+    result = detect_hallucination("How do I reset my VPN password?", answer, context=context)
+    assert result.unsupported_ratio == 0.0
+    assert not result.detected
+
+
+def test_names_from_the_prompt_are_not_new_anchors() -> None:
+    context = "Password resets are done in the self-service portal."
+    answer = "For your Outlook on Windows, keep the profile simple and review it each quarter."
+    prompt = "My Outlook on Windows keeps asking for a password."
+    assert detect_hallucination(prompt, answer, context=context).unsupported_ratio == 0.0
 
 
 def test_short_sentences_are_not_judged() -> None:

@@ -42,3 +42,22 @@ def test_scenario_b_is_caught_by_quality_and_claims() -> None:
     assert 0.3 <= sum(r.detected for r in results) / len(results) <= 0.55
     kinds = {k for r in results for k in r.claims}
     assert {"figure", "reference"} <= kinds
+
+
+CONTEXT = (
+    "The VPN client must be updated to version 5.2 before March. Password resets are done "
+    "in the self-service portal at https://portal.example.com. Outlook profiles can be "
+    "rebuilt by the helpdesk within 2 hours."
+)
+
+
+def test_with_a_context_scenario_a_is_grounded_and_b_is_not() -> None:
+    for scenario, low, high in ((Scenario.A, 0.0, 0.02), (Scenario.B, 0.3, 0.8)):
+        rng = random.Random(f"ctx-{scenario}")
+        results = [
+            detect_hallucination(p, compose_answer(rng, p, PROFILES[scenario], context=CONTEXT),
+                                 CONTEXT)
+            for p in PROMPTS[:80]
+        ]  # fmt: skip
+        rate = sum(r.detected for r in results) / len(results)
+        assert low <= rate <= high, (scenario, rate)

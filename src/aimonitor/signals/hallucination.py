@@ -10,15 +10,20 @@ the caller when the feedback arrives):
   "false": a real model may know a true figure; the signal says it cannot be
   traced to the input.
 - "unsupported_context" (only when a context is given, e.g. RAG documents): the
-  share of answer sentences whose content words are mostly (< 50%) absent from the
-  context. Sentences with fewer than 3 content words ("Sure!") are not judged.
-  Detected when that share is `UNSUPPORTED_RATIO_ALERT` (0.5) or more.
+  share of answer sentences that the prompt and context do not back. A sentence
+  (with 3 or more content words; "Sure!" is not judged) is unsupported when fewer
+  than half of its content words appear in the prompt or context AND it names
+  something they do not contain: a number or a capitalised term (a name, a product,
+  a place) after its first word. Generic advice or filler without such an anchor
+  cannot be checked against documents and is not counted against the answer.
+  Detected when the share is `UNSUPPORTED_RATIO_ALERT` (0.5) or more.
 
 Results carry claim kinds only, never the claim text, which could be personal data.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -32,6 +37,8 @@ SENTENCE_SUPPORT_MIN: Final = 0.5
 _MIN_CONTENT_WORDS: Final = 3
 _STEM: Final = 6  # compare word prefixes: "servers" ~ "server", "configurer" ~ "configuration"
 _ALL_STOPWORDS: Final = frozenset().union(*STOPWORDS.values())
+# A word starting with a capital (a name, a product, a place) or a number.
+_ANCHOR: Final = re.compile(r"\b(?:[A-ZÀ-Ý][\w'’-]*|\d[\d.,]*\d|\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,20 +49,38 @@ class HallucinationResult:
     claims: tuple[str, ...] = ()  # kind of each unverifiable claim, sorted ("figure", "url"...)
 
 
-def _stems(text: str) -> set[str]:
-    return {w[:_STEM] for w in words(text) if len(w) >= 3 and w not in _ALL_STOPWORDS}
+def _stems(tokens: list[str]) -> set[str]:
+    return {w[:_STEM] for w in tokens if len(w) >= 3 and w not in _ALL_STOPWORDS}
 
 
-def unsupported_ratio(answer: str, context: str) -> float | None:
-    """Share of judged answer sentences not supported by `context`; None if none judged."""
-    context_stems = _stems(context)
+def _anchors(sentence: str) -> list[str]:
+    """Numbers, and capitalised words other than the sentence's first word."""
+    start = len(sentence) - len(sentence.lstrip())
+    return [
+        m.group()
+        for m in _ANCHOR.finditer(sentence)
+        if m.group()[0].isdigit() or m.start() != start
+    ]
+
+
+def _new_anchor(sentence: str, source_words: set[str]) -> bool:
+    """Does the sentence name something (number, capitalised term) absent from the source?"""
+    return any(not set(words(anchor)) <= source_words for anchor in _anchors(sentence))
+
+
+def unsupported_ratio(answer: str, context: str, prompt: str = "") -> float | None:
+    """Share of judged answer sentences that prompt and context do not back; None if
+    no sentence was judged."""
+    source_words = set(words(prompt + "\n" + context))
+    source_stems = _stems(list(source_words))
     judged = unsupported = 0
     for sentence in sentences(answer):
-        stems = _stems(sentence)
+        stems = _stems(words(sentence))
         if len(stems) < _MIN_CONTENT_WORDS:
             continue
         judged += 1
-        if len(stems & context_stems) / len(stems) < SENTENCE_SUPPORT_MIN:
+        weakly_supported = len(stems & source_stems) / len(stems) < SENTENCE_SUPPORT_MIN
+        if weakly_supported and _new_anchor(sentence, source_words):
             unsupported += 1
     return unsupported / judged if judged else None
 
@@ -72,7 +97,7 @@ def detect_hallucination(
     sources: list[str] = []
     ratio = None
     if context_text:
-        ratio = unsupported_ratio(answer, context_text)
+        ratio = unsupported_ratio(answer, context_text, prompt)
         if ratio is not None and ratio >= UNSUPPORTED_RATIO_ALERT:
             sources.append("unsupported_context")
     if unverified:
