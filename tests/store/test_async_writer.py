@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 
 from aimonitor.store import AsyncWriter, FeedbackRecord, RecordRejected, RequestRecord, SqlStore
@@ -205,3 +206,34 @@ def test_a_torn_spill_line_is_set_aside(
     assert _counts(flaky_sqlite.inner) == {r.request_id: 1 for r in records}
     rejected = (tmp_path / "spill" / REJECTED_FILE).read_text()
     assert '"request_id": "tor' in rejected
+
+
+def test_when_the_spill_file_cannot_be_written_records_are_held_in_memory(
+    flaky_sqlite: Any,
+    tmp_path: Path,
+    make_request: MakeRequest,
+    observer: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Database down and disk full at once: the writer keeps the records and retries."""
+    writer = _writer(flaky_sqlite, tmp_path, batch_size=5, observer=observer)
+    real_append = writer._spill.append
+
+    def disk_full(events: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writer._spill, "append", disk_full)
+    flaky_sqlite.down = True
+    writer.start()
+    records = [make_request() for _ in range(20)]
+    for record in records:
+        writer.submit(record)
+    assert writer.flush(timeout_s=0.5) is False
+    assert writer.queue_depth == 20
+    assert _counts(flaky_sqlite.inner) == {}
+
+    monkeypatch.setattr(writer._spill, "append", real_append)
+    flaky_sqlite.down = False
+    assert writer.flush(timeout_s=30)
+    writer.stop()
+    assert _counts(flaky_sqlite.inner) == {r.request_id: 1 for r in records}

@@ -9,6 +9,7 @@ in the middle of an append) is set aside in the rejected file, not replayed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -54,9 +55,17 @@ class SpillFile:
             return
         data = "".join(json.dumps(event_to_json(e), ensure_ascii=False) + "\n" for e in events)
         with self._lock, self.path.open("a", encoding="utf-8") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+            size = f.tell()
+            try:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            except OSError:
+                # Disk full or failing: take back the partial line so that the next append
+                # does not get glued to it.
+                with contextlib.suppress(OSError):
+                    f.truncate(size)
+                raise
             self._pending += len(events)
 
     def read(self, limit: int) -> tuple[list[Event], int]:

@@ -83,6 +83,10 @@ class AsyncWriter:
         self._count_lock = threading.Lock()
         self._accepted = 0
         self._finished = 0
+        # Events that neither the store nor the spill file (disk full...) could take; the
+        # writer thread retries them. Last resort, memory only.
+        self._held: list[Event] = []
+        self._retrying_held = 0  # held events being retried (still counted as pending)
 
     @property
     def spill_path(self) -> Path:
@@ -92,7 +96,13 @@ class AsyncWriter:
     def queue_depth(self) -> int:
         """Events not yet in the store: in the queue, being written, or in the spill file.
         Counted so that it may briefly over-count, never under-count (flush relies on it)."""
-        return self._accepted - self._finished + self._spill.pending
+        return (
+            self._accepted
+            - self._finished
+            + self._spill.pending
+            + len(self._held)
+            + self._retrying_held
+        )
 
     # --- producer side -----------------------------------------------------------
 
@@ -108,15 +118,23 @@ class AsyncWriter:
 
     def submit(self, event: Event) -> None:
         """Hand an event over. Never blocks on the database, never drops."""
-        if self._stopping.is_set():
-            self._spill_events([event])
-            return
-        try:
-            with self._count_lock:
-                self._queue.put_nowait(event)
-                self._accepted += 1
-        except queue.Full:
-            self._spill_events([event])
+        with self._count_lock:
+            # Checked under the lock: stop() drains the queue under it, so an event is
+            # either drained by stop() or spilled here, never left behind in the queue.
+            accepted = not self._stopping.is_set()
+            if accepted:
+                try:
+                    self._queue.put_nowait(event)
+                    self._accepted += 1
+                except queue.Full:
+                    accepted = False
+        if not accepted:
+            try:
+                self._spill_events([event])
+            except OSError:
+                # Queue full (or stopping) and the disk refuses too: nothing is left.
+                log.critical("audit record lost: queue full and spill file not writable")
+                self._call("on_write_failure")
 
     def flush(self, timeout_s: float = 5.0) -> bool:
         """Wait until everything handed over so far is in the store. False on timeout."""
@@ -143,10 +161,16 @@ class AsyncWriter:
             if thread.is_alive():
                 log.error("store writer did not stop within %.1fs; spilling the queue", timeout_s)
         # Without a thread (never started, or stuck), the queue goes to the spill file.
-        leftovers = self._take_nowait(self._queue.qsize() + 1)
-        if leftovers:
-            self._spill_events(leftovers)
-            self._finish(len(leftovers))
+        with self._count_lock:
+            leftovers = self._take_nowait(self._queue.qsize() + 1)
+        self._finish(len(leftovers))
+        held, self._held = [*self._held, *leftovers], []
+        if held:
+            try:
+                self._spill_events(held)
+            except OSError:
+                log.critical("%d audit records lost at stop: spill file not writable", len(held))
+                self._call("on_write_failure")
         self._thread = None
         self._notify(self.queue_depth)
 
@@ -157,6 +181,7 @@ class AsyncWriter:
             self._cycle()
         # Draining: one replay attempt, then the queue; a down store sends it all to spill.
         self._retry_at = 0.0
+        self._retry_held()
         self._replay()
         while batch := self._take_nowait(self._batch_size):
             self._write(batch)
@@ -164,6 +189,7 @@ class AsyncWriter:
 
     def _cycle(self) -> None:
         try:
+            self._retry_held()
             self._replay()
             batch = self._take()
             if batch:
@@ -203,16 +229,37 @@ class AsyncWriter:
 
     def _write(self, batch: list[Event]) -> None:
         try:
-            if self._spill.pending:
-                # Older events wait in the spill file: queue behind them to keep the order.
-                self._spill_events(batch)
-                return
-            try:
-                self._write_events(batch)
-            except _Outage as outage:
-                self._spill_events(batch[outage.args[0] :])
+            self._write_or_spill(batch)
         finally:
             self._finish(len(batch))
+
+    def _write_or_spill(self, events: list[Event]) -> None:
+        if self._spill.pending:
+            # Older events wait in the spill file: queue behind them to keep the order.
+            self._spill_or_hold(events)
+            return
+        try:
+            self._write_events(events)
+        except _Outage as outage:
+            self._spill_or_hold(events[outage.args[0] :])
+
+    def _retry_held(self) -> None:
+        if self._held and time.monotonic() >= self._retry_at:
+            self._retrying_held = len(self._held)
+            events, self._held = self._held, []
+            try:
+                self._write_or_spill(events)
+            finally:
+                self._retrying_held = 0
+
+    def _spill_or_hold(self, events: list[Event]) -> None:
+        try:
+            self._spill_events(events)
+        except OSError as exc:
+            log.critical("spill file not writable (%s); holding %d records in memory",
+                         exc, len(events))  # fmt: skip
+            self._call("on_write_failure")
+            self._held.extend(events)
 
     def _finish(self, n: int) -> None:
         with self._count_lock:
