@@ -119,3 +119,17 @@ def test_export_to_stdout(service_dir: Path, capsys: pytest.CaptureFixture[str])
 def test_a_bad_since_is_refused(service_dir: Path) -> None:
     with pytest.raises(SystemExit):
         _run("audit", "export", "--since", "yesterday")
+
+
+def test_the_installed_command_verifies_and_exits_1_on_tampering(service_dir: Path) -> None:
+    """`aimonitor audit verify` as an operator runs it, in the service's directory."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "aimonitor", "audit", "verify"]
+    intact = subprocess.run(command, cwd=service_dir, capture_output=True, text=True, timeout=60)
+    assert (intact.returncode, intact.stdout.strip()) == (0, "OK: 4 records")
+    _tamper(service_dir, "DELETE FROM audit_log WHERE seq = 1")
+    broken = subprocess.run(command, cwd=service_dir, capture_output=True, text=True, timeout=60)
+    assert broken.returncode == 1
+    assert _record(2).request_id in broken.stdout
