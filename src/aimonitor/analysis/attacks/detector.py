@@ -40,7 +40,8 @@ class AttackDetector:
         plain_matches: set[str] = set()
         joined_payload = False
         for view in canonical.views:
-            for rule in self._candidates(view.text):
+            words = canonical.words if view.source == "canonical" else None
+            for rule in self._candidates(view.text, words):
                 if rule.pattern.search(view.text) is None:
                     continue
                 matched.setdefault(rule.name, rule)
@@ -78,12 +79,16 @@ class AttackDetector:
             transforms=canonical.transforms,
         )
 
-    def _candidates(self, text: str) -> list[Rule]:
-        words = set(_WORDS.findall(text))
+    def _candidates(self, text: str, words: frozenset[str] | None) -> list[Rule]:
+        if words is None:
+            words = frozenset(_WORDS.findall(text))
         seen: dict[str, Rule] = {}
         for word in words & self._index.keys():
             for rule in self._index[word]:
-                seen.setdefault(rule.name, rule)
+                if rule.name not in seen and (
+                    not rule.requires or any(part in text for part in rule.requires)
+                ):
+                    seen[rule.name] = rule
         return list(seen.values())
 
 

@@ -136,12 +136,25 @@ _LEET = str.maketrans(
 )
 # A word that mixes letters with leet characters ("1gn0r3", "h@ck"); pure numbers stay.
 _LEET_TOKEN = re.compile(r"(?<![\w@$])(?=[\w@$]*[a-z])(?=[\w@$]*[0134579@$8])[\w@$]+")
+# Cheap gate for the above: the pattern starts with a rare character class, so the regex
+# engine skips straight to digits, "@" and "$" instead of trying every position.
+_LEET_GATE = re.compile(r"[0134579@$8](?:(?<=[a-z][0134579@$8])|[a-z])")
 # At least four single letters separated by one separator: "i g n o r e", "i.g.n.o.r.e".
 _SPACED = re.compile(r"(?<![^\W\d_])[a-z](?:(?: {1,3}|[._*\-] ?|\u00a0)[a-z](?![^\W\d_])){3,}+")
+_DOTTED = re.compile(r"([._*\-])[a-z]\1[a-z]\1")
+_SPACED_GATE = re.compile(r" [a-z] {1,3}[a-z] {1,3}[a-z] ")
 _WORD_GAP = re.compile(r" {2,}| ?[/|] ?")
 _SEPARATORS = re.compile(r"[ ._*\-\u00a0]")
 _HSPACE = re.compile(r"[^\S\n]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+# Any invisible character or look-alike letter: gates the two translations above.
+_SUSPECT = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u3164\ufeff\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\ufe00-\ufe0f\u0370-\u03ff\u0400-\u04ff\u0500-\u052f\u0131\u0237\u0261"
+    "\u2018\u2019\u02bc\u201c\u201d\u00ab\u00bb\u2013\u2014]"
+)
+_TAG_CHARS = re.compile("[\U000e0000-\U000e007f]")
 
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/=_\-])[A-Za-z0-9+/_\-]{16,}+={0,2}")
 _HEX = re.compile(r"(?<![0-9A-Fa-f])(?:(?:\\x|0x)?[0-9A-Fa-f]{2}[ :,]?){8,}+")
@@ -149,10 +162,12 @@ _URL_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _STRING_LITERAL = re.compile(r"\"([^\"\n]{1,200})\"|'([^'\n]{1,200})'")
 _ASSIGNMENT = re.compile(r"\b\w{1,16} ?= ?[\"']")
 _CONCAT = re.compile(r"\b\w{1,16} ?\+ ?\w{1,16}\b|\bconcat|\bjoin|\bcombine|\bconcat[eè]n")
+_WORDS = re.compile(r"[a-z]+")
 
 MAX_DEPTH = 3
 MAX_DECODED_CHARS = 20_000
 MAX_CANDIDATES = 16
+_LONG_TOKEN = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,56 +183,86 @@ class Canonical:
     text: str  # the canonical reading of the whole text (also used by toxicity)
     views: tuple[View, ...]
     transforms: tuple[str, ...]
+    words: frozenset[str]  # the words of `text`, shared by the attack and toxicity rules
 
 
 def fold_text(text: str, transforms: list[str]) -> str:
     """The canonical reading of one text: the character-level steps, in order."""
+    return _fold(text, transforms)[0]
+
+
+def _fold(text: str, transforms: list[str]) -> tuple[str, str]:
+    """(canonical reading, plain reading). The plain reading is only lower-cased, without
+    accents and with single spaces: the "raw" view, so that folding never hides a match."""
     folded = text
-    if not folded.isascii():
-        stripped = folded.translate(_INVISIBLE)
-        if stripped != folded:
-            transforms.append("zero_width")
-        folded = stripped
+    plain: str | None = None
+    if folded.isascii():
+        folded = folded.lower()
+    else:
+        if _SUSPECT.search(folded):
+            plain = _collapse(_strip_accents(folded.lower()))
+            stripped = folded.translate(_INVISIBLE)
+            if stripped != folded:
+                transforms.append("zero_width")
+            folded = stripped
         nfkc = unicodedata.normalize("NFKC", folded)
         if nfkc != folded:
             transforms.append("nfkc")
+            if plain is None:
+                plain = _collapse(_strip_accents(folded.lower()))
         folded = nfkc
-        confusable = folded.translate(_HOMOGLYPHS)
-        if confusable != folded and _changed_letters(folded, confusable):
-            transforms.append("homoglyph")
-        folded = confusable
+        if plain is not None:
+            confusable = folded.translate(_HOMOGLYPHS)
+            if confusable != folded and _changed_letters(folded, confusable):
+                transforms.append("homoglyph")
+            folded = confusable
         folded = _strip_accents(folded.lower())
-    else:
-        folded = folded.lower()
-    if _LEET_TOKEN.search(folded):
+    if _LEET_GATE.search(folded):
         unleet = _LEET_TOKEN.sub(_unleet, folded)
         if unleet != folded:
             transforms.append("leetspeak")
+            if plain is None:
+                plain = _collapse(folded)
             folded = unleet
-    if _SPACED.search(folded):
-        folded = _SPACED.sub(_join_spaced, folded)
-        transforms.append("spaced_letters")
-    folded = _HSPACE.sub(" ", folded)
-    return _NEWLINES.sub("\n", folded).strip()
+    if _has_spaced_letters(folded):
+        joined = _SPACED.sub(_join_spaced, folded)
+        if joined != folded:
+            transforms.append("spaced_letters")
+            if plain is None:
+                plain = _collapse(folded)
+            folded = joined
+    folded = _collapse(folded)
+    return folded, folded if plain is None else plain
+
+
+def _collapse(text: str) -> str:
+    if "  " in text or "\t" in text or "\n" in text or "\r" in text or not text.isascii():
+        text = _NEWLINES.sub("\n", _HSPACE.sub(" ", text))
+    return text.strip()
+
+
+def _has_spaced_letters(text: str) -> bool:
+    """Cheap gates for `_SPACED`: three single letters between spaces, or letters split by
+    dots, dashes, stars or underscores. Both start with a space or a separator, so the
+    regex engine jumps between those characters instead of trying every position."""
+    return _SPACED_GATE.search(text) is not None or _DOTTED.search(text) is not None
 
 
 def canonicalize(text: str) -> Canonical:
     transforms: list[str] = []
-    canonical = fold_text(text, transforms)
+    canonical, plain = _fold(text, transforms)
     views = [View("canonical", canonical)]
-    plain = _plain(text)
     if plain != canonical:
         views.append(View("raw", plain))
     budget = [MAX_DECODED_CHARS]
     seen: set[str] = {text}
     _decoded_views(text, 1, views, transforms, budget, seen)
-    return Canonical(canonical, tuple(views), tuple(dict.fromkeys(transforms)))
-
-
-def _plain(text: str) -> str:
-    """The raw reading: only lower case and spacing, so folding never hides a match."""
-    lowered = _strip_accents(text.lower()) if not text.isascii() else text.lower()
-    return _NEWLINES.sub("\n", _HSPACE.sub(" ", lowered)).strip()
+    return Canonical(
+        canonical,
+        tuple(views),
+        tuple(dict.fromkeys(transforms)),
+        frozenset(_WORDS.findall(canonical)),
+    )
 
 
 def _decoded_views(
@@ -244,16 +289,18 @@ def _decoded_views(
 
 def _decodings(text: str) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
-    if any(0xE0000 <= ord(ch) <= 0xE007F for ch in text) if not text.isascii() else False:
-        hidden = "".join(chr(_TAGS[ord(ch)] or 32) for ch in text if 0xE0000 <= ord(ch) <= 0xE007F)
+    if not text.isascii() and _TAG_CHARS.search(text):
+        hidden = "".join(chr(_TAGS[ord(ch)] or 32) for ch in _TAG_CHARS.findall(text))
         found.append(("tags", hidden))
-    for match in _BASE64.finditer(text):
-        if len(found) >= MAX_CANDIDATES:
-            break
-        decoded = _b64(match.group())
-        if decoded is not None:
-            found.append(("base64", decoded))
-    if len(found) < MAX_CANDIDATES:
+    long_token = max(map(len, text.split()), default=0) >= _LONG_TOKEN
+    if long_token:
+        for match in _BASE64.finditer(text):
+            if len(found) >= MAX_CANDIDATES:
+                break
+            decoded = _b64(match.group())
+            if decoded is not None:
+                found.append(("base64", decoded))
+    if len(found) < MAX_CANDIDATES and (long_token or "\\x" in text or "0x" in text):
         for match in _HEX.finditer(text):
             cleaned = re.sub(r"\\x|0x|[ :,]", "", match.group())
             decoded = _text_of(bytes.fromhex(cleaned[: len(cleaned) // 2 * 2]))
@@ -265,7 +312,12 @@ def _decodings(text: str) -> list[tuple[str, str]]:
         decoded_url = unquote(text)
         if decoded_url != text:
             found.append(("url", decoded_url))
-    if text.count('"') + text.count("'") >= 4 and _ASSIGNMENT.search(text) and _CONCAT.search(text):
+    if (
+        "=" in text
+        and text.count('"') + text.count("'") >= 4
+        and _ASSIGNMENT.search(text)
+        and _CONCAT.search(text)
+    ):
         parts = [a or b for a, b in _STRING_LITERAL.findall(text)]
         if len(parts) >= 2:
             found.append(("payload_join", "".join(parts)))
@@ -302,16 +354,23 @@ def _text_of(raw: bytes) -> str | None:
 
 
 def _strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
 
 
 def _changed_letters(before: str, after: str) -> bool:
     return any(a != b and a.isalpha() for a, b in zip(before, after, strict=True))
 
 
+_CODE_LIKE = re.compile(r"[a-z]+\d{2,}")  # "fr76", "covid19": identifiers, not leetspeak
+
+
 def _unleet(match: re.Match[str]) -> str:
-    return match.group().translate(_LEET)
+    token = match.group()
+    if "@" in token and match.string[match.end() : match.end() + 1] == ".":
+        return token  # an e-mail address, not leetspeak
+    if _CODE_LIKE.fullmatch(token):
+        return token
+    return token.translate(_LEET)
 
 
 def _join_spaced(match: re.Match[str]) -> str:

@@ -35,17 +35,22 @@ class Rule:
     weight: float
     triggers: frozenset[str]
     pattern: re.Pattern[str]
+    # Substrings of which at least one must occur for the rule to be tried (a cheap test
+    # for punctuation that words cannot express, such as "<|" or "=").
+    requires: tuple[str, ...] = ()
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern.replace(" ", r"\s"), re.MULTILINE)
 
 
-def rule(name: str, weight: float, triggers: str, pattern: str) -> Rule:
+def rule(
+    name: str, weight: float, triggers: str, pattern: str, requires: tuple[str, ...] = ()
+) -> Rule:
     family = name.split(".", 1)[0]
     if family not in FAMILIES:
         raise ValueError(f"rule {name!r}: unknown family {family!r}")
-    return Rule(name, family, weight, frozenset(triggers.split()), _compile(pattern))
+    return Rule(name, family, weight, frozenset(triggers.split()), _compile(pattern), requires)
 
 
 def _alt(words: str) -> str:
@@ -117,11 +122,12 @@ RULES: tuple[Rule, ...] = (
         "follow following",
         r"\b(?:do not|don't|stop|no longer|never) follow(?:ing)? (?:\S+ ){0,2}?(?:your|the|any|those|these) "
         r"(?:\S+ )?(?:instructions|rules|guidelines|directives|programming|system prompt)",
+        requires=("not follow", "n't follow", "stop follow", "longer follow", "never follow"),
     ),
     rule(
         "instruction_override.new_instructions.en",
         0.45,
-        "new updated instructions task",
+        "instructions instruction task objective orders goal purpose",
         r"\b(?:new|updated|real|actual|revised) (?:instructions?|task|rules|objective|orders) ?(?::|is|are|follow)"
         r"|\byour (?:new|real|actual|true) (?:task|goal|objective|instructions?|purpose) (?:is|are|will be)",
     ),
@@ -141,13 +147,13 @@ RULES: tuple[Rule, ...] = (
     rule(
         "instruction_override.instead_say.en",
         0.3,
-        "instead only",
+        "instead",
         r"\b(?:instead|only),? (?:just )?(?:say|print|output|write|reply|respond|type|answer) (?:with )?[\"'`:]",
     ),
     rule(
         "instruction_override.ignore_previous.fr",
         0.9,
-        "ignore ignores ignorez ignorer oublie oublies oubliez oublier neglige negligez fais faites tiens tenez ne passe passez outrepasse outrepassez contourne contournez efface effacez abandonne abandonnez laisse laissez mets mettez ecarte ecartez",
+        "instruction instructions consigne consignes regle regles directive directives ordre ordres indication indications contrainte contraintes restriction restrictions limite limites programmation prompt recommandation recommandations filtre filtres",
         _override(_FR_V, _FR_T, _FR_N, _FR_TA),
     ),
     rule(
@@ -167,20 +173,20 @@ RULES: tuple[Rule, ...] = (
     rule(
         "instruction_override.new_instructions.fr",
         0.45,
-        "nouvelles nouvelle nouveau vraie vraies",
+        "instructions instruction consignes consigne regles mission tache",
         r"\b(?:(?:tes|vos) )?(?:nouvelles?|vraies?) (?:instructions?|consignes?|regles|mission|tache) ?(?::|sont|est)"
         r"|\b(?:ta|votre) (?:nouvelle|vraie) (?:tache|mission|consigne) (?:est|sera)",
     ),
     rule(
         "instruction_override.from_now_on.fr",
         0.35,
-        "partir desormais",
+        "partir desormais dorenavant",
         r"\b(?:a partir de maintenant|desormais|dorenavant),? (?:tu|vous) (?:es|etes|vas|allez|dois|devez|n'as|n'avez|reponds|repondez)",
     ),
     rule(
         "instruction_override.ignore_previous.de",
         0.9,
-        "ignoriere ignorieren ignoriert ignoriert vergiss vergesst vergessen missachte missachten uberspringe verwirf verwerfe",
+        "anweisungen anweisung instruktionen regeln befehle vorgaben richtlinien anordnungen systemanweisungen eingaben beschrankungen",
         _override(_DE_V, _DE_T, _DE_N, r"(?:oben|davor|zuvor|bisher)"),
     ),
     rule(
@@ -192,7 +198,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         "instruction_override.ignore_previous.es",
         0.9,
-        "ignora ignore ignoren ignorar olvida olvide olviden olvidar omite omita descarta descarte pasa haz",
+        "instrucciones reglas indicaciones ordenes directrices normas restricciones directivas",
         _override(_ES_V, _ES_T, _ES_N, r"(?:anteriores|previas|de arriba|iniciales|originales)"),
     ),
     rule(
@@ -204,7 +210,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         "instruction_override.ignore_previous.it",
         0.9,
-        "ignora ignorate ignorare dimentica dimenticate dimenticare trascura tralascia scarta considerare",
+        "istruzioni regole indicazioni direttive ordini restrizioni limitazioni",
         _override(_IT_V, _IT_T, _IT_N, r"(?:precedenti|sopra|iniziali|originali)"),
     ),
     rule(
@@ -293,7 +299,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         "jailbreak.disable_safety",
         0.7,
-        "ignore bypass disable turn deactivate remove lift circumvent evade get switch",
+        "filter filters guardrail guardrails safeguard safeguards restrictions censorship limitations guidelines programming alignment policies protocols",
         r"\b(?:bypass|disable|turn off|deactivate|remove|lift|circumvent|evade|get around|switch off|ignore) "
         r"(?:all |any |of )*(?:your |its |the )(?:own )?(?:safety |content |ethical |moral |security )?"
         r"(?:filters?|guardrails?|safeguards?|restrictions|censorship|limitations|guidelines|programming|alignment)\b"
@@ -312,6 +318,7 @@ RULES: tuple[Rule, ...] = (
         0.6,
         "classic jailbreak gpt dan lock unlock",
         r"\[(?:🔒|🔓)? ?(?:classic|jailbreak|gpt|dan|normal output|jailbroken)\]",
+        requires=("[",),
     ),
     rule(
         "jailbreak.sure_here_is",
@@ -323,7 +330,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         "jailbreak.always_comply",
         0.45,
-        "must will always comply answer respond",
+        "comply obey matter regardless refusing hesitation disclaimers warnings",
         r"\byou (?:must|will|shall|have to) (?:always )?(?:answer|respond|comply|reply|obey)(?: \S+){0,4}? "
         r"(?:no matter what|regardless of|even if (?:it is|it's) (?:illegal|unethical|harmful|immoral)|without (?:refusing|question|hesitation|any (?:warnings|disclaimers)))",
     ),
@@ -356,13 +363,13 @@ RULES: tuple[Rule, ...] = (
     rule(
         "jailbreak.no_restrictions.fr",
         0.45,
-        "sans",
+        "restriction restrictions limite limites limitation limitations filtre filtres censure regle regles contrainte contraintes barriere barrieres garde tabou tabous",
         r"\bsans (?:aucune |aucun |la moindre |les |tes |vos |de |ses )?(?:restrictions?|limites?|limitations?|filtres?|censure|regles?|contraintes?|barrieres?|garde-fous|tabous?)\b",
     ),
     rule(
         "jailbreak.no_restrictions_you.fr",
         0.65,
-        "as avez plus",
+        "restriction restrictions limite limites filtre filtres regle regles censure contrainte contraintes principes limitation limitations tabou tabous barriere barrieres",
         r"\b(?:tu n'as|vous n'avez|t'as) (?:plus |desormais |maintenant )?(?:aucune?|pas de|plus de|aucun) "
         r"(?:restrictions?|limites?|filtres?|regles?|censure|contraintes?|principes|limitations?|tabous?|barrieres?)",
     ),
@@ -394,27 +401,27 @@ RULES: tuple[Rule, ...] = (
     rule(
         "jailbreak.no_restrictions.de",
         0.45,
-        "ohne frei",
+        "einschrankungen beschrankungen filter zensur regeln richtlinien grenzen",
         r"\b(?:ohne|frei von) (?:jegliche |jede |alle |irgendwelche |deine |ethische |moralische |irgendeine )*"
         r"(?:einschrankungen|beschrankungen|filter|zensur|regeln|richtlinien|grenzen)\b",
     ),
     rule(
         "jailbreak.unrestricted_ai.de",
         0.6,
-        "du entwicklermodus unzensierte unzensiert ungefilterte ungefiltert uneingeschrankte",
+        "bist hast entwicklermodus unzensierte unzensiert unzensierten ungefilterte ungefiltert uneingeschrankte uneingeschrankt",
         r"\bdu (?:bist|hast) (?:jetzt |nun |ab sofort )?(?:keine (?:regeln|einschrankungen|filter|grenzen)|uneingeschrankt|unzensiert|ungefiltert|frei)\b"
         r"|\b(?:unzensierte?|ungefilterte?|uneingeschrankte?)[nrs]? (?:ki|ai|assistent|modell|chatbot|version)\b|\bentwicklermodus\b",
     ),
     rule(
         "jailbreak.no_restrictions.es",
         0.45,
-        "sin",
+        "restricciones restriccion filtro filtros censura limites reglas limitaciones",
         r"\bsin (?:ninguna |ningun |las |tus |ningunas )?(?:restricciones|restriccion|filtros?|censura|limites|reglas|limitaciones)\b",
     ),
     rule(
         "jailbreak.unrestricted_ai.es",
         0.6,
-        "tienes modo ia asistente modelo chatbot version",
+        "tienes modo censura censurado censurada filtros restricciones",
         r"\b(?:ya )?no tienes (?:ninguna |ningun |mas )?(?:restricciones?|limites|filtros?|reglas)\b"
         r"|\b(?:ia|asistente|modelo|chatbot|version) (?:sin (?:censura|filtros?|restricciones)|no censurad[ao])\b"
         r"|\bmodo (?:desarrollador|dios|sin (?:restricciones|filtros|censura))\b",
@@ -422,13 +429,13 @@ RULES: tuple[Rule, ...] = (
     rule(
         "jailbreak.no_restrictions.it",
         0.45,
-        "senza",
+        "restrizioni restrizione filtri filtro censura limiti regole limitazioni",
         r"\bsenza (?:alcuna |alcun |nessuna |nessun |le |tue )?(?:restrizioni|restrizione|filtri?|censura|limiti|regole|limitazioni)\b",
     ),
     rule(
         "jailbreak.unrestricted_ai.it",
         0.6,
-        "hai modalita ia assistente modello chatbot versione",
+        "hai modalita censura censurato censurata filtri restrizioni",
         r"\bnon hai (?:piu )?(?:alcuna |nessuna |nessun )?(?:restrizioni?|limiti|filtri|regole)\b"
         r"|\b(?:ia|assistente|modello|chatbot|versione) (?:senza (?:censura|filtri|restrizioni)|non censurat[ao])\b"
         r"|\bmodalita (?:sviluppatore|dio|senza (?:restrizioni|filtri|censura))\b",
@@ -439,13 +446,21 @@ RULES: tuple[Rule, ...] = (
         0.85,
         "im start end system assistant user endoftext begin of text header id eot",
         r"<\|(?:im_start|im_end|system|assistant|user|endoftext|begin_of_text|start_header_id|end_header_id|eot_id)\|>",
+        requires=("<|",),
     ),
-    rule("role_manipulation.llama_tokens", 0.7, "inst sys", r"\[/?inst\]|<</?sys>>"),
+    rule(
+        "role_manipulation.llama_tokens",
+        0.7,
+        "inst sys",
+        r"\[/?inst\]|<</?sys>>",
+        requires=("[", "<<"),
+    ),
     rule(
         "role_manipulation.fake_turn",
         0.45,
         "system assistant instruction instructions admin developer",
         r"^ ?(?:#{1,4} ?)?(?:\[|\()?(?:system|assistant|instruction|instructions|admin|developer)(?:\]|\))? ?(?:message|prompt)? ?:",
+        requires=(":",),
     ),
     rule(
         "role_manipulation.fake_system_note",
@@ -453,11 +468,12 @@ RULES: tuple[Rule, ...] = (
         "system admin developer message note override",
         r"\[(?:system|admin|administrator|developer|openai) (?:message|note|override|prompt|instruction|update)\]"
         r"|\{\"role\": ?\"system\"",
+        requires=("[", "{"),
     ),
     rule(
         "role_manipulation.authority_claim",
         0.6,
-        "i am m",
+        "developer developers creator creators admin administrator owner programmer programmers operator maker engineer engineers trainer trainers openai anthropic",
         r"\bi(?:'m| am) (?:your|one of your) (?:\S+ ){0,2}?(?:developers?|creators?|admin|administrator|owner|programmers?|operator|maker|engineers?|trainers?)\b"
         r"|\bi(?:'m| am) (?:an? |the )?(?:openai|anthropic) (?:employee|engineer|developer|researcher|staff)",
     ),
@@ -477,7 +493,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         "role_manipulation.new_identity",
         0.45,
-        "new",
+        "role persona identity personality purpose",
         r"\byour new (?:role|persona|identity|name|personality|purpose) (?:is|will be)\b",
     ),
     rule(
@@ -490,20 +506,20 @@ RULES: tuple[Rule, ...] = (
     rule(
         "role_manipulation.authority_claim.fr",
         0.6,
-        "suis",
+        "developpeur developpeuse createur creatrice administrateur administratrice admin proprietaire programmeur concepteur operateur",
         r"\bje suis (?:ton|votre|ta) (?:\S+ )?(?:developpeur|developpeuse|createur|creatrice|administrateur|administratrice|admin|proprietaire|programmeur|concepteur|operateur)\b",
     ),
     rule(
         "role_manipulation.persona_switch.fr",
         0.6,
-        "es plus",
+        "maintenant desormais present plus",
         r"\btu es (?:maintenant|desormais|a present) (?:une? |le |la )?(?:ia |assistant |chatbot )?(?:sans|libre|non (?:censure|filtre|bride)|debride|malveillant|diabolique|amoral)"
         r"|\btu n'es plus (?:une? |un assistant|une ia|chatgpt|soumis|limite|tenu|oblige|bride)",
     ),
     rule(
         "role_manipulation.new_identity.fr",
         0.45,
-        "nouveau nouvelle",
+        "role nom personnage identite personnalite",
         r"\b(?:ton|votre) nouveau (?:role|nom|personnage)|\b(?:ta|votre) nouvelle (?:identite|personnalite) (?:est|sera)",
     ),
     rule(
@@ -516,7 +532,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         "role_manipulation.authority_claim.de",
         0.6,
-        "bin",
+        "entwickler entwicklerin administrator admin schopfer ersteller programmierer besitzer",
         r"\bich bin (?:dein|ihr|deine) (?:entwickler|entwicklerin|administrator|admin|schopfer|ersteller|programmierer|besitzer)\b",
     ),
     rule(
@@ -528,7 +544,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         "role_manipulation.authority_claim.es",
         0.6,
-        "soy",
+        "desarrollador desarrolladora administrador creador creadora programador dueno",
         r"\bsoy (?:tu|su) (?:desarrollador|desarrolladora|administrador|creador|creadora|programador|dueno)\b",
     ),
     rule(
@@ -540,7 +556,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         "role_manipulation.authority_claim.it",
         0.6,
-        "sono",
+        "sviluppatore sviluppatrice amministratore creatore creatrice programmatore proprietario",
         r"\bsono (?:il tuo|il suo|la tua) (?:sviluppatore|sviluppatrice|amministratore|creatore|creatrice|programmatore|proprietario)\b",
     ),
     rule(
@@ -553,7 +569,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         "system_prompt_extraction.reveal_prompt.en",
         0.85,
-        "reveal show print display output repeat recite tell give share leak dump disclose expose return write spell list provide paste copy echo translate",
+        "prompt preprompt message instructions instruction rules guidelines configuration",
         r"\b(?:reveal|show|print|display|output|repeat|recite|tell|give|share|leak|dump|disclose|expose|return|write|spell|list|provide|paste|copy|echo|translate)\w* "
         rf"{_GAP4}(?:system prompt|system message|system instructions?|(?:initial|original|hidden|secret|internal|first) (?:prompt|instructions)(?! (?:for|on|of|to|in|about)\b)|pre-?prompt|"
         r"(?:your|the) (?:full |complete |entire |exact )?(?:prompt|instructions) (?:you were given|above|verbatim)|developer (?:message|instructions)|"
@@ -562,7 +578,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         "system_prompt_extraction.ask_prompt.en",
         0.8,
-        "what",
+        "prompt instructions message preprompt",
         r"\bwhat (?:is|are|was|were) (?:your|the) (?:\S+ ){0,2}?(?:system prompt|initial instructions|original instructions|hidden instructions|"
         r"system message|instructions you were given|rules you were given|secret instructions|pre-?prompt|initial prompt|original prompt)",
     ),
@@ -576,7 +592,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         "system_prompt_extraction.print_instructions.en",
         0.7,
-        "repeat print output show list reveal display write give",
+        "instructions prompt rules directives",
         r"\b(?:repeat|print|output|show|list|reveal|display|write|give)\w* (?:me )?(?:out )?(?:all )?(?:of )?(?:the |your )?"
         r"(?:above|previous|prior|preceding|initial|original|first) (?:instructions|prompt|rules|directives)\b"
         r"|\b(?:repeat|print|output|show|list|reveal|display)\w* (?:me )?(?:out )?(?:all (?:of )?(?:the |your )?instructions|your (?:\S+ )?prompt\b"
@@ -588,7 +604,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         "system_prompt_extraction.reveal_prompt.fr",
         0.85,
-        "revele revelez montre montrez affiche affichez repete repetez recite donne donnez ecris ecrivez dis dites communique partage imprime copie liste divulgue",
+        "prompt invite message instruction instructions consigne consignes regles",
         r"\b(?:revel|montr|affich|repet|recit|donn|ecri|dis|dites|communiqu|partag|imprim|copi|list|divulgu)[\w'-]* "
         rf"{_GAP4}(?:prompt systeme|prompt system|invite systeme|message systeme|(?:instructions?|consignes?) (?:systeme|initiales?|d'origine|cachees?|secretes?|de depart)|"
         r"(?:tes|vos) (?:instructions|consignes|regles) (?:mot pour mot|exactes|completes|initiales)|ton prompt|votre prompt)",
@@ -596,7 +612,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         "system_prompt_extraction.ask_prompt.fr",
         0.8,
-        "quel quelle quels quelles",
+        "prompt instructions consignes",
         r"\bquel(?:le)?s? (?:est|sont|etait|etaient) (?:ton|votre|tes|vos|le|les) (?:prompt|instructions|consignes) (?:systeme|initiales?|d'origine|cachees?|de depart|de base)",
     ),
     rule(
@@ -609,40 +625,40 @@ RULES: tuple[Rule, ...] = (
     rule(
         "system_prompt_extraction.reveal_prompt.de",
         0.85,
-        "zeige zeig gib wiederhole verrate nenne schreibe drucke teile sag",
+        "systemprompt systemnachricht systemanweisungen anweisungen instruktionen deinen ihren",
         r"\b(?:zeige|zeig|gib|wiederhole|verrate|nenne|schreibe|drucke|teile|sag)\w* "
         rf"{_GAP4}(?:systemprompt|system-prompt|system prompt|systemnachricht|systemanweisungen|(?:deine|ihre) (?:anfanglichen|ursprunglichen|geheimen|versteckten|internen) (?:anweisungen|instruktionen|regeln)|(?:deinen|ihren) prompt)",
     ),
     rule(
         "system_prompt_extraction.ask_prompt.de",
         0.75,
-        "was",
+        "systemprompt prompt anweisungen",
         r"\bwas (?:ist|sind|war|waren) (?:dein|deine|ihr|ihre) (?:systemprompt|system prompt|anweisungen|ursprunglichen anweisungen)",
     ),
     rule(
         "system_prompt_extraction.reveal_prompt.es",
         0.85,
-        "muestra muestrame revela revelame repite dime escribe imprime comparte ensena ensename dame",
+        "prompt mensaje instrucciones",
         r"\b(?:muestra|muestrame|revela|revelame|repite|dime|escribe|imprime|comparte|ensena|ensename|dame)\w* "
         rf"{_GAP4}(?:prompt del sistema|prompt de sistema|mensaje del sistema|instrucciones (?:del sistema|de sistema|iniciales|originales|ocultas|secretas)|tu prompt)",
     ),
     rule(
         "system_prompt_extraction.ask_prompt.es",
         0.8,
-        "cual cuales",
+        "prompt instrucciones",
         r"\bcual(?:es)? (?:es|son|era|eran) (?:tu|tus|el|las) (?:prompt|instrucciones) (?:del sistema|iniciales|originales|ocultas)",
     ),
     rule(
         "system_prompt_extraction.reveal_prompt.it",
         0.85,
-        "mostra mostrami rivela rivelami ripeti dimmi scrivi stampa condividi dammi",
+        "prompt messaggio istruzioni",
         r"\b(?:mostra|mostrami|rivela|rivelami|ripeti|dimmi|scrivi|stampa|condividi|dammi)\w* "
         rf"{_GAP4}(?:prompt di sistema|messaggio di sistema|istruzioni (?:di sistema|iniziali|originali|nascoste|segrete)|il tuo prompt)",
     ),
     rule(
         "system_prompt_extraction.ask_prompt.it",
         0.8,
-        "qual quali",
+        "prompt istruzioni",
         r"\bqual(?:i)? (?:e|sono|era|erano) (?:il tuo|le tue|il|le) (?:prompt|istruzioni) (?:di sistema|iniziali|originali|nascoste)",
     ),
     # indirect_injection ------------------------------------------------------------------
@@ -656,7 +672,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         "indirect_injection.if_you_are_ai",
         0.6,
-        "if",
+        "ai llm assistant chatbot bot gpt automated agent model",
         r"\bif you(?:'re| are) (?:an? )?(?:ai|llm|language model|assistant|chatbot|bot|gpt|automated|large language model|ai agent|ai assistant)\b(?! (?:ethics|safety|research))",
     ),
     rule(
@@ -685,17 +701,19 @@ RULES: tuple[Rule, ...] = (
         0.5,
         "http https",
         r"!\[[^\]\n]{0,100}\]\(https?://[^)\s]{1,200}[?&][^)\s=]{1,50}=[^)\s]{0,200}(?:\{|\$|%7b)",
+        requires=("](",),
     ),
     rule(
         "indirect_injection.html_comment",
         0.55,
         "ignore instruction instructions assistant ai system prompt respond disregard consignes ia",
         r"<!--(?:(?!-->)[^<]){0,400}?\b(?:ignore|instructions?|assistant|ai|system|prompt|you must|respond|disregard|consignes?|ia)\b",
+        requires=("<!--",),
     ),
     rule(
         "indirect_injection.hidden_text",
         0.3,
-        "display none font size visibility hidden color white",
+        "none display visibility hidden fff ffffff white font",
         r"(?:display: ?none|font-size: ?0(?:px|pt|em)?\b|visibility: ?hidden|color: ?(?:#fff(?:fff)?|white)\b)",
     ),
     rule(
@@ -704,13 +722,22 @@ RULES: tuple[Rule, ...] = (
         "end document email text context input article data",
         r"(?:\bend of (?:the )?(?:document|email|text|context|input|article|data|user input)|</(?:document|context|data|email|input)>)"
         r"[\s\]\-=#*.]{0,20}(?:new |real |actual |additional |important )?(?:instructions?|task|system|assistant)\b",
+        requires=("end of", "</"),
     ),
     rule(
         "indirect_injection.reply_directive",
         0.3,
-        "reply response answer summary respond",
+        "reply response answer summary respond responding replying answering summarize summarise",
         r"\b(?:in your (?:reply|response|answer|summary)|when (?:you )?(?:respond|reply|answer|summari[sz]e)(?:ing)?),? (?:please |also |you (?:must|should) )?"
         r"(?:include|add|mention|insert|append|recommend|tell|say|write)\b",
+        requires=(
+            "in your ",
+            "when you ",
+            "when respond",
+            "when repl",
+            "when answer",
+            "when summar",
+        ),
     ),
     rule(
         "indirect_injection.note_to_ai.fr",
@@ -724,7 +751,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         "indirect_injection.if_you_are_ai.fr",
         0.6,
-        "si",
+        "ia intelligence assistant modele chatbot llm robot agent",
         r"\bsi (?:tu es|vous etes) (?:une? )?(?:ia|intelligence artificielle|assistant|modele de langage|chatbot|llm|robot|agent)\b",
     ),
     rule(
@@ -750,19 +777,19 @@ RULES: tuple[Rule, ...] = (
     rule(
         "indirect_injection.note_to_ai.de",
         0.7,
-        "hinweis nachricht anweisung wenn",
+        "hinweis nachricht anweisung ki",
         r"\b(?:hinweis|nachricht|anweisung) (?:an|fur) (?:die|den) (?:ki|assistenten|ai|modell)\b|\bwenn du eine ki bist\b",
     ),
     rule(
         "indirect_injection.note_to_ai.es",
         0.7,
-        "nota mensaje instruccion instrucciones si",
+        "nota mensaje instruccion instrucciones eres",
         r"\b(?:nota|mensaje|instruccion(?:es)?) para (?:la|el) (?:ia|asistente|modelo|ai)\b|\bsi eres una? (?:ia|asistente|modelo)\b",
     ),
     rule(
         "indirect_injection.note_to_ai.it",
         0.7,
-        "nota messaggio istruzioni istruzione se",
+        "nota messaggio istruzioni istruzione sei",
         r"\b(?:nota|messaggio|istruzion[ei]) per (?:l'|l |la |il )?(?:ia|assistente|modello|ai)\b|\bse sei una? (?:ia|assistente|modello)\b",
     ),
     # payload_splitting -------------------------------------------------------------------
@@ -782,13 +809,14 @@ RULES: tuple[Rule, ...] = (
     rule(
         "payload_splitting.variable_concat",
         0.35,
-        "a b x y z s str part",
+        "a b c x y z s str part first second",
         r"\b\w{1,12} ?= ?[\"'][^\"'\n]{1,200}[\"'][\s;,]+\w{1,12} ?= ?[\"'][^\"'\n]{1,200}[\"'][\s\S]{0,200}?\b\w{1,12} ?\+ ?\w{1,12}\b",
+        requires=("=",),
     ),
     rule(
         "payload_splitting.decode_and_follow",
         0.6,
-        "decode decrypt translate convert decodez decode",
+        "base hex hexadecimal rot binary morse encoded url",
         r"\b(?:decode|decrypt|translate|convert|decodez|dechiffre|dechiffrez)\w* (?:\S+ ){0,4}?(?:base64|base 64|hex|hexadecimal|rot13|binary|morse|url-?encoded) "
         r"(?:\S+ ){0,8}?(?:and |then |puis |et )(?:follow|execute|obey|do|perform|carry out|answer|respond|suis|suivez|executez|applique|appliquez|reponds|repondez)",
     ),

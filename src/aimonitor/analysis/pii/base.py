@@ -74,4 +74,8 @@ def luhn_valid(digits: str) -> bool:
 def follows_iban_prefix(text: str, start: int) -> bool:
     """True when a number continues an IBAN-like group sequence: it is part of that IBAN
     (valid or not), never a phone or card number of its own."""
-    return _IBAN_PREFIX.search(text, max(0, start - 40), start) is not None
+    low = max(0, start - 40)
+    window = text[low:start]
+    if window == window.lower():
+        return False  # no capital letter, so no country code: the common case, decided fast
+    return _IBAN_PREFIX.search(text, low, start) is not None

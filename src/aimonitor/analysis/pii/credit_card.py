@@ -15,7 +15,9 @@ from aimonitor.analysis.pii.base import (
 
 # Groups of digits joined by at most one space or dash; never starts or ends inside a
 # longer run of digits, so a 25-digit reference number is not cut into a card.
-_PATTERN = re.compile(r"(?<![\d\-])\d(?:[ \-]?\d){12,18}+(?![\d])")
+# The lookbehind sits after the first digit: a pattern that starts with a character class
+# lets `re` skip to candidate positions in C; a leading lookbehind would disable that.
+_PATTERN = re.compile(r"\d(?<![\d\-]\d)(?:[ \-]?\d){12,18}+(?![\d])")
 
 # (issuer, prefix ranges as (low, high, prefix length), allowed lengths)
 _ISSUERS: tuple[tuple[str, tuple[tuple[int, int, int], ...], tuple[int, ...]], ...] = (

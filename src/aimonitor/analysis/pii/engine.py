@@ -3,6 +3,7 @@ adjust scores, the reporting floor drops weak matches, overlaps keep the best ma
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,12 +20,14 @@ class ContextRule:
     negative_words: tuple[str, ...] = ()
 
 
+_COMBINING = re.compile("[\u0300-\u036f]")
+
+
 def fold(text: str) -> str:
     """Lower case without accents, so "Numéro" and "numero" are the same context word."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower()))
 
 
 class PiiEngine:

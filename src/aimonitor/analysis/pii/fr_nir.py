@@ -12,8 +12,8 @@ from aimonitor.analysis.pii.base import Candidate, ScanContext
 
 # sex, year, month, department (2A/2B for Corsica), commune, order, key; optional spaces.
 _PATTERN = re.compile(
-    r"(?<![\w])[1-478] ?\d{2} ?(?:0[1-9]|1[0-2]|[2-9]\d) ?(?:\d{2}|2[AaBb]) ?\d{3} ?\d{3} ?\d{2}"
-    r"(?![\w])"
+    r"[1-478](?<!\w[1-478]) ?\d{2} ?(?:0[1-9]|1[0-2]|[2-9]\d) ?(?:\d{2}|2[AaBb])"
+    r" ?\d{3} ?\d{3} ?\d{2}(?![\w])"
 )
 
 

@@ -14,7 +14,7 @@ from aimonitor.analysis.pii.base import (
 )
 
 # 123 456 789 / 123456789 and 123 456 789 00012 / 12345678900012.
-_PATTERN = re.compile(r"(?<![\d\-.])\d{3} ?\d{3} ?\d{3}(?: ?\d{5})?(?![\d\-]|[.,]\d)")
+_PATTERN = re.compile(r"\d(?<![\d\-.]\d)\d{2} ?\d{3} ?\d{3}(?: ?\d{5})?(?![\d\-]|[.,]\d)")
 
 # La Poste's SIRETs (SIREN 356000000) use a digit-sum rule instead of Luhn.
 _LA_POSTE = "356000000"

@@ -13,7 +13,7 @@ from aimonitor.analysis.pii.base import Candidate, ScanContext
 # Cheap gate: two capital letters followed by two digits somewhere in the text.
 _GATE = re.compile(r"[A-Z]{2}\d{2}")
 # Country + check digits, then up to 30 alphanumerics in groups split by single spaces.
-_PATTERN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,30}+(?![A-Za-z0-9])")
+_PATTERN = re.compile(r"[A-Z](?<![A-Za-z0-9][A-Z])[A-Z]\d{2}(?: ?[A-Z0-9]){10,30}+(?![A-Za-z0-9])")
 _TRAILING_WORD = re.compile(r" [A-Z0-9]{1,4}$")
 
 

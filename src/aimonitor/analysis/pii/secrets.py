@@ -46,7 +46,7 @@ _ASSIGNMENT = re.compile(
     r"token|password|passwd|pwd|mot[_ ]de[_ ]passe|client[_\-]?secret)"
     r"[\"']?[ \t]{0,4}[:=][ \t]{0,4}[\"']?([A-Za-z0-9_\-/+=!@#$%^&*.]{12,200}+)"
 )
-_ASSIGNMENT_GATE = re.compile(r"(?i)key|secret|token|pass|pwd|mot de passe")
+_ASSIGNMENT_WORDS = ("key", "secret", "token", "pass", "pwd", "mot de passe", "mot_de_passe")
 
 
 def shannon_entropy(value: str) -> float:
@@ -89,7 +89,8 @@ class SecretsDetector:
                 )
         if "-----BEGIN " in text:
             yield from _pem_blocks(text)
-        if _ASSIGNMENT_GATE.search(text):
+        lowered = text.lower()
+        if any(word in lowered for word in _ASSIGNMENT_WORDS):
             for match in _ASSIGNMENT.finditer(text):
                 value = match.group(1)
                 if shannon_entropy(value) < 3.5 or value.isalpha():

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from aimonitor.analysis.pii.base import Candidate, ScanContext, follows_iban_prefix
 
 # 123-45-6789, 123 45 6789, or nine bare digits; the same separator both times.
-_PATTERN = re.compile(r"(?<![\d\-.])(\d{3})([\- ]?)(\d{2})\2(\d{4})(?![\d\-]|\.\d)")
+_PATTERN = re.compile(r"(\d(?<![\d\-.]\d)\d{2})([\- ]?)(\d{2})\2(\d{4})(?![\d\-]|\.\d)")
 
 
 def ssa_valid(area: str, group: str, serial: str) -> bool:
