@@ -21,8 +21,8 @@ from sqlalchemy import insert
 
 from aimonitor.store import AsyncWriter, RequestRecord, open_store
 from aimonitor.store.engine import WRITE_TRANSACTION
+from aimonitor.store.rows import request_row
 from aimonitor.store.schema import requests
-from aimonitor.store.sql import _request_row
 
 
 def make_records(n: int) -> list[RequestRecord]:
@@ -51,7 +51,7 @@ def bench_plain_inserts(directory: Path, records: list[RequestRecord]) -> float:
     start = time.perf_counter()
     for record in records:
         with engine.connect().execution_options(**{WRITE_TRANSACTION: True}) as conn:
-            conn.execute(insert(requests), [_request_row(record)])
+            conn.execute(insert(requests), [request_row(record)])
             conn.commit()
     elapsed = time.perf_counter() - start
     store.close()

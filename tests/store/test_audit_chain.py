@@ -154,12 +154,12 @@ def test_the_in_memory_chain_catches_tampering(make_request: MakeRequest) -> Non
 
 
 def _entry(store: SqlStore, seq: int) -> Any:
+    from aimonitor.store.rows import entry_from_row
     from aimonitor.store.schema import audit_log
-    from aimonitor.store.sql import _entry_from_row
 
     with store.engine.connect() as conn:
         row = conn.execute(select(audit_log).where(audit_log.c.seq == seq)).one()
-    return _entry_from_row(row)
+    return entry_from_row(row)
 
 
 def test_an_unparseable_date_is_reported_not_crashed_on(

@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Engine,
-    Row,
     and_,
     case,
     func,
@@ -31,7 +30,6 @@ from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
 from aimonitor.store import schema
 from aimonitor.store.chain import (
-    TEXT_KINDS,
     AuditEntry,
     seal,
     seal_event,
@@ -50,6 +48,14 @@ from aimonitor.store.records import (
     new_event_id,
     now_utc,
     utc,
+)
+from aimonitor.store.rows import (
+    ERASED_TEXTS,
+    entry_from_row,
+    entry_row,
+    feedback_row,
+    request_from_row,
+    request_row,
 )
 from aimonitor.store.stats import (
     HALLUCINATION_THRESHOLD,
@@ -127,7 +133,7 @@ class SqlStore:
     def _append_entries(self, conn: Connection, entries: list[AuditEntry]) -> None:
         if not entries:
             return
-        conn.execute(insert(_A), [_entry_row(e) for e in entries])
+        conn.execute(insert(_A), [entry_row(e) for e in entries])
         last = entries[-1]
         conn.execute(update(_H).where(_H.c.id == 1).values(seq=last.seq, hash=last.hash))
 
@@ -163,10 +169,10 @@ class SqlStore:
             conversation_id = conversation_of(event, conversations)
             event = without_erased_texts(event, conversation_id, erased)
             if isinstance(event, RequestRecord):
-                request_rows.append(_request_row(event))
+                request_rows.append(request_row(event))
                 touched.add(event.request_id)
             elif isinstance(event, FeedbackRecord):
-                feedback_rows.append(_feedback_row(event))
+                feedback_rows.append(feedback_row(event))
                 touched.add(event.request_id)
             entry = seal_event(event, seq=seq, prev_hash=prev_hash, conversation_id=conversation_id)
             entries.append(entry)
@@ -267,7 +273,7 @@ class SqlStore:
                 .where(
                     or_(_A.c.conversation_id == conversation_id, _A.c.request_id.in_(request_ids))
                 )
-                .values(**_ERASED_TEXTS)
+                .values(**ERASED_TEXTS)
             )
             seq, prev_hash = self._lock_head(conn)
             entry = seal(
@@ -312,7 +318,7 @@ class SqlStore:
             audit = conn.execute(
                 update(_A)
                 .where(and_(_A.c.created_at < cutoff, _A.c.text_salt.is_not(None)))
-                .values(**_ERASED_TEXTS)
+                .values(**ERASED_TEXTS)
             ).rowcount
             if purged or comments or audit:
                 seq, prev_hash = self._lock_head(conn)
@@ -338,7 +344,7 @@ class SqlStore:
     def get_request(self, request_id: str) -> RequestRecord | None:
         with self._read() as conn:
             row = conn.execute(select(_R).where(_R.c.request_id == request_id)).first()
-        return None if row is None else _request_from_row(row)
+        return None if row is None else request_from_row(row)
 
     def conversation(self, conversation_id: str) -> list[Turn]:
         with self._read() as conn:
@@ -445,7 +451,7 @@ class SqlStore:
                 select(_A).order_by(_A.c.seq)
             )
             return verify_entries(
-                (_entry_from_row(r) for r in rows),
+                (entry_from_row(r) for r in rows),
                 None if head is None else (int(head.seq), str(head.hash)),
             )
 
@@ -456,119 +462,4 @@ class SqlStore:
         with self._read(snapshot=True) as conn:
             rows = conn.execution_options(stream_results=True, yield_per=1000).execute(query)
             for row in rows:
-                yield _entry_from_row(row).to_export()
-
-
-# --- row mapping ---------------------------------------------------------------
-
-_ERASED_TEXTS: dict[str, None] = {f"text_{k}": None for k in TEXT_KINDS} | {"text_salt": None}
-
-
-def _request_row(event: RequestRecord) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "request_id": event.request_id,
-        "created_at": utc(event.created_at),
-        "client": event.client,
-        "user_id": event.user,
-        "conversation_id": event.conversation_id,
-        "scenario": event.scenario,
-        "model": event.model,
-        "backend": event.backend,
-        "decision": str(event.decision),
-        "status_code": event.status_code,
-        "guardrails": event.guardrails,
-        "findings": event.findings,
-        "risk_level": event.risk_level,
-        "risk_domain": event.risk_domain,
-        "scores": event.scores,
-        "latency_ms": event.latency_ms,
-        "tokens_input": event.tokens_input,
-        "tokens_output": event.tokens_output,
-        "tokens_estimated": event.tokens_estimated,
-        "cost_eur": event.cost_eur,
-        "prompt_text": event.prompt_text,
-        "response_text": event.response_text,
-        "error": event.error,
-    }
-    for name in schema.SCORE_COLUMNS:
-        row[f"score_{name}"] = event.scores.get(name)
-    return row
-
-
-def _feedback_row(event: FeedbackRecord) -> dict[str, Any]:
-    return {
-        "event_id": event.event_id,
-        "request_id": event.request_id,
-        "rating": event.rating,
-        "comment": event.comment,
-        "category": event.category,
-        "created_at": utc(event.created_at),
-    }
-
-
-def _request_from_row(row: Row[Any]) -> RequestRecord:
-    m = row._mapping
-    return RequestRecord(
-        request_id=m["request_id"],
-        created_at=utc(m["created_at"]),
-        client=m["client"],
-        user=m["user_id"],
-        conversation_id=m["conversation_id"],
-        scenario=m["scenario"],
-        model=m["model"],
-        backend=m["backend"],
-        decision=m["decision"],
-        status_code=m["status_code"],
-        guardrails=list(m["guardrails"]),
-        findings=dict(m["findings"]),
-        risk_level=m["risk_level"],
-        risk_domain=m["risk_domain"],
-        scores=dict(m["scores"]),
-        latency_ms=m["latency_ms"],
-        tokens_input=m["tokens_input"],
-        tokens_output=m["tokens_output"],
-        tokens_estimated=bool(m["tokens_estimated"]),
-        cost_eur=m["cost_eur"],
-        prompt_text=m["prompt_text"],
-        response_text=m["response_text"],
-        error=m["error"],
-    )
-
-
-def _entry_row(entry: AuditEntry) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "seq": entry.seq,
-        "event_id": entry.event_id,
-        "event_type": entry.event_type,
-        "severity": entry.severity,
-        "created_at": entry.created_at,
-        "request_id": entry.request_id,
-        "conversation_id": entry.conversation_id,
-        "metadata": entry.metadata_json,
-        "text_salt": entry.salt,
-        "prev_hash": entry.prev_hash,
-        "hash": entry.hash,
-    }
-    for kind in TEXT_KINDS:
-        row[f"text_{kind}"] = entry.texts.get(kind)
-        row[f"digest_{kind}"] = entry.digests.get(kind)
-    return row
-
-
-def _entry_from_row(row: Row[Any]) -> AuditEntry:
-    m = row._mapping
-    return AuditEntry(
-        seq=int(m["seq"]),
-        event_id=m["event_id"],
-        event_type=m["event_type"],
-        severity=m["severity"],
-        created_at=utc(m["created_at"]),
-        request_id=m["request_id"],
-        conversation_id=m["conversation_id"],
-        metadata_json=str(m["metadata"]),
-        texts={k: m[f"text_{k}"] for k in TEXT_KINDS if m[f"text_{k}"] is not None},
-        digests={k: m[f"digest_{k}"] for k in TEXT_KINDS if m[f"digest_{k}"] is not None},
-        salt=m["text_salt"],
-        prev_hash=m["prev_hash"],
-        hash=m["hash"],
-    )
+                yield entry_from_row(row).to_export()

@@ -1,0 +1,123 @@
+"""Mapping between records / audit entries and table rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Row
+
+from aimonitor.store import schema
+from aimonitor.store.chain import TEXT_KINDS, AuditEntry
+from aimonitor.store.records import FeedbackRecord, RequestRecord, utc
+
+ERASED_TEXTS: dict[str, None] = {f"text_{k}": None for k in TEXT_KINDS} | {"text_salt": None}
+
+
+def request_row(event: RequestRecord) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "request_id": event.request_id,
+        "created_at": utc(event.created_at),
+        "client": event.client,
+        "user_id": event.user,
+        "conversation_id": event.conversation_id,
+        "scenario": event.scenario,
+        "model": event.model,
+        "backend": event.backend,
+        "decision": str(event.decision),
+        "status_code": event.status_code,
+        "guardrails": event.guardrails,
+        "findings": event.findings,
+        "risk_level": event.risk_level,
+        "risk_domain": event.risk_domain,
+        "scores": event.scores,
+        "latency_ms": event.latency_ms,
+        "tokens_input": event.tokens_input,
+        "tokens_output": event.tokens_output,
+        "tokens_estimated": event.tokens_estimated,
+        "cost_eur": event.cost_eur,
+        "prompt_text": event.prompt_text,
+        "response_text": event.response_text,
+        "error": event.error,
+    }
+    for name in schema.SCORE_COLUMNS:
+        row[f"score_{name}"] = event.scores.get(name)
+    return row
+
+
+def feedback_row(event: FeedbackRecord) -> dict[str, Any]:
+    return {
+        "event_id": event.event_id,
+        "request_id": event.request_id,
+        "rating": event.rating,
+        "comment": event.comment,
+        "category": event.category,
+        "created_at": utc(event.created_at),
+    }
+
+
+def request_from_row(row: Row[Any]) -> RequestRecord:
+    m = row._mapping
+    return RequestRecord(
+        request_id=m["request_id"],
+        created_at=utc(m["created_at"]),
+        client=m["client"],
+        user=m["user_id"],
+        conversation_id=m["conversation_id"],
+        scenario=m["scenario"],
+        model=m["model"],
+        backend=m["backend"],
+        decision=m["decision"],
+        status_code=m["status_code"],
+        guardrails=list(m["guardrails"]),
+        findings=dict(m["findings"]),
+        risk_level=m["risk_level"],
+        risk_domain=m["risk_domain"],
+        scores=dict(m["scores"]),
+        latency_ms=m["latency_ms"],
+        tokens_input=m["tokens_input"],
+        tokens_output=m["tokens_output"],
+        tokens_estimated=bool(m["tokens_estimated"]),
+        cost_eur=m["cost_eur"],
+        prompt_text=m["prompt_text"],
+        response_text=m["response_text"],
+        error=m["error"],
+    )
+
+
+def entry_row(entry: AuditEntry) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "seq": entry.seq,
+        "event_id": entry.event_id,
+        "event_type": entry.event_type,
+        "severity": entry.severity,
+        "created_at": entry.created_at,
+        "request_id": entry.request_id,
+        "conversation_id": entry.conversation_id,
+        "metadata": entry.metadata_json,
+        "text_salt": entry.salt,
+        "prev_hash": entry.prev_hash,
+        "hash": entry.hash,
+    }
+    for kind in TEXT_KINDS:
+        row[f"text_{kind}"] = entry.texts.get(kind)
+        row[f"digest_{kind}"] = entry.digests.get(kind)
+    return row
+
+
+def entry_from_row(row: Row[Any]) -> AuditEntry:
+    m = row._mapping
+    return AuditEntry(
+        seq=int(m["seq"]),
+        event_id=m["event_id"],
+        event_type=m["event_type"],
+        severity=m["severity"],
+        created_at=utc(m["created_at"]),
+        request_id=m["request_id"],
+        conversation_id=m["conversation_id"],
+        metadata_json=str(m["metadata"]),
+        texts={k: m[f"text_{k}"] for k in TEXT_KINDS if m[f"text_{k}"] is not None},
+        digests={k: m[f"digest_{k}"] for k in TEXT_KINDS if m[f"digest_{k}"] is not None},
+        salt=m["text_salt"],
+        prev_hash=m["prev_hash"],
+        hash=m["hash"],
+    )
