@@ -34,7 +34,12 @@ from aimonitor.signals import (
 )
 from aimonitor.store import AsyncWriter, ConfigChangeRecord, FeedbackRecord, open_store
 from aimonitor.store import Store as StoreProtocol
-from aimonitor.telemetry.logging import RequestLogger, configure_logging, dropped_log_records
+from aimonitor.telemetry.logging import (
+    RequestLogger,
+    configure_logging,
+    dropped_log_records,
+    shutdown_logging,
+)
 from aimonitor.telemetry.metrics import FEEDBACK_CATEGORIES, Metrics
 from aimonitor.telemetry.tracing import Tracing
 
@@ -205,6 +210,7 @@ class Service:
         self.limiter.close()
         self.tracing.shutdown()
         self.store.close()
+        shutdown_logging()
         self._started = False
 
     def _retention_loop(self) -> None:
