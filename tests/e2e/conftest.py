@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 # pytest runs with --import-mode=importlib, which leaves sys.path alone: make the helper
-# module of this directory (e2e_servers) importable by the tests.
+# modules importable by the tests: e2e_servers (here) and promql_names (tests/deploy).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "deploy"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from e2e_servers import Server, WebhookReceiver, free_port, start_server

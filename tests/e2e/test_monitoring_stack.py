@@ -32,6 +32,7 @@ import httpx
 import pytest
 import yaml
 from e2e_servers import Server, WebhookReceiver, free_port, require_binary, start_server
+from promql_names import metric_names
 
 pytestmark = pytest.mark.e2e
 
@@ -347,6 +348,28 @@ def test_prompt_injection_burst_reaches_the_security_webhook(
     assert alert["labels"]["severity"] == "critical"
     assert alert["annotations"]["runbook_url"] == "docs/runbook.md#promptinjectiondetected"
     assert "injection attempts" in alert["annotations"]["description"]
+
+
+def test_every_metric_named_by_rules_and_dashboards_is_in_the_service_metrics(
+    loaded: Server,
+) -> None:
+    exposition = httpx.get(f"{loaded.url}/metrics", timeout=10.0).text
+    exported = {
+        re.split(r"[{ ]", line, maxsplit=1)[0]
+        for line in exposition.splitlines()
+        if line and not line.startswith("#")
+    }
+    rules = [
+        rule
+        for path in sorted((DEPLOY / "prometheus" / "rules").glob("*.yml"))
+        for group in yaml.safe_load(path.read_text(encoding="utf-8"))["groups"]
+        for rule in group["rules"]
+    ]
+    recorded = {rule["record"] for rule in rules if "record" in rule}
+    named = set().union(*(metric_names(rule["expr"]) for rule in rules))
+    named |= set().union(*(metric_names(expr) for _, expr in dashboard_queries()))
+    missing = named - exported - recorded - {"up"}
+    assert not missing, f"not in the service's /metrics after the load: {sorted(missing)}"
 
 
 def _wait_for_recording_rules(base_url: str) -> None:
