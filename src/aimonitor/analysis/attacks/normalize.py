@@ -147,6 +147,7 @@ _WORD_GAP = re.compile(r" {2,}| ?[/|] ?")
 _SEPARATORS = re.compile(r"[ ._*\-\u00a0]")
 _HSPACE = re.compile(r"[^\S\n]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
+_ODD_SPACE = re.compile(r"[^\S ]")  # any whitespace but a plain space
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 # Any invisible character or look-alike letter: gates the two translations above.
 _SUSPECT = re.compile(
@@ -236,7 +237,7 @@ def _fold(text: str, transforms: list[str]) -> tuple[str, str]:
 
 
 def _collapse(text: str) -> str:
-    if "  " in text or "\t" in text or "\n" in text or "\r" in text or not text.isascii():
+    if "  " in text or _ODD_SPACE.search(text):
         text = _NEWLINES.sub("\n", _HSPACE.sub(" ", text))
     return text.strip()
 

@@ -29,20 +29,54 @@ class Candidate:
     explanation: str
 
 
+# Digits with the separators numbers are written with. Starting with a character class
+# lets `re` skip in C to the next digit, "+" or "(".
+_NUMBER_RUN = re.compile(r"[\d+(][\d \-./()\u00a0]*")
+_MIN_WINDOW = 7  # "1.2.3.4", the shortest number any numeric detector accepts
+_MERGE_GAP = 3  # "1 85 05 2A 006 ...": a NIR's Corsican "2A" splits the run in two
+_LOOKAROUND = 3  # characters the patterns' lookaheads inspect after a number
+
+
 class ScanContext:
     """Per-text facts computed at most once and shared by all detectors."""
 
-    __slots__ = ("_has_digit_run", "text")
+    __slots__ = ("_has_digit_run", "_windows", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._has_digit_run: bool | None = None
+        self._windows: list[tuple[int, int]] | None = None
 
     @property
     def has_digit_run(self) -> bool:
         if self._has_digit_run is None:
             self._has_digit_run = _DIGIT_RUN.search(self.text) is not None
         return self._has_digit_run
+
+    @property
+    def number_windows(self) -> list[tuple[int, int]]:
+        """(start, end) of the stretches of text where a numeric identifier can be: one
+        pass over the text instead of one per numeric detector. Detectors run their own
+        pattern with `pattern.finditer(text, start, end)`; lookbehinds still see the text
+        before `start`, and `end` leaves room for their lookaheads."""
+        if self._windows is None:
+            self._windows = self._find_windows()
+        return self._windows
+
+    def _find_windows(self) -> list[tuple[int, int]]:
+        merged: list[list[int]] = []
+        for match in _NUMBER_RUN.finditer(self.text):
+            start, end = match.span()
+            if merged and start - merged[-1][1] <= _MERGE_GAP:
+                merged[-1][1] = end
+            else:
+                merged.append([start, end])
+        limit = len(self.text)
+        return [
+            (start, min(limit, end + _LOOKAROUND))
+            for start, end in merged
+            if end - start >= _MIN_WINDOW
+        ]
 
 
 class PiiDetector(Protocol):

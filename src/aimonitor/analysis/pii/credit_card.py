@@ -49,7 +49,7 @@ class CreditCardDetector:
     def detect(self, ctx: ScanContext) -> Iterator[Candidate]:
         if not ctx.has_digit_run:
             return
-        for match in _PATTERN.finditer(ctx.text):
+        for match in _in_windows(_PATTERN, ctx):
             raw = match.group()
             separators = {ch for ch in raw if not ch.isdigit()}
             if len(separators) > 1:
@@ -67,3 +67,8 @@ class CreditCardDetector:
                 0.9,
                 f"pattern=card_{len(digits)}_digits; validator=luhn+issuer_range({issuer})",
             )
+
+
+def _in_windows(pattern: re.Pattern[str], ctx: ScanContext) -> Iterator[re.Match[str]]:
+    for start, end in ctx.number_windows:
+        yield from pattern.finditer(ctx.text, start, end)

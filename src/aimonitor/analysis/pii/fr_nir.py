@@ -24,7 +24,7 @@ class FrNirDetector:
     def detect(self, ctx: ScanContext) -> Iterator[Candidate]:
         if not ctx.has_digit_run:
             return
-        for match in _PATTERN.finditer(ctx.text):
+        for match in _in_windows(_PATTERN, ctx):
             compact = match.group().replace(" ", "").upper()
             try:
                 stdnum_nir.validate(compact)
@@ -37,3 +37,8 @@ class FrNirDetector:
                 0.85,
                 "pattern=fr_nir; validator=nir_key_mod97",
             )
+
+
+def _in_windows(pattern: re.Pattern[str], ctx: ScanContext) -> Iterator[re.Match[str]]:
+    for start, end in ctx.number_windows:
+        yield from pattern.finditer(ctx.text, start, end)

@@ -27,7 +27,7 @@ class FrSirenDetector:
     def detect(self, ctx: ScanContext) -> Iterator[Candidate]:
         if not ctx.has_digit_run:
             return
-        for match in _PATTERN.finditer(ctx.text):
+        for match in _in_windows(_PATTERN, ctx):
             if follows_iban_prefix(ctx.text, match.start()):
                 continue
             digits = digits_of(match.group())
@@ -50,3 +50,8 @@ class FrSirenDetector:
                 0.3,
                 f"pattern={kind.lower()}; validator=luhn",
             )
+
+
+def _in_windows(pattern: re.Pattern[str], ctx: ScanContext) -> Iterator[re.Match[str]]:
+    for start, end in ctx.number_windows:
+        yield from pattern.finditer(ctx.text, start, end)

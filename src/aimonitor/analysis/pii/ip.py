@@ -19,7 +19,7 @@ class IpDetector:
     def detect(self, ctx: ScanContext) -> Iterator[Candidate]:
         text = ctx.text
         if "." in text:
-            for match in _IPV4.finditer(text):
+            for match in _ipv4_matches(ctx):
                 try:
                     ipaddress.IPv4Address(match.group())
                 except ValueError:
@@ -47,3 +47,8 @@ class IpDetector:
                     0.75,
                     "pattern=ipv6; validator=ipaddress",
                 )
+
+
+def _ipv4_matches(ctx: ScanContext) -> Iterator[re.Match[str]]:
+    for start, end in ctx.number_windows:
+        yield from _IPV4.finditer(ctx.text, start, end)

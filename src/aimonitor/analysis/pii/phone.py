@@ -38,7 +38,7 @@ class PhoneDetector:
         if not ctx.has_digit_run:
             return
         validations = 0
-        for match in _PATTERN.finditer(ctx.text):
+        for match in _in_windows(_PATTERN, ctx):
             raw = match.group()
             if raw.count("(") != raw.count(")") or _SSN_SHAPE.fullmatch(raw):
                 continue
@@ -76,7 +76,9 @@ class PhoneDetector:
             number = _parse(raw if raw.startswith("+") else "+" + raw[2:], None)
             if number is None or not phonenumbers.is_valid_number(number):
                 return None
-            return phonenumbers.region_code_for_number(number) or "international"
+            # The country code's main region: a dict lookup, where region_code_for_number
+            # would validate the number again for every region sharing the code.
+            return phonenumbers.region_code_for_country_code(number.country_code)
         if digit_count < 9:
             return None  # eight national digits are more often dates or references
         leading_zero = raw.lstrip("(").startswith("0")
@@ -114,3 +116,8 @@ _NATIONAL_LENGTHS: dict[str, tuple[int, int]] = {
 def _valid_in(raw: str, region: str | None) -> bool:
     number = _parse(raw, region)
     return number is not None and phonenumbers.is_valid_number(number)
+
+
+def _in_windows(pattern: re.Pattern[str], ctx: ScanContext) -> Iterator[re.Match[str]]:
+    for start, end in ctx.number_windows:
+        yield from pattern.finditer(ctx.text, start, end)

@@ -25,7 +25,7 @@ class UsSsnDetector:
     def detect(self, ctx: ScanContext) -> Iterator[Candidate]:
         if not ctx.has_digit_run:
             return
-        for match in _PATTERN.finditer(ctx.text):
+        for match in _in_windows(_PATTERN, ctx):
             if follows_iban_prefix(ctx.text, match.start()):
                 continue
             area, separator, group, serial = match.groups()
@@ -40,3 +40,8 @@ class UsSsnDetector:
                 score,
                 f"pattern=ssn_{'dashed' if separator == '-' else 'plain'}; validator=ssa_rules",
             )
+
+
+def _in_windows(pattern: re.Pattern[str], ctx: ScanContext) -> Iterator[re.Match[str]]:
+    for start, end in ctx.number_windows:
+        yield from pattern.finditer(ctx.text, start, end)
