@@ -78,7 +78,7 @@ class PhoneDetector:
                 return None
             # The country code's main region: a dict lookup, where region_code_for_number
             # would validate the number again for every region sharing the code.
-            return phonenumbers.region_code_for_country_code(number.country_code)
+            return phonenumbers.region_code_for_country_code(number.country_code or 0)
         if digit_count < 9:
             return None  # eight national digits are more often dates or references
         leading_zero = raw.lstrip("(").startswith("0")
