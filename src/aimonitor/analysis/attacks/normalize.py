@@ -219,7 +219,7 @@ def _fold(text: str, transforms: list[str]) -> tuple[str, str]:
             folded = confusable
         folded = _strip_accents(folded.lower())
     if _LEET_GATE.search(folded):
-        unleet = _LEET_TOKEN.sub(_unleet, folded)
+        unleet = _unleet_text(folded)
         if unleet != folded:
             transforms.append("leetspeak")
             if plain is None:
@@ -293,22 +293,22 @@ def _decodings(text: str) -> list[tuple[str, str]]:
     if not text.isascii() and _TAG_CHARS.search(text):
         hidden = "".join(chr(_TAGS[ord(ch)] or 32) for ch in _TAG_CHARS.findall(text))
         found.append(("tags", hidden))
-    long_token = max(map(len, text.split()), default=0) >= _LONG_TOKEN
-    if long_token:
-        for match in _BASE64.finditer(text):
-            if len(found) >= MAX_CANDIDATES:
-                break
+    # Encoded payloads are long runs without spaces: look only inside such tokens (an
+    # e-mail address or a URL is one too, and is cheap to rule out), except for "\x41"
+    # or "0x41" escapes, which may be spaced out.
+    long_tokens = [token for token in text.split() if len(token) >= _LONG_TOKEN]
+    for token in long_tokens:
+        for match in _BASE64.finditer(token):
             decoded = _b64(match.group())
-            if decoded is not None:
+            if decoded is not None and len(found) < MAX_CANDIDATES:
                 found.append(("base64", decoded))
-    if len(found) < MAX_CANDIDATES and (long_token or "\\x" in text or "0x" in text):
-        for match in _HEX.finditer(text):
+    hex_sources = ([text] if "\\x" in text or "0x" in text else []) + long_tokens
+    for source in hex_sources:
+        for match in _HEX.finditer(source):
             cleaned = re.sub(r"\\x|0x|[ :,]", "", match.group())
             decoded = _text_of(bytes.fromhex(cleaned[: len(cleaned) // 2 * 2]))
-            if decoded is not None:
+            if decoded is not None and len(found) < MAX_CANDIDATES:
                 found.append(("hex", decoded))
-            if len(found) >= MAX_CANDIDATES:
-                break
     if "%" in text and len(_URL_ESCAPE.findall(text)) >= 3:
         decoded_url = unquote(text)
         if decoded_url != text:
@@ -360,6 +360,31 @@ def _strip_accents(text: str) -> str:
 
 def _changed_letters(before: str, after: str) -> bool:
     return any(a != b and a.isalpha() for a, b in zip(before, after, strict=True))
+
+
+_TOKEN_TAIL = re.compile(r"[\w@$]*")
+
+
+def _unleet_text(text: str) -> str:
+    """Folds leetspeak in the words that mix letters and leet characters. Visits only the
+    positions the gate finds (digits, "@", "$" next to a letter), not every word."""
+    pieces: list[str] = []
+    done = 0
+    for hit in _LEET_GATE.finditer(text):
+        position = hit.start()
+        if position < done:
+            continue  # inside a word already handled
+        start = position
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_@$"):
+            start -= 1
+        tail = _TOKEN_TAIL.match(text, position)
+        end = tail.end() if tail is not None else position + 1
+        token_match = _LEET_TOKEN.fullmatch(text, start, end)
+        pieces.append(text[done:start])
+        pieces.append(_unleet(token_match) if token_match is not None else text[start:end])
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 _CODE_LIKE = re.compile(r"[a-z]+\d{2,}")  # "fr76", "covid19": identifiers, not leetspeak
