@@ -14,6 +14,8 @@ import pytest
 import yaml
 from deploy_paths import DEPLOY, REPO
 
+from aimonitor.config import load_settings
+
 STANDARD = DEPLOY / "docker-compose.yml"
 ENHANCED = DEPLOY / "docker-compose-enhanced.yml"
 SCALABLE = DEPLOY / "docker-compose.scalable.yml"
@@ -161,3 +163,27 @@ def test_app_image_runs_the_service_from_the_repository_root() -> None:
     for path in (STANDARD, ENHANCED, SCALABLE):
         app = load(path)["services"]["app"]
         assert app["build"] == {"context": "..", "dockerfile": "deploy/app/Dockerfile"}
+
+
+@pytest.mark.parametrize("path", [STANDARD, ENHANCED, SCALABLE], ids=lambda p: p.name)
+def test_app_environment_is_a_valid_service_configuration(
+    docker_compose: str,
+    env_file: Path,
+    path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    result = compose_config(docker_compose, path, env_file)
+    assert result.returncode == 0, result.stderr
+    environment = yaml.safe_load(result.stdout)["services"]["app"]["environment"]
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    for key in list(os.environ):
+        if key.startswith(("AIMONITOR_", "OTEL_", "SLO_")):
+            monkeypatch.delenv(key)
+    for key, value in environment.items():
+        monkeypatch.setenv(key, str(value))
+    settings = load_settings()
+    assert settings.environment == "production"
+    assert settings.host == "0.0.0.0"
+    assert settings.otel_exporter_otlp_endpoint == "http://otel-collector:4318"
+    assert settings.slo_latency_threshold_ms == 1000
