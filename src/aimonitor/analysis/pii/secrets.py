@@ -27,8 +27,8 @@ _PROVIDER_KEYS: tuple[tuple[str, str], ...] = (
     ("huggingface_token", r"hf_[A-Za-z0-9]{30,}+"),
     ("jwt", r"eyJ[A-Za-z0-9_\-]{5,}+\.eyJ[A-Za-z0-9_\-]{5,}+\.[A-Za-z0-9_\-]{10,}+"),
 )
-_PREFIXES = ("AKIA", "ASIA", "AIDA", "AROA", "AIza", "sk-", "gh", "github_pat_", "glpat-")
-_PREFIXES_2 = ("xox", "sk_", "rk_", "hf_", "eyJ")
+_PREFIXES = ("AKIA", "ASIA", "AIDA", "AROA", "AIza", "sk-", "ghp_", "gho_", "ghu_", "ghs_", "ghr_")
+_PREFIXES_2 = ("github_pat_", "glpat-", "xox", "sk_", "rk_", "hf_", "eyJ")
 _PROVIDER = re.compile(
     "|".join(
         f"(?P<{name}>(?<![A-Za-z0-9_\\-]){pattern}(?![A-Za-z0-9_\\-]))"
