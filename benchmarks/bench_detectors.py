@@ -72,14 +72,16 @@ _ATTACKS = [
 ]
 
 
-def corpus(count: int = 200, size: int = 1024, seed: int = 7) -> list[str]:
+def corpus(
+    count: int = 200, size: int = 1024, seed: int = 7, personal_rate: float = 0.17
+) -> list[str]:
     rng = random.Random(seed)
     texts = []
     for index in range(count):
         parts: list[str] = []
         while sum(len(p) + 1 for p in parts) < size:
             roll = rng.random()
-            pool = _ATTACKS if roll < 0.03 else _PERSONAL if roll < 0.2 else _PROSE
+            pool = _ATTACKS if roll < 0.03 else _PERSONAL if roll < 0.03 + personal_rate else _PROSE
             parts.append(rng.choice(pool))
         text = " ".join(parts)[:size]
         texts.append(text if index % 2 else text.replace("é", "e"))
@@ -230,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
 
     texts = corpus(args.texts)
     ours = time_ours(texts, args.rounds)
+    plain = time_ours(corpus(args.texts, personal_rate=0.0), args.rounds)
     pii_rows = [
         json.loads(line) for line in PII_SET.read_text(encoding="utf-8").splitlines() if line
     ]
@@ -250,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         "| engine | CPU p50 (µs) | CPU p99 (µs) | wall p50 (µs) | wall p99 (µs) |",
         "|---|---|---|---|---|",
         _latency_row("aimonitor `Analyzer.scan` (PII + secrets + attacks + toxicity)", ours),
+        _latency_row("aimonitor, same prose without personal data (reference)", plain),
     ]
     if presidio is not None:
         theirs = presidio["samples"]
