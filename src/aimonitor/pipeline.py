@@ -55,7 +55,6 @@ from aimonitor.types import (
     Finding,
     GuardrailTrigger,
     RiskAssessment,
-    RiskLevel,
     ScanResult,
     Scenario,
 )
@@ -691,16 +690,6 @@ class Pipeline:
             error=state.error,
         )
         self.writer.submit(record)
-        severity = "info"
-        if state.decision is Decision.BLOCKED:
-            severity = (
-                "critical"
-                if state.risk and state.risk.level is RiskLevel.UNACCEPTABLE
-                else "warning"
-            )
-        elif state.decision in (Decision.RATE_LIMITED, Decision.ERROR):
-            severity = "warning"
-        m.audit_events.labels("request", severity).inc()
 
         self.request_logger.log(
             request_id=state.request_id,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from aimonitor import __version__
 from aimonitor.analysis import Analyzer, Redactor
@@ -32,7 +32,15 @@ from aimonitor.signals import (
     PriceTable,
     SloTracker,
 )
-from aimonitor.store import AsyncWriter, ConfigChangeRecord, FeedbackRecord, open_store
+from aimonitor.store import (
+    AsyncWriter,
+    ConfigChangeRecord,
+    Event,
+    FeedbackRecord,
+    event_severity,
+    event_type,
+    open_store,
+)
 from aimonitor.store import Store as StoreProtocol
 from aimonitor.telemetry.logging import (
     RequestLogger,
@@ -67,9 +75,11 @@ class MetricsWriterObserver:
     def on_replayed(self, n: int) -> None:
         self.metrics.audit_replayed.inc(n)
 
-    def on_written(self, events: Any) -> None:
+    def on_written(self, events: Sequence[Event]) -> None:
         self.healthy = True
         self.metrics.store_up.set(1)
+        for event in events:
+            self.metrics.audit_events.labels(event_type(event), event_severity(event)).inc()
 
     def queue_depth(self, n: int) -> None:
         self.metrics.audit_queue_depth.set(n)
@@ -300,7 +310,6 @@ class Service:
             )
         )
         self.metrics.guardrail_config_changes.labels(name).inc()
-        self.metrics.audit_events.labels("config_change", "warning").inc()
         self._sync_guardrail_gauges()
         return updated
 
@@ -338,7 +347,6 @@ class Service:
         if category == "hallucination":
             m.hallucinations.labels(scenario, "user_feedback").inc()
         self.slo.record_feedback(rating)
-        m.audit_events.labels("feedback", "info").inc()
         return FeedbackOutcome(found=True, scenario=scenario)
 
 
