@@ -1,0 +1,130 @@
+"""Privacy by default, checked on a real process: prompts full of personal data go
+through `aimonitor serve` (pointed at a fake upstream that also writes personal data
+in its answers), and every file the service wrote — database, WAL, spill, logs — and
+everything it printed is searched for the raw values."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from aimonitor.backends.fake_upstream import FakeUpstream, Reply, completion
+
+# Checksum-valid values (test card, example IBAN, valid NIR/SSN/phone formats).
+SECRETS = {
+    "EMAIL": "claire.martin@example-corp.fr",
+    "PHONE": "+33 6 12 34 56 78",
+    "CREDIT_CARD": "4111 1111 1111 1111",
+    "IBAN": "FR76 3000 6000 0112 3456 7890 189",
+    "US_SSN": "123-45-6789",
+    "IP_ADDRESS": "203.0.113.77",
+}
+LEAKED_BY_MODEL = "leaked.person@example.org"
+
+PROMPTS = [
+    f"Écris à {SECRETS['EMAIL']} et appelle le {SECRETS['PHONE']} pour le contrat",
+    f"My card is {SECRETS['CREDIT_CARD']}, please check the last payment",
+    f"Virement vers l'IBAN {SECRETS['IBAN']} demain",
+    f"My SSN is {SECRETS['US_SSN']} and my server is {SECRETS['IP_ADDRESS']}",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("operator_opted_in", [False, True], ids=["default", "full-text-on"])
+def test_no_raw_personal_data_in_anything_the_service_wrote(
+    tmp_path: Path, operator_opted_in: bool
+) -> None:
+    """With the operator's explicit switches on, the same search must find the raw
+    values: that shows the search itself can fail."""
+    upstream = FakeUpstream()
+    upstream.start()
+    answer = f"Sure. You can also write to {LEAKED_BY_MODEL} for help."
+    upstream.reply(*[Reply(200, completion(answer)) for _ in range(len(PROMPTS) * 2)])
+    port = _free_port()
+    env = dict(os.environ)
+    env.update(
+        AIMONITOR_BACKEND="openai",
+        AIMONITOR_UPSTREAM_URL=upstream.url,
+        AIMONITOR_UPSTREAM_API_KEY="sk-test-upstream-key",
+        AIMONITOR_DATA_DIR=str(tmp_path / "data"),
+        AIMONITOR_LOG_DIR=str(tmp_path / "logs"),
+        AIMONITOR_LOG_LEVEL="DEBUG",
+    )
+    if operator_opted_in:
+        env.update(AIMONITOR_AUDIT_STORE_TEXT="full", AIMONITOR_LOG_TEXT="true")
+    output_file = tmp_path / "stdout.txt"
+    with output_file.open("wb") as output:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "aimonitor", "serve", "--port", str(port)],
+            env=env,
+            cwd=tmp_path,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                assert proc.poll() is None, output_file.read_text()
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+            bodies = []
+            for i, prompt in enumerate(PROMPTS):
+                response = httpx.post(
+                    f"{base}/predict",
+                    json={"prompt": prompt, "conversation_id": f"conv-{i % 2}", "user_id": "bob"},
+                    timeout=10,
+                )
+                assert response.status_code == 200, response.text
+                bodies.append(response.json())
+            # The model's own leak is redacted in what the user gets back.
+            assert all(LEAKED_BY_MODEL not in body["response"] for body in bodies)
+            assert all(body["security"]["pii_output"] == {"EMAIL": 1} for body in bodies)
+            # The upstream only ever saw redacted prompts.
+            seen_by_model = " ".join(str(r.body) for r in upstream.received)
+            for value in SECRETS.values():
+                assert value not in seen_by_model
+            endpoints = (
+                ("/stats", "/metrics")
+                if operator_opted_in
+                else ("/stats", "/conversations/conv-0", "/metrics")
+            )
+            for endpoint in endpoints:
+                text = httpx.get(f"{base}{endpoint}", timeout=10).text
+                for value in (*SECRETS.values(), LEAKED_BY_MODEL):
+                    assert value not in text, (endpoint, value)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=60)
+            upstream.stop()
+
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".db" for p in written)
+    assert any(p.name == "app.log" for p in written)
+    everything = b"".join(path.read_bytes() for path in written)
+    assert b"sk-test-upstream-key" not in everything  # never, whatever the switches
+    for value in (*SECRETS.values(), LEAKED_BY_MODEL):
+        if operator_opted_in:
+            assert value.encode() in everything, f"{value!r} should be kept when asked"
+        else:
+            for path in written:
+                assert value.encode() not in path.read_bytes(), f"{value!r} found in {path}"
