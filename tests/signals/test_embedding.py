@@ -79,3 +79,11 @@ def test_non_power_of_two_dimensions_work() -> None:
     vector = HashingEmbedder(dim=1000).embed("How do I reset my VPN password?")
     assert vector.shape == (1000,)
     assert float(np.linalg.norm(vector)) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_factory_builds_the_hashing_embedder_and_refuses_unknown_names() -> None:
+    from aimonitor.signals.embedding import make_embedder
+
+    assert isinstance(make_embedder("hashing"), HashingEmbedder)
+    with pytest.raises(ValueError):
+        make_embedder("word2vec")

@@ -140,3 +140,20 @@ def _ngram_hashes(
         if n in sizes:
             out.append((n, hashes))
     return out
+
+
+def make_embedder(kind: str) -> Embedder:
+    """The embedder named by `AIMONITOR_DRIFT_EMBEDDER`: "hashing" (default) or "minilm"
+    (needs the extra `ml`; raises ImportError naming it when missing)."""
+    if kind == "hashing":
+        return HashingEmbedder()
+    if kind == "minilm":
+        try:
+            from aimonitor.signals.minilm import MiniLMEmbedder
+
+            return MiniLMEmbedder()
+        except ImportError as exc:
+            raise ImportError(
+                "AIMONITOR_DRIFT_EMBEDDER=minilm needs the extra: pip install 'aimonitor[ml]'"
+            ) from exc
+    raise ValueError(f"unknown embedder {kind!r}: expected 'hashing' or 'minilm'")
