@@ -73,9 +73,12 @@ class PhoneDetector:
 
     def _region(self, raw: str, international: bool, digit_count: int) -> str | None:
         if international:
-            number = _parse(raw if raw.startswith("+") else "+" + raw[2:], None)
+            number = _international(raw)
             if number is None or not phonenumbers.is_valid_number(number):
-                return None
+                # Unusual writing (extensions, odd brackets): let the full parser decide.
+                number = _parse(raw if raw.startswith("+") else "+" + raw[2:], None)
+                if number is None or not phonenumbers.is_valid_number(number):
+                    return None
             # The country code's main region: a dict lookup, where region_code_for_number
             # would validate the number again for every region sharing the code.
             return phonenumbers.region_code_for_country_code(number.country_code or 0)
@@ -112,10 +115,60 @@ _NATIONAL_LENGTHS: dict[str, tuple[int, int]] = {
 }
 
 
+# `phonenumbers.parse` costs ~35 µs; building the number from its digits and asking
+# `is_valid_number_for_region` costs ~8 µs and applies the same numbering-plan metadata.
 # Not cached: a cache would keep callers' phone numbers in memory across requests.
-def _valid_in(raw: str, region: str | None) -> bool:
-    number = _parse(raw, region)
-    return number is not None and phonenumbers.is_valid_number(number)
+def _valid_in(raw: str, region: str) -> bool:
+    digits = "".join(ch for ch in raw if ch.isdigit())
+    if region in _TRUNK_ZERO:
+        if not digits.startswith("0"):
+            return False
+        national, leading_zero = digits[1:], False
+    elif region == "IT":
+        national, leading_zero = digits, digits.startswith("0")
+    elif region == "US" and len(digits) == 11:
+        if not digits.startswith("1"):
+            return False
+        national, leading_zero = digits[1:], False
+    elif region in _NATIONAL_LENGTHS:
+        national, leading_zero = digits, False
+    else:
+        number = _parse(raw, region)
+        return number is not None and phonenumbers.is_valid_number(number)
+    if not national or national.startswith("0") and not leading_zero:
+        return False
+    number = phonenumbers.PhoneNumber(
+        country_code=phonenumbers.country_code_for_region(region),
+        national_number=int(national),
+        italian_leading_zero=leading_zero or None,
+    )
+    return bool(phonenumbers.is_valid_number_for_region(number, region))
+
+
+def _international(raw: str) -> phonenumbers.PhoneNumber | None:
+    """+CC then the national number; the country codes are prefix-free, so the first
+    known prefix is the country code. "(0)" is the trunk prefix some people write."""
+    body = raw.replace("(0)", "", 1)
+    digits = "".join(ch for ch in body if ch.isdigit())
+    if raw.startswith("00"):
+        digits = digits[2:]
+    if digits.startswith("0"):
+        return None  # no country code starts with 0
+    for size in (1, 2, 3):
+        code = int(digits[:size] or 0)
+        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            national = digits[size:]
+            if not national:
+                return None
+            leading_zero = national.startswith("0")
+            if leading_zero and code != 39:
+                return None  # a trunk 0 after the country code: not a dialable number
+            return phonenumbers.PhoneNumber(
+                country_code=code,
+                national_number=int(national),
+                italian_leading_zero=leading_zero or None,
+            )
+    return None
 
 
 def _in_windows(pattern: re.Pattern[str], ctx: ScanContext) -> Iterator[re.Match[str]]:
