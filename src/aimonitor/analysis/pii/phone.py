@@ -135,7 +135,7 @@ def _valid_in(raw: str, region: str) -> bool:
     else:
         number = _parse(raw, region)
         return number is not None and phonenumbers.is_valid_number(number)
-    if not national or national.startswith("0") and not leading_zero:
+    if not national or (national.startswith("0") and not leading_zero):
         return False
     number = phonenumbers.PhoneNumber(
         country_code=phonenumbers.country_code_for_region(region),
