@@ -19,7 +19,7 @@ from pathlib import Path
 from aimonitor.config import load_settings
 from aimonitor.signals.drift import DriftDetector
 from aimonitor.signals.drift_reference import ReferenceData
-from aimonitor.signals.embedding import HashingEmbedder
+from aimonitor.signals.embedding import make_embedder
 
 REFERENCE_FILE = "drift_reference.npz"
 MIN_PROMPTS = 10
@@ -102,7 +102,8 @@ def run_set_reference(args: argparse.Namespace) -> int:
         return 2
     settings = load_settings()
     output = args.output or settings.data_dir / REFERENCE_FILE
-    detector = DriftDetector(embedder=HashingEmbedder(), window_size=settings.drift_window_size)
+    embedder = make_embedder(settings.drift_embedder)  # the service's, so that it can load it
+    detector = DriftDetector(embedder=embedder, window_size=settings.drift_window_size)
     detector.set_reference(_redact(prompts))
     data = detector.reference_data()
     assert data is not None  # set_reference always installs one
