@@ -89,8 +89,9 @@ class SecretsDetector:
                 )
         if "-----BEGIN " in text:
             yield from _pem_blocks(text)
-        lowered = text.lower()
-        if any(word in lowered for word in _ASSIGNMENT_WORDS):
+        # An assignment needs "=" or ":"; test those two characters before lower-casing
+        # the text and looking for the seven key words.
+        if ("=" in text or ":" in text) and any(w in text.lower() for w in _ASSIGNMENT_WORDS):
             for match in _ASSIGNMENT.finditer(text):
                 value = match.group(1)
                 if shannon_entropy(value) < 3.5 or value.isalpha():
