@@ -194,3 +194,10 @@ def test_window_sums_match_a_recomputation_after_many_laps() -> None:
     window = detector._window
     for key, rows in window.rows.items():
         np.testing.assert_allclose(window.sums[key], rows.sum(axis=0), atol=1e-9)
+
+
+def test_huge_and_empty_prompts_are_observed() -> None:
+    detector = DriftDetector(embedder=EMBEDDER, reference_size=10, window_size=10)
+    for prompt in ["", "x" * 100_000, "\ud800", *stream("it", 30, 61)]:
+        update = detector.observe(prompt)
+        assert 0.0 <= update.score <= 1.0

@@ -87,3 +87,11 @@ def test_factory_builds_the_hashing_embedder_and_refuses_unknown_names() -> None
     assert isinstance(make_embedder("hashing"), HashingEmbedder)
     with pytest.raises(ValueError):
         make_embedder("word2vec")
+
+
+def test_odd_characters_do_not_break_embedding() -> None:
+    emb = HashingEmbedder()
+    for text in ("lone \ud800 surrogate", "nul\x00byte", "emoji 🤚🏾 and ZWJ\u200d", "\t\n"):
+        vector = emb.embed(text)
+        assert vector.shape == (1024,)
+        assert np.isfinite(vector).all()

@@ -46,7 +46,7 @@ from aimonitor.signals.drift_reference import (
     content_terms,
     excerpt,
 )
-from aimonitor.signals.embedding import Embedder, HashingEmbedder
+from aimonitor.signals.embedding import MAX_EMBED_CHARS, Embedder, HashingEmbedder
 from aimonitor.signals.language import LANGUAGES, detect_language_of_words
 from aimonitor.signals.text import words
 
@@ -312,7 +312,7 @@ class DriftDetector:
         return f"{self.embedder.name}/{self.embedder.dim}"
 
     def _features(self, text: str) -> _Features:
-        tokens = words(text)
+        tokens = words(text[:MAX_EMBED_CHARS])  # bounded cost, like the embedding
         return _Features(
             embedding=self.embedder.embed(text),
             length_bin=length_bin(text),

@@ -86,7 +86,9 @@ class HashingEmbedder:
         folded = [
             " " + _NON_WORD.sub(" ", t[:MAX_EMBED_CHARS].lower()).strip() + " " for t in texts
         ]
-        data = np.frombuffer("\0".join(folded).encode("utf-8"), dtype=np.uint8).astype(np.uint64)
+        data = np.frombuffer("\0".join(folded).encode("utf-8", "replace"), dtype=np.uint8).astype(
+            np.uint64
+        )
         hash_parts, owner_parts = [], []
         if k == 1:  # the common case: no NUL, every n-gram belongs to row 0
             hash_parts = [hashes for _, hashes in _ngram_hashes(data, self._ngram_sizes)]
@@ -98,7 +100,7 @@ class HashingEmbedder:
                 hash_parts.append(hashes[clean])
                 owner_parts.append(starts[clean])
         tokens = [f.split() for f in folded]
-        word_hashes = [zlib.crc32(w.encode()) for words in tokens for w in words]
+        word_hashes = [zlib.crc32(w.encode("utf-8", "replace")) for words in tokens for w in words]
         if word_hashes:
             hash_parts += [np.array(word_hashes, dtype=np.uint64)] * _WORD_REPEAT
             if k > 1:
