@@ -9,9 +9,9 @@ tokenizer is the model's own `tokenizer.json` read by the `tokenizers` library;
 `safetensors` reads the weights. Both come with the extra (sentence-transformers
 depends on them); torch is not needed.
 
-Slower than `HashingEmbedder` (5-25 ms per prompt on a 2-core CPU with
-OPENBLAS_NUM_THREADS=1; multi-threaded BLAS on such small matrices is slower still on
-a busy machine), but it embeds meaning rather than spelling: paraphrases land close
+Slower than `HashingEmbedder` (about 25 ms per prompt on a busy 2-core CPU with
+OPENBLAS_NUM_THREADS=1, 120 ms without: multi-threaded BLAS on such small matrices
+loses on a busy machine), but it embeds meaning rather than spelling: paraphrases land close
 together. Tested against the reference vector of "hello world" published by fastembed.
 """
 
