@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from aimonitor.analysis.attacks.normalize import Canonical, canonicalize
-from aimonitor.analysis.attacks.rules import RULES, Rule
+from aimonitor.analysis.attacks.rules import LOCAL_RADIUS, RULES, Rule
 from aimonitor.types import AttackResult
 
 _WORDS = re.compile(r"[a-z]+")
@@ -41,8 +41,10 @@ class AttackDetector:
         joined_payload = False
         for view in canonical.views:
             words = canonical.words if view.source == "canonical" else None
+            if words is None:
+                words = frozenset(_WORDS.findall(view.text))
             for rule in self._candidates(view.text, words):
-                if rule.pattern.search(view.text) is None:
+                if not _matches(rule, view.text, words):
                     continue
                 matched.setdefault(rule.name, rule)
                 if view.source in ("canonical", "raw") and not _obfuscated_only(
@@ -79,9 +81,7 @@ class AttackDetector:
             transforms=canonical.transforms,
         )
 
-    def _candidates(self, text: str, words: frozenset[str] | None) -> list[Rule]:
-        if words is None:
-            words = frozenset(_WORDS.findall(text))
+    def _candidates(self, text: str, words: frozenset[str]) -> list[Rule]:
         seen: dict[str, Rule] = {}
         for word in words & self._index.keys():
             for rule in self._index[word]:
@@ -98,3 +98,36 @@ def _obfuscated_only(canonical: Canonical, source: str) -> bool:
         return False
     tricks = {"zero_width", "homoglyph", "leetspeak", "spaced_letters", "nfkc"}
     return any(step in tricks for step in canonical.transforms)
+
+
+_MAX_OCCURRENCES = 4
+
+
+def _matches(rule: Rule, text: str, words: frozenset[str]) -> bool:
+    """Searches only around the rule's trigger words when the rule is local: a few hundred
+    characters instead of the whole text. Falls back to the whole text when a trigger
+    occurs too often for windows to pay off."""
+    if not rule.local or len(text) <= 3 * LOCAL_RADIUS:
+        return rule.pattern.search(text) is not None
+    windows: list[tuple[int, int]] = []
+    for word in rule.triggers & words:
+        position = text.find(word)
+        for _ in range(_MAX_OCCURRENCES):
+            if position < 0:
+                break
+            windows.append((max(0, position - LOCAL_RADIUS), position + len(word) + LOCAL_RADIUS))
+            position = text.find(word, position + len(word))
+        else:
+            if position >= 0:
+                return rule.pattern.search(text) is not None
+    windows.sort()
+    limit = len(text)
+    low, high = windows[0]
+    for start, end in windows[1:]:
+        if start <= high:
+            high = max(high, end)
+            continue
+        if rule.pattern.search(text, low, min(high, limit)) is not None:
+            return True
+        low, high = start, end
+    return rule.pattern.search(text, low, min(high, limit)) is not None

@@ -38,19 +38,32 @@ class Rule:
     # Substrings of which at least one must occur for the rule to be tried (a cheap test
     # for punctuation that words cannot express, such as "<|" or "=").
     requires: tuple[str, ...] = ()
+    # Whether a match always lies within `LOCAL_RADIUS` characters of a trigger word, so
+    # the detector may search only around the triggers (False for long-span rules).
+    local: bool = True
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern.replace(" ", r"\s"), re.MULTILINE)
 
 
+LOCAL_RADIUS = 200
+
+
 def rule(
-    name: str, weight: float, triggers: str, pattern: str, requires: tuple[str, ...] = ()
+    name: str,
+    weight: float,
+    triggers: str,
+    pattern: str,
+    requires: tuple[str, ...] = (),
+    local: bool = True,
 ) -> Rule:
     family = name.split(".", 1)[0]
     if family not in FAMILIES:
         raise ValueError(f"rule {name!r}: unknown family {family!r}")
-    return Rule(name, family, weight, frozenset(triggers.split()), _compile(pattern), requires)
+    return Rule(
+        name, family, weight, frozenset(triggers.split()), _compile(pattern), requires, local
+    )
 
 
 def _alt(words: str) -> str:
@@ -106,6 +119,27 @@ RULES: tuple[Rule, ...] = (
             _EN_N,
             _EN_TA,
         ),
+        requires=(
+            "instruction",
+            "prompt",
+            "rule",
+            "direction",
+            "guideline",
+            "command",
+            "directive",
+            "order",
+            "guidance",
+            "programming",
+            "constraint",
+            "restriction",
+            "training",
+            "polic",
+            "limitation",
+            "filter",
+            "context",
+            "message",
+            "information",
+        ),
     ),
     rule(
         "instruction_override.ignore_above.en",
@@ -130,6 +164,7 @@ RULES: tuple[Rule, ...] = (
         "instructions instruction task objective orders goal purpose",
         r"\b(?:new|updated|real|actual|revised) (?:instructions?|task|rules|objective|orders) ?(?::|is|are|follow)"
         r"|\byour (?:new|real|actual|true) (?:task|goal|objective|instructions?|purpose) (?:is|are|will be)",
+        requires=("new ", "updated ", "real ", "actual ", "revised ", "true "),
     ),
     rule(
         "instruction_override.precedence.en",
@@ -155,6 +190,20 @@ RULES: tuple[Rule, ...] = (
         0.9,
         "instruction instructions consigne consignes regle regles directive directives ordre ordres indication indications contrainte contraintes restriction restrictions limite limites programmation prompt recommandation recommandations filtre filtres",
         _override(_FR_V, _FR_T, _FR_N, _FR_TA),
+        requires=(
+            "ignor",
+            "oubli",
+            "neglig",
+            "abstraction",
+            "compte",
+            "outre",
+            "contourn",
+            "effac",
+            "abandonn",
+            "tomber",
+            "cote",
+            "ecart",
+        ),
     ),
     rule(
         "instruction_override.forget_everything.fr",
@@ -162,6 +211,7 @@ RULES: tuple[Rule, ...] = (
         "oublie oubliez ignore ignorez",
         r"\b(?:oublie\w*|ignore\w*) tout (?:ce (?:qu'on|que je|que l'on|qui) (?:t'a|vous a|t'ai|vous ai|a ete|precede|est au-dessus|est ecrit)"
         r"|ce que (?:tu sais|tu as appris)|le reste|ce qui precede)",
+        requires=("tout ",),
     ),
     rule(
         "instruction_override.do_not_follow.fr",
@@ -176,6 +226,7 @@ RULES: tuple[Rule, ...] = (
         "instructions instruction consignes consigne regles mission tache",
         r"\b(?:(?:tes|vos) )?(?:nouvelles?|vraies?) (?:instructions?|consignes?|regles|mission|tache) ?(?::|sont|est)"
         r"|\b(?:ta|votre) (?:nouvelle|vraie) (?:tache|mission|consigne) (?:est|sera)",
+        requires=("nouvelle", "vraie", "nouveau"),
     ),
     rule(
         "instruction_override.from_now_on.fr",
@@ -188,6 +239,15 @@ RULES: tuple[Rule, ...] = (
         0.9,
         "anweisungen anweisung instruktionen regeln befehle vorgaben richtlinien anordnungen systemanweisungen eingaben beschrankungen",
         _override(_DE_V, _DE_T, _DE_N, r"(?:oben|davor|zuvor|bisher)"),
+        requires=(
+            "ignorier",
+            "vergiss",
+            "vergess",
+            "missacht",
+            "uberspring",
+            "verwirf",
+            "verwerfe",
+        ),
     ),
     rule(
         "instruction_override.forget_everything.de",
@@ -200,6 +260,7 @@ RULES: tuple[Rule, ...] = (
         0.9,
         "instrucciones reglas indicaciones ordenes directrices normas restricciones directivas",
         _override(_ES_V, _ES_T, _ES_N, r"(?:anteriores|previas|de arriba|iniciales|originales)"),
+        requires=("ignor", "olvid", "omit", "descart", "pasa por alto", "caso omiso"),
     ),
     rule(
         "instruction_override.forget_everything.es",
@@ -212,6 +273,7 @@ RULES: tuple[Rule, ...] = (
         0.9,
         "istruzioni regole indicazioni direttive ordini restrizioni limitazioni",
         _override(_IT_V, _IT_T, _IT_N, r"(?:precedenti|sopra|iniziali|originali)"),
+        requires=("ignor", "dimentic", "trascur", "tralasci", "scart", "non considerare"),
     ),
     rule(
         "instruction_override.forget_everything.it",
@@ -521,6 +583,7 @@ RULES: tuple[Rule, ...] = (
         0.45,
         "role nom personnage identite personnalite",
         r"\b(?:ton|votre) nouveau (?:role|nom|personnage)|\b(?:ta|votre) nouvelle (?:identite|personnalite) (?:est|sera)",
+        requires=("nouveau", "nouvelle"),
     ),
     rule(
         "role_manipulation.act_as_unrestricted.fr",
@@ -574,6 +637,31 @@ RULES: tuple[Rule, ...] = (
         rf"{_GAP4}(?:system prompt|system message|system instructions?|(?:initial|original|hidden|secret|internal|first) (?:prompt|instructions)(?! (?:for|on|of|to|in|about)\b)|pre-?prompt|"
         r"(?:your|the) (?:full |complete |entire |exact )?(?:prompt|instructions) (?:you were given|above|verbatim)|developer (?:message|instructions)|"
         r"your (?:instructions|rules|guidelines|configuration) (?:verbatim|word for word|exactly))",
+        requires=(
+            "reveal",
+            "show",
+            "print",
+            "display",
+            "output",
+            "repeat",
+            "recite",
+            "tell",
+            "give",
+            "share",
+            "leak",
+            "dump",
+            "disclose",
+            "expose",
+            "return",
+            "write",
+            "spell",
+            "list",
+            "provide",
+            "paste",
+            "copy",
+            "echo",
+            "translate",
+        ),
     ),
     rule(
         "system_prompt_extraction.ask_prompt.en",
@@ -581,6 +669,7 @@ RULES: tuple[Rule, ...] = (
         "prompt instructions message preprompt",
         r"\bwhat (?:is|are|was|were) (?:your|the) (?:\S+ ){0,2}?(?:system prompt|initial instructions|original instructions|hidden instructions|"
         r"system message|instructions you were given|rules you were given|secret instructions|pre-?prompt|initial prompt|original prompt)",
+        requires=("what ",),
     ),
     rule(
         "system_prompt_extraction.repeat_above.en",
@@ -597,6 +686,17 @@ RULES: tuple[Rule, ...] = (
         r"(?:above|previous|prior|preceding|initial|original|first) (?:instructions|prompt|rules|directives)\b"
         r"|\b(?:repeat|print|output|show|list|reveal|display)\w* (?:me )?(?:out )?(?:all (?:of )?(?:the |your )?instructions|your (?:\S+ )?prompt\b"
         r"|(?:the |your )?instructions (?:you were |you've been |you have been )?given)",
+        requires=(
+            "repeat",
+            "print",
+            "output",
+            "show",
+            "list",
+            "reveal",
+            "display",
+            "write",
+            "give",
+        ),
     ),
     rule(
         "system_prompt_extraction.mention", 0.35, "prompt", r"\bsystem ?prompt\b|\binitial prompt\b"
@@ -608,12 +708,30 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:revel|montr|affich|repet|recit|donn|ecri|dis|dites|communiqu|partag|imprim|copi|list|divulgu)[\w'-]* "
         rf"{_GAP4}(?:prompt systeme|prompt system|invite systeme|message systeme|(?:instructions?|consignes?) (?:systeme|initiales?|d'origine|cachees?|secretes?|de depart)|"
         r"(?:tes|vos) (?:instructions|consignes|regles) (?:mot pour mot|exactes|completes|initiales)|ton prompt|votre prompt)",
+        requires=(
+            "revel",
+            "montr",
+            "affich",
+            "repet",
+            "recit",
+            "donn",
+            "ecri",
+            "dis",
+            "dites",
+            "communiqu",
+            "partag",
+            "imprim",
+            "copi",
+            "list",
+            "divulgu",
+        ),
     ),
     rule(
         "system_prompt_extraction.ask_prompt.fr",
         0.8,
         "prompt instructions consignes",
         r"\bquel(?:le)?s? (?:est|sont|etait|etaient) (?:ton|votre|tes|vos|le|les) (?:prompt|instructions|consignes) (?:systeme|initiales?|d'origine|cachees?|de depart|de base)",
+        requires=("quel",),
     ),
     rule(
         "system_prompt_extraction.repeat_above.fr",
@@ -702,6 +820,7 @@ RULES: tuple[Rule, ...] = (
         "http https",
         r"!\[[^\]\n]{0,100}\]\(https?://[^)\s]{1,200}[?&][^)\s=]{1,50}=[^)\s]{0,200}(?:\{|\$|%7b)",
         requires=("](",),
+        local=False,
     ),
     rule(
         "indirect_injection.html_comment",
@@ -709,6 +828,7 @@ RULES: tuple[Rule, ...] = (
         "ignore instruction instructions assistant ai system prompt respond disregard consignes ia",
         r"<!--(?:(?!-->)[^<]){0,400}?\b(?:ignore|instructions?|assistant|ai|system|prompt|you must|respond|disregard|consignes?|ia)\b",
         requires=("<!--",),
+        local=False,
     ),
     rule(
         "indirect_injection.hidden_text",
@@ -799,12 +919,14 @@ RULES: tuple[Rule, ...] = (
         "combine concatenate join merge put assemble",
         r"\b(?:combine|concatenate|join|merge|put together|assemble)\w* (?:\S+ ){0,3}?(?:strings?|parts?|pieces?|fragments?|segments?|halves|variables|words|letters) "
         r"(?:\S+ ){0,6}?(?:and |then )(?:follow|execute|obey|answer|respond to|do what|carry out|perform|act on)",
+        local=False,
     ),
     rule(
         "payload_splitting.numbered_parts",
         0.35,
         "part fragment piece chunk segment",
         r"\b(?:part|fragment|piece|chunk|segment) ?(?:1|one|a) ?[:=] ?(?:\S+ ){0,30}?(?:part|fragment|piece|chunk|segment) ?(?:2|two|b) ?[:=]",
+        local=False,
     ),
     rule(
         "payload_splitting.variable_concat",
@@ -812,6 +934,7 @@ RULES: tuple[Rule, ...] = (
         "a b c x y z s str part first second",
         r"\b\w{1,12} ?= ?[\"'][^\"'\n]{1,200}[\"'][\s;,]+\w{1,12} ?= ?[\"'][^\"'\n]{1,200}[\"'][\s\S]{0,200}?\b\w{1,12} ?\+ ?\w{1,12}\b",
         requires=("=",),
+        local=False,
     ),
     rule(
         "payload_splitting.decode_and_follow",
@@ -819,6 +942,7 @@ RULES: tuple[Rule, ...] = (
         "base hex hexadecimal rot binary morse encoded url",
         r"\b(?:decode|decrypt|translate|convert|decodez|dechiffre|dechiffrez)\w* (?:\S+ ){0,4}?(?:base64|base 64|hex|hexadecimal|rot13|binary|morse|url-?encoded) "
         r"(?:\S+ ){0,8}?(?:and |then |puis |et )(?:follow|execute|obey|do|perform|carry out|answer|respond|suis|suivez|executez|applique|appliquez|reponds|repondez)",
+        local=False,
     ),
     rule(
         "payload_splitting.combine_and_follow.fr",
@@ -826,5 +950,6 @@ RULES: tuple[Rule, ...] = (
         "combine combinez concatene concatenez assemble assemblez reunis reunissez joins joignez fusionne fusionnez",
         r"\b(?:combine|concatene|assemble|reuni|joins|joigne|fusionne)\w* (?:\S+ ){0,3}?(?:chaines?|parties|morceaux|fragments|variables|mots|lettres) "
         r"(?:\S+ ){0,6}?(?:et |puis )(?:execute|suis|obeis|reponds|applique|fais ce)",
+        local=False,
     ),
 )
