@@ -59,8 +59,8 @@ def build() -> dict[str, object]:
                     "labels": {"slo": slo},
                 }
             )
-    # Constants first, in their own group: a rule reading them one evaluation late
-    # still reads the same value.
+    # Constants first: the rules of a group run in order at the same timestamp, so the
+    # rules below always read the constants (and the ratios) of this very evaluation.
     constant_rules: list[dict[str, object]] = []
     for slo, objective in OBJECTIVES.items():
         constant_rules.append(
@@ -77,8 +77,7 @@ def build() -> dict[str, object]:
                 "labels": {"slo": slo},
             }
         )
-    # Rules of one group run in order at the same timestamp, so the burn rates and the
-    # budget left read the ratios computed just above them, not the previous evaluation's.
+    # The burn rates and the budget left read the ratios computed just above them.
     for window in ("1h", "6h", "1d", "3d"):
         ratio_rules.append(
             {
@@ -98,8 +97,7 @@ def build() -> dict[str, object]:
     )
     return {
         "groups": [
-            {"name": "slo-objectives", "rules": constant_rules},
-            {"name": "slo-sli-error-ratios", "rules": ratio_rules},
+            {"name": "slo", "rules": constant_rules + ratio_rules},
         ]
     }
 
