@@ -296,7 +296,12 @@ def _decodings(text: str) -> list[tuple[str, str]]:
     # Encoded payloads are long runs without spaces: look only inside such tokens (an
     # e-mail address or a URL is one too, and is cheap to rule out), except for "\x41"
     # or "0x41" escapes, which may be spaced out.
-    long_tokens = [token for token in text.split() if len(token) >= _LONG_TOKEN]
+    tokens = text.split()
+    long_tokens = (
+        [token for token in tokens if len(token) >= _LONG_TOKEN]
+        if max(map(len, tokens), default=0) >= _LONG_TOKEN
+        else []
+    )
     for token in long_tokens:
         for match in _BASE64.finditer(token):
             decoded = _b64(match.group())

@@ -31,7 +31,9 @@ class Candidate:
 
 # Digits with the separators numbers are written with. Starting with a character class
 # lets `re` skip in C to the next digit, "+" or "(".
-_NUMBER_RUN = re.compile(r"[\d+(][\d \-./()\u00a0]*")
+# Runs shorter than six characters ("14", "2024") cannot hold an identifier, not even a
+# split NIR's first part ("185052" before "2A"), and are not worth a Python iteration.
+_NUMBER_RUN = re.compile(r"[\d+(][\d \-./()\u00a0]{5,}")
 _MIN_WINDOW = 7  # "1.2.3.4", the shortest number any numeric detector accepts
 _MERGE_GAP = 3  # "1 85 05 2A 006 ...": a NIR's Corsican "2A" splits the run in two
 _LOOKAROUND = 3  # characters the patterns' lookaheads inspect after a number
