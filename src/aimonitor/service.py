@@ -32,6 +32,7 @@ from aimonitor.signals import (
     PriceTable,
     SloTracker,
 )
+from aimonitor.signals.embedding import make_embedder
 from aimonitor.store import (
     AsyncWriter,
     ConfigChangeRecord,
@@ -140,17 +141,9 @@ class Service:
             storage_uri=settings.rate_limit_storage,
             per_minute=int(configs["rate_limiter"].threshold),
         )
+        # Quality scales are tuned for the hashing embedder; drift may use MiniLM.
         self.embedder = HashingEmbedder()
-        self.drift = DriftDetector(
-            embedder=self.embedder,
-            reference_size=settings.drift_reference_size,
-            window_size=settings.drift_window_size,
-        )
-        reference = settings.data_dir / DRIFT_REFERENCE_FILE
-        if reference.exists():
-            self.drift = DriftDetector.load_reference(
-                reference, embedder=self.embedder, window_size=settings.drift_window_size
-            )
+        self.drift = self._drift_detector(settings)
         self.prices = PriceTable.load(settings.prices_file)
         self.budget = DailyBudget(settings.daily_budget_eur)
         if settings.daily_budget_eur is not None:
@@ -194,6 +187,29 @@ class Service:
         self._retention_thread: threading.Thread | None = None
         self._started = False
         self._seen_counts: dict[int, int] = {}
+
+    @staticmethod
+    def _drift_detector(settings: Settings) -> DriftDetector:
+        try:
+            embedder = make_embedder(settings.drift_embedder)
+        except (ImportError, OSError, ValueError) as exc:
+            raise ConfigError(f"invalid configuration: AIMONITOR_DRIFT_EMBEDDER: {exc}") from None
+        reference = settings.data_dir / DRIFT_REFERENCE_FILE
+        if reference.exists():
+            try:
+                return DriftDetector.load_reference(
+                    reference, embedder=embedder, window_size=settings.drift_window_size
+                )
+            except (ValueError, OSError, KeyError) as exc:
+                raise ConfigError(
+                    f"drift reference {reference} cannot be used (rebuild it with "
+                    f"`aimonitor drift set-reference`): {exc}"
+                ) from None
+        return DriftDetector(
+            embedder=embedder,
+            reference_size=settings.drift_reference_size,
+            window_size=settings.drift_window_size,
+        )
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> None:

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from aimonitor.api import create_app
+from aimonitor.cli import main
+
+
+def test_drift_route_reports_the_detector_state(client: TestClient) -> None:
+    client.post("/predict", json={"prompt": "How do I reset my VPN password?"})
+    body = client.get("/drift").json()
+    assert body["score"] == 0.0
+    assert body["ready"] is False
+    assert body["reference_pending"] >= 1
+
+
+def test_reference_file_is_loaded_at_start(
+    make_settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = make_settings()
+    prompts = tmp_path / "reference.txt"
+    prompts.write_text(
+        "\n".join(f"How do I reset the password of account {i} on the VPN?" for i in range(60))
+    )
+    monkeypatch.setenv("AIMONITOR_DATA_DIR", str(settings.data_dir))
+    assert main(["drift", "set-reference", str(prompts)]) == 0
+    with TestClient(create_app(settings)) as client:
+        body = client.get("/drift").json()
+        assert body["reference_size"] == 60
+        assert body["reference_pending"] == 0
+
+
+def test_unreadable_reference_stops_start_up_with_a_message(
+    make_settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aimonitor.config import ConfigError
+    from aimonitor.service import DRIFT_REFERENCE_FILE
+
+    settings = make_settings()
+    settings.data_dir.mkdir(parents=True)
+    (settings.data_dir / DRIFT_REFERENCE_FILE).write_bytes(b"not an npz file")
+    with pytest.raises(ConfigError, match="drift reference"):
+        create_app(settings)
