@@ -253,7 +253,7 @@ class Dashboard:
                         "expr": 'ALERTS{alertstate="firing"}',
                         "iconColor": "red",
                         "titleFormat": "{{alertname}}",
-                        "textFormat": "{{summary}}",
+                        "textFormat": "{{severity}} alert for team {{team}}",  # ALERTS has labels only
                         "useValueForTime": False,
                         "step": "60s",
                     }
