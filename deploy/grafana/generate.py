@@ -253,7 +253,8 @@ class Dashboard:
                         "expr": 'ALERTS{alertstate="firing"}',
                         "iconColor": "red",
                         "titleFormat": "{{alertname}}",
-                        "textFormat": "{{severity}} alert for team {{team}}",  # ALERTS has labels only
+                        # ALERTS carries the alert's labels, not its annotations.
+                        "textFormat": "{{severity}} alert for team {{team}}",
                         "useValueForTime": False,
                         "step": "60s",
                     }
