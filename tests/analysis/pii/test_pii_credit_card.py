@@ -13,6 +13,7 @@ from aimonitor.analysis.pii.credit_card import issuer_of
         ("4111111111111111", "visa"),
         ("4111 1111 1111 1111", "visa"),
         ("4111-1111-1111-1111", "visa"),
+        ("4111.1111.1111.1111", "visa"),
         ("5555555555554444", "mastercard"),
         ("2223003122003222", "mastercard"),
         ("378282246310005", "amex"),
@@ -35,6 +36,8 @@ def test_valid_cards_are_found(analyzer: Analyzer, number: str, issuer: str) -> 
         "card 4111 1111 1111 1121",  # Luhn fails
         "card 1234567812345670",  # Luhn passes, no issuer uses prefix 1
         "card 4111-1111 1111-1111",  # mixed separators
+        "pi 3.141592653589793",  # a decimal number, not a card
+        "x = 4.111111111111111",  # Visa prefix and Luhn, but a decimal
         "ref 41111111111111110000",  # part of a longer number
         "card 0000 0000 0000 0000",
     ],

@@ -13,11 +13,14 @@ from aimonitor.analysis.pii.base import (
     luhn_valid,
 )
 
-# Groups of digits joined by at most one space or dash; never starts or ends inside a
+# Groups of digits joined by at most one space, dash or dot; never starts or ends inside a
 # longer run of digits, so a 25-digit reference number is not cut into a card.
 # The lookbehind sits after the first digit: a pattern that starts with a character class
 # lets `re` skip to candidate positions in C; a leading lookbehind would disable that.
-_PATTERN = re.compile(r"\d(?<![\d\-]\d)(?:[ \-]?\d){12,18}+(?![\d])")
+_PATTERN = re.compile(r"\d(?<![\d\-.]\d)(?:[ \-.]?\d){12,18}+(?!\d|\.\d)")
+
+# Group lengths accepted when the separator is a dot: 4-4-4-4 (and 4-4-4-4-3), Amex 4-6-5.
+_DOTTED_GROUPS = ([4, 4, 4, 4], [4, 4, 4, 4, 3], [4, 6, 5])
 
 # (issuer, prefix ranges as (low, high, prefix length), allowed lengths)
 _ISSUERS: tuple[tuple[str, tuple[tuple[int, int, int], ...], tuple[int, ...]], ...] = (
@@ -54,6 +57,8 @@ class CreditCardDetector:
             separators = {ch for ch in raw if not ch.isdigit()}
             if len(separators) > 1:
                 continue  # "4111-1111 1111" mixes separators: not how cards are written
+            if separators == {"."} and [len(g) for g in raw.split(".")] not in _DOTTED_GROUPS:
+                continue  # dots make decimals too ("3.14159..."): only card-shaped groups
             if follows_iban_prefix(ctx.text, match.start()):
                 continue
             digits = digits_of(raw)
