@@ -29,7 +29,6 @@ from aimonitor.rolling import RollingMean
 from aimonitor.signals import (
     DailyBudget,
     DriftDetector,
-    HashingEmbedder,
     PriceTable,
     SloTracker,
     assess_quality,
@@ -45,6 +44,7 @@ from aimonitor.signals.compliance import (
     transparency_required,
 )
 from aimonitor.signals.compliance import high_risk as is_high_risk
+from aimonitor.signals.embedding import Embedder
 from aimonitor.store import AsyncWriter, RequestRecord
 from aimonitor.telemetry.logging import RequestLogger
 from aimonitor.telemetry.metrics import Metrics
@@ -150,7 +150,7 @@ class Pipeline:
         writer: AsyncWriter,
         tracing: Tracing,
         request_logger: RequestLogger,
-        embedder: HashingEmbedder,
+        embedder: Embedder,
         drift: DriftDetector,
         prices: PriceTable,
         budget: DailyBudget,
@@ -451,11 +451,13 @@ class Pipeline:
         raw_answer: str,
     ) -> dict[str, Any]:
         response_text = state.answer or ""
+        # Relevance is judged against what the model saw (the redacted prompt).
+        seen = state.model_prompt or prompt
         quality = assess_quality(
-            prompt, response_text, embedder=self.embedder, context=request.context
+            seen, response_text, embedder=self.embedder, context=request.context
         )
         hallucination = detect_hallucination(prompt, response_text, request.context)
-        drift = self.drift.observe(state.model_prompt or "")
+        drift = self.drift.observe(seen)
         security = security_score(scan.attack.score, scan.toxicity.score, len(scan.findings))
         pii_in = bool(scan.findings)
         # A leak is personal data in the answer that reached the user unredacted.

@@ -32,7 +32,8 @@ from aimonitor.signals import (
     PriceTable,
     SloTracker,
 )
-from aimonitor.signals.embedding import make_embedder
+from aimonitor.signals.embedding import Embedder, make_embedder
+from aimonitor.signals.memo import MemoEmbedder
 from aimonitor.store import (
     AsyncWriter,
     ConfigChangeRecord,
@@ -142,8 +143,8 @@ class Service:
             per_minute=int(configs["rate_limiter"].threshold),
         )
         # Quality scales are tuned for the hashing embedder; drift may use MiniLM.
-        self.embedder = HashingEmbedder()
-        self.drift = self._drift_detector(settings)
+        self.embedder = MemoEmbedder(HashingEmbedder())
+        self.drift = self._drift_detector(settings, self.embedder)
         self.prices = PriceTable.load(settings.prices_file)
         self.budget = DailyBudget(settings.daily_budget_eur)
         if settings.daily_budget_eur is not None:
@@ -189,9 +190,14 @@ class Service:
         self._seen_counts: dict[int, int] = {}
 
     @staticmethod
-    def _drift_detector(settings: Settings) -> DriftDetector:
+    def _drift_detector(settings: Settings, hashing: Embedder) -> DriftDetector:
         try:
-            embedder = make_embedder(settings.drift_embedder)
+            # The hashing embedder is shared, so the prompt is embedded once a request.
+            embedder = (
+                hashing
+                if settings.drift_embedder == "hashing"
+                else make_embedder(settings.drift_embedder)
+            )
         except (ImportError, OSError, ValueError) as exc:
             raise ConfigError(f"invalid configuration: AIMONITOR_DRIFT_EMBEDDER: {exc}") from None
         reference = settings.data_dir / DRIFT_REFERENCE_FILE
