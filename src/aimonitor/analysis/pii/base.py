@@ -90,8 +90,11 @@ class PiiDetector(Protocol):
     def detect(self, ctx: ScanContext) -> Iterable[Candidate]: ...
 
 
+_NON_DIGITS = re.compile(r"\D+")
+
+
 def digits_of(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())
+    return _NON_DIGITS.sub("", text)
 
 
 def luhn_valid(digits: str) -> bool:

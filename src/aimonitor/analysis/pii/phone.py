@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 
 import phonenumbers
 
-from aimonitor.analysis.pii.base import Candidate, ScanContext, follows_iban_prefix
+from aimonitor.analysis.pii.base import Candidate, ScanContext, digits_of, follows_iban_prefix
 
 # Bounded repetition keeps this linear: at most 20 characters are tried per start.
 # The lookbehind sits after the first character so that `re` can skip in C to positions
@@ -44,7 +44,7 @@ class PhoneDetector:
                 continue
             if follows_iban_prefix(ctx.text, match.start()):
                 continue
-            digit_count = sum(ch.isdigit() for ch in raw)
+            digit_count = len(digits_of(raw))
             if not 8 <= digit_count <= 15:
                 continue
             validations += 1
@@ -54,7 +54,7 @@ class PhoneDetector:
             region = self._region(raw, international, digit_count)
             if region is None:
                 continue
-            separated = any(not ch.isdigit() for ch in raw.lstrip("+"))
+            separated = not raw.lstrip("+").isdigit()
             if international:
                 score, form = 0.8, "international"
             elif separated:
@@ -119,7 +119,7 @@ _NATIONAL_LENGTHS: dict[str, tuple[int, int]] = {
 # `is_valid_number_for_region` costs ~8 µs and applies the same numbering-plan metadata.
 # Not cached: a cache would keep callers' phone numbers in memory across requests.
 def _valid_in(raw: str, region: str) -> bool:
-    digits = "".join(ch for ch in raw if ch.isdigit())
+    digits = digits_of(raw)
     if region in _TRUNK_ZERO:
         if not digits.startswith("0"):
             return False
@@ -149,7 +149,7 @@ def _international(raw: str) -> phonenumbers.PhoneNumber | None:
     """+CC then the national number; the country codes are prefix-free, so the first
     known prefix is the country code. "(0)" is the trunk prefix some people write."""
     body = raw.replace("(0)", "", 1)
-    digits = "".join(ch for ch in body if ch.isdigit())
+    digits = digits_of(body)
     if raw.startswith("00"):
         digits = digits[2:]
     if digits.startswith("0"):
