@@ -5,7 +5,7 @@
 # then skipped with a reason locally (and fail under CI=true).
 set -euo pipefail
 
-packages=(prometheus prometheus-alertmanager victoria-metrics redis-server postgresql docker-compose wrk)
+packages=(prometheus prometheus-alertmanager victoria-metrics redis-server postgresql docker-compose nginx openssl wrk)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -30,6 +30,6 @@ export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # The packages start their own services; the tests run their own instances instead.
-for svc in prometheus prometheus-alertmanager victoria-metrics redis-server postgresql; do
+for svc in prometheus prometheus-alertmanager victoria-metrics redis-server postgresql nginx; do
   $sudo systemctl stop "$svc" >/dev/null 2>&1 || $sudo service "$svc" stop >/dev/null 2>&1 || true
 done

@@ -74,3 +74,11 @@ def test_env_file_is_read(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  #
 def test_env_name() -> None:
     assert env_name("slo_quality_threshold") == "SLO_QUALITY_THRESHOLD"
     assert env_name("data_dir") == "AIMONITOR_DATA_DIR"
+
+
+def test_empty_variables_mean_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIMONITOR_DAILY_BUDGET_EUR", "")
+    monkeypatch.setenv("AIMONITOR_PORT", "")
+    settings = load_settings()
+    assert settings.daily_budget_eur is None
+    assert settings.port == 8000

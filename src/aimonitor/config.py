@@ -41,6 +41,7 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         extra="ignore",
         populate_by_name=True,
+        env_ignore_empty=True,  # `VAR=` in a compose file or .env means "use the default"
     )
 
     # --- the seed's names -------------------------------------------------
