@@ -11,6 +11,8 @@ from aimonitor.analysis import Analyzer
         ("you are a stupid idiot", "insult"),
         ("You 1d10t", "insult"),
         ("f*ck you", "insult"),
+        ("f@ck you", "insult"),
+        ("you piece of sh!t", "insult"),
         ("espèce de connard", "insult"),
         ("c o n n a r d", "insult"),
         ("ferme ta gueule", "insult"),

@@ -269,11 +269,10 @@ class ToxicityDetector:
 
     def detect(self, text: str, canonical: Canonical | None = None) -> ToxicityResult:
         canonical = canonical if canonical is not None else canonicalize(text)
-        text_ = canonical.text
-        if "*" in text_ or "!" in text_ or "#" in text_ or "@" in text_:
-            text_ = _MASKED.sub(_unmask, text_)
-        readings = [text_]
-        readings += [v.text for v in canonical.views if v.source == "raw"]
+        # The canonical reading first, then the raw one (where leetspeak folding has not
+        # turned "f@ck" into "fack"); masked words ("f*ck", "sh!t") are unmasked in both.
+        readings = [canonical.text] + [v.text for v in canonical.views if v.source == "raw"]
+        readings = [_MASKED.sub(_unmask, r) if _maybe_masked(r) else r for r in readings]
         remaining: dict[str, float] = {}
         for reading in readings:
             words = (
@@ -304,6 +303,10 @@ class ToxicityDetector:
             if scores.get(c, 0.0) >= self.threshold or (not detected and c in scores)
         )
         return ToxicityResult(score, detected, categories)
+
+
+def _maybe_masked(text: str) -> bool:
+    return "*" in text or "#" in text or "f@" in text or "h!t" in text or "b!t" in text
 
 
 def _unmask(match: re.Match[str]) -> str:
