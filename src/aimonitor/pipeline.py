@@ -183,6 +183,7 @@ class Pipeline:
         # True while audit records reach the store (not only the spill file).
         self.audit_healthy = audit_healthy
         self.coherence = RollingMean(200)
+        self.satisfaction = RollingMean(500)  # recent ratings scaled to 0..1
         self.trust_by_scenario = {s: RollingMean(200) for s in Scenario}
         self.compliance = RollingCompliance(window=500)
         self.model_label = prices.canonical_model(backend.model)
@@ -479,7 +480,8 @@ class Pipeline:
                 audit_written=self.audit_healthy(),
             )
         )
-        feedback_term = None
+        # Feedback on this answer cannot exist yet: the term is recent users' satisfaction.
+        feedback_term = self.satisfaction.value
         trust = compute_trust(
             quality.score,
             security,

@@ -24,7 +24,6 @@ from aimonitor.guardrails import (
 )
 from aimonitor.keys import load_or_create_secret
 from aimonitor.pipeline import Pipeline
-from aimonitor.rolling import RollingMean
 from aimonitor.signals import (
     DailyBudget,
     DriftDetector,
@@ -155,7 +154,6 @@ class Service:
             quality_threshold=settings.slo_quality_threshold,
         )
         self.conversations = ConversationTracker()
-        self.satisfaction = RollingMean(500)
         self.request_logger = RequestLogger(
             logging.getLogger("aimonitor.requests"), log_text=settings.log_text
         )
@@ -365,7 +363,7 @@ class Service:
         m = self.metrics
         m.feedback.labels(str(rating), label).inc()
         m.feedback_rating.observe(rating)
-        m.satisfaction.set(self.satisfaction.add((rating - 1) / 4.0))
+        m.satisfaction.set(self.pipeline.satisfaction.add((rating - 1) / 4.0))
         if category == "hallucination":
             m.hallucinations.labels(scenario, "user_feedback").inc()
         self.slo.record_feedback(rating)

@@ -46,3 +46,12 @@ def test_rating_out_of_range_is_422(client: TestClient) -> None:
     for rating in (0, 6, "five"):
         response = client.post("/feedback", json={"request_id": request_id, "rating": rating})
         assert response.status_code == 422
+
+
+def test_recent_feedback_is_a_term_of_the_trust_index(client: TestClient) -> None:
+    first = client.post("/predict", json={"prompt": "What is an SLO?"}).json()
+    assert "feedback" not in first["trust"]
+    client.post("/feedback", json={"request_id": first["request_id"], "rating": 1})
+    second = client.post("/predict", json={"prompt": "What is an SLO?"}).json()
+    assert second["trust"]["feedback"] == 0.0
+    assert second["trust_index"] < first["trust_index"]

@@ -217,10 +217,14 @@ def test_audit_events_are_counted_when_written(client: TestClient) -> None:
     service = client.app.state.service  # type: ignore[attr-defined]
     service.writer.flush()
     registry = service.metrics.registry
-    assert registry.get_sample_value(
-        "ai_audit_events_total", {"type": "request", "severity": "info"}
-    ) == 1.0
-    assert registry.get_sample_value(
-        "ai_audit_events_total", {"type": "request", "severity": "warning"}
-    ) == 1.0
+    assert (
+        registry.get_sample_value("ai_audit_events_total", {"type": "request", "severity": "info"})
+        == 1.0
+    )
+    assert (
+        registry.get_sample_value(
+            "ai_audit_events_total", {"type": "request", "severity": "warning"}
+        )
+        == 1.0
+    )
     assert registry.get_sample_value("ai_audit_queue_depth") == 0.0
