@@ -15,12 +15,11 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from aimonitor.analysis.attacks.normalize import Canonical, canonicalize
+from aimonitor.analysis.attacks.normalize import Canonical, canonicalize, words_of
 from aimonitor.types import ToxicityResult
 
 CATEGORIES = ("insult", "threat", "hate", "sexual", "self_harm")
 
-_WORDS = re.compile(r"[a-z]+")
 # Masked swear words ("f*ck", "sh!t", "f**king") read as the word they hide.
 _MASKED = re.compile(r"\bf[*#@u]{1,2}c?k|\bsh[*!1i]t\b|\bb[*!1i]tch")
 _UNMASK = {"f": "fuck", "s": "shit", "b": "bitch"}
@@ -275,9 +274,7 @@ class ToxicityDetector:
         readings = [_MASKED.sub(_unmask, r) if _maybe_masked(r) else r for r in readings]
         remaining: dict[str, float] = {}
         for reading in readings:
-            words = (
-                canonical.words if reading == canonical.text else frozenset(_WORDS.findall(reading))
-            )
+            words = canonical.words if reading == canonical.text else words_of(reading)
             for word in words & _LEXICON.keys():
                 category, weight = _LEXICON[word]
                 remaining[category] = remaining.get(category, 1.0) * (1.0 - weight)

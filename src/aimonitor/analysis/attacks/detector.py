@@ -8,15 +8,13 @@ suspicious, and a match on the re-joined string literals (`payload_splitting.joi
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-from aimonitor.analysis.attacks.normalize import Canonical, canonicalize
+from aimonitor.analysis.attacks.normalize import Canonical, canonicalize, words_of
 from aimonitor.analysis.attacks.rules import LOCAL_RADIUS, RULES, Rule
 from aimonitor.types import AttackResult
 
-_WORDS = re.compile(r"[a-z]+")
 _OBFUSCATION_WEIGHT = 0.3
 _JOINED_PAYLOAD_WEIGHT = 0.5
 # Views whose matches count as hidden: the instruction was not readable as written.
@@ -42,7 +40,7 @@ class AttackDetector:
         for view in canonical.views:
             words = canonical.words if view.source == "canonical" else None
             if words is None:
-                words = frozenset(_WORDS.findall(view.text))
+                words = words_of(view.text)
             for rule in self._candidates(view.text, words):
                 if not _matches(rule, view.text, words):
                     continue

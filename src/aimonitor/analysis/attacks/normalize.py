@@ -164,6 +164,9 @@ _STRING_LITERAL = re.compile(r"\"([^\"\n]{1,200})\"|'([^'\n]{1,200})'")
 _ASSIGNMENT = re.compile(r"\b\w{1,16} ?= ?[\"']")
 _CONCAT = re.compile(r"\b\w{1,16} ?\+ ?\w{1,16}\b|\bconcat|\bjoin|\bcombine|\bconcat[eè]n")
 _WORDS = re.compile(r"[a-z]+")
+# Every byte but a-z becomes a space: on ASCII text, `bytes.translate` then `split` yields
+# the same words as `_WORDS.findall`, in a quarter of the time.
+_NON_LETTERS = bytes(byte if ord("a") <= byte <= ord("z") else ord(" ") for byte in range(256))
 
 MAX_DEPTH = 3
 MAX_DECODED_CHARS = 20_000
@@ -262,8 +265,15 @@ def canonicalize(text: str) -> Canonical:
         canonical,
         tuple(views),
         tuple(dict.fromkeys(transforms)),
-        frozenset(_WORDS.findall(canonical)),
+        words_of(canonical),
     )
+
+
+def words_of(text: str) -> frozenset[str]:
+    """The distinct runs of a-z in a text: what the attack and toxicity rules index on."""
+    if text.isascii():
+        return frozenset(text.encode("ascii").translate(_NON_LETTERS).decode("ascii").split())
+    return frozenset(_WORDS.findall(text))
 
 
 def _decoded_views(

@@ -52,7 +52,13 @@ class ScanContext:
     @property
     def has_digit_run(self) -> bool:
         if self._has_digit_run is None:
-            self._has_digit_run = _DIGIT_RUN.search(self.text) is not None
+            # A run of six digits lies inside a number window (or in a six-character run
+            # too short to make one, where no detector looks): search only the windows.
+            text = self.text
+            self._has_digit_run = any(
+                _DIGIT_RUN.search(text, start, end) is not None
+                for start, end in self.number_windows
+            )
         return self._has_digit_run
 
     @property
