@@ -19,9 +19,9 @@ This thread is the audit chain's single writer in normal operation (see docs/aud
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -69,7 +69,12 @@ class AsyncWriter:
         self._spill = SpillFile(spill_dir)
         self._batch_size = batch_size
         self._flush_interval_s = flush_interval_s
-        self._queue: queue.Queue[Event] = queue.Queue(maxsize=queue_max)
+        # A deque, not a queue.Queue: appending wakes nobody, so a request hands its
+        # record over without a thread switch; the writer wakes once per batch instead
+        # (a full batch, flush(), stop(), or flush_interval_s).
+        self._queue: deque[Event] = deque()
+        self._queue_max = queue_max
+        self._wake = threading.Event()
         self._observer = observer
         self._retry_initial_s = retry_initial_s
         self._retry_max_s = retry_max_s
@@ -121,13 +126,12 @@ class AsyncWriter:
         with self._count_lock:
             # Checked under the lock: stop() drains the queue under it, so an event is
             # either drained by stop() or spilled here, never left behind in the queue.
-            accepted = not self._stopping.is_set()
+            accepted = not self._stopping.is_set() and len(self._queue) < self._queue_max
             if accepted:
-                try:
-                    self._queue.put_nowait(event)
-                    self._accepted += 1
-                except queue.Full:
-                    accepted = False
+                self._queue.append(event)
+                self._accepted += 1
+                if len(self._queue) == self._batch_size:
+                    self._wake.set()
         if not accepted:
             try:
                 self._spill_events([event])
@@ -140,6 +144,7 @@ class AsyncWriter:
         """Wait until everything handed over so far is in the store. False on timeout."""
         deadline = time.monotonic() + timeout_s
         self._hurry.set()
+        self._wake.set()
         try:
             with self._idle:
                 while self.queue_depth > 0:
@@ -155,6 +160,7 @@ class AsyncWriter:
         """Drain the queue into the store; whatever cannot be written stays spilled."""
         self._stopping.set()
         self._hurry.set()
+        self._wake.set()
         thread = self._thread
         if thread is not None:
             thread.join(timeout_s)
@@ -162,7 +168,7 @@ class AsyncWriter:
                 log.error("store writer did not stop within %.1fs; spilling the queue", timeout_s)
         # Without a thread (never started, or stuck), the queue goes to the spill file.
         with self._count_lock:
-            leftovers = self._take_nowait(self._queue.qsize() + 1)
+            leftovers = self._take_nowait(len(self._queue) + 1)
         self._finish(len(leftovers))
         held, self._held = [*self._held, *leftovers], []
         if held:
@@ -200,31 +206,21 @@ class AsyncWriter:
         self._notify(self.queue_depth)
 
     def _take(self) -> list[Event]:
-        """Wait for a first event, then fill the batch for up to flush_interval_s."""
-        try:
-            first = self._queue.get(timeout=self._flush_interval_s)
-        except queue.Empty:
-            return []
-        batch = [first]
-        deadline = time.monotonic() + self._flush_interval_s
-        while len(batch) < self._batch_size:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or self._hurry.is_set() or self._stopping.is_set():
-                batch.extend(self._take_nowait(self._batch_size - len(batch)))
-                break
-            try:
-                batch.append(self._queue.get(timeout=min(remaining, 0.02)))
-            except queue.Empty:
-                continue
-        return batch
+        """Wait up to flush_interval_s for a full batch (or a flush), then take what
+        is queued, up to a batch."""
+        if len(self._queue) < self._batch_size and not self._hurry.is_set():
+            self._wake.wait(self._flush_interval_s)
+        self._wake.clear()
+        return self._take_nowait(self._batch_size)
 
     def _take_nowait(self, limit: int) -> list[Event]:
         batch: list[Event] = []
-        while len(batch) < limit:
-            try:
-                batch.append(self._queue.get_nowait())
-            except queue.Empty:
-                break
+        pop = self._queue.popleft
+        try:
+            while len(batch) < limit:
+                batch.append(pop())
+        except IndexError:  # empty
+            pass
         return batch
 
     def _write(self, batch: list[Event]) -> None:
