@@ -203,7 +203,7 @@ def _fold(text: str, transforms: list[str]) -> tuple[str, str]:
     if folded.isascii():
         folded = folded.lower()
     else:
-        if _SUSPECT.search(folded):
+        if _has_suspect(folded):
             plain = _collapse(_strip_accents(folded.lower()))
             stripped = folded.translate(_INVISIBLE)
             if stripped != folded:
@@ -237,6 +237,16 @@ def _fold(text: str, transforms: list[str]) -> tuple[str, str]:
             folded = joined
     folded = _collapse(folded)
     return folded, folded if plain is None else plain
+
+
+def _has_suspect(text: str) -> bool:
+    """`_SUSPECT.search`, answered without the regex for Latin-1 text (most European
+    prose), where only three of its characters can occur."""
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return _SUSPECT.search(text) is not None
+    return "\u00ad" in text or "\u00ab" in text or "\u00bb" in text
 
 
 def _collapse(text: str) -> str:
@@ -369,8 +379,38 @@ def _text_of(raw: bytes) -> str | None:
     return decoded
 
 
-def _strip_accents(text: str) -> str:
+def _strip_accents_slow(text: str) -> str:
     return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+
+
+def _latin1_tables() -> tuple[bytes, bytes]:
+    """For Latin-1 text (French, German, Spanish, Italian), accent stripping maps each
+    character to one character: a byte table does it in one C pass. Characters that
+    decompose into several ("½") are listed apart, and send the text to the slow path."""
+    table = bytearray(range(256))
+    several = bytearray()
+    for byte in range(256):
+        folded = _strip_accents_slow(chr(byte))
+        if len(folded) == 1 and ord(folded) < 256:
+            table[byte] = ord(folded)
+        else:
+            several.append(byte)
+    return bytes(table), bytes(several)
+
+
+_LATIN1_FOLD, _LATIN1_SEVERAL = _latin1_tables()
+
+
+def _strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
+    try:
+        raw = text.encode("latin-1")
+    except UnicodeEncodeError:
+        return _strip_accents_slow(text)
+    if _LATIN1_SEVERAL and len(raw.translate(None, _LATIN1_SEVERAL)) != len(raw):
+        return _strip_accents_slow(text)
+    return raw.translate(_LATIN1_FOLD).decode("latin-1")
 
 
 def _changed_letters(before: str, after: str) -> bool:

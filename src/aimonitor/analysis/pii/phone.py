@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 import phonenumbers
+from phonenumbers.phonemetadata import PhoneMetadata, PhoneNumberDesc
 
 from aimonitor.analysis.pii.base import Candidate, ScanContext, digits_of, follows_iban_prefix
 
@@ -33,6 +34,9 @@ class PhoneDetector:
 
     def __init__(self, regions: Sequence[str] = DEFAULT_REGIONS) -> None:
         self.regions = tuple(regions)
+        for region in self.regions:
+            if region in _NATIONAL_LENGTHS or region in _TRUNK_ZERO:
+                _plan(region)  # compile now rather than during the first request
 
     def detect(self, ctx: ScanContext) -> Iterator[Candidate]:
         if not ctx.has_digit_run:
@@ -74,7 +78,7 @@ class PhoneDetector:
     def _region(self, raw: str, international: bool, digit_count: int) -> str | None:
         if international:
             number = _international(raw)
-            if number is None or not phonenumbers.is_valid_number(number):
+            if number is None or not _valid_international(number):
                 # Unusual writing (extensions, odd brackets): let the full parser decide.
                 number = _parse(raw if raw.startswith("+") else "+" + raw[2:], None)
                 if number is None or not phonenumbers.is_valid_number(number):
@@ -137,12 +141,89 @@ def _valid_in(raw: str, region: str) -> bool:
         return number is not None and phonenumbers.is_valid_number(number)
     if not national or (national.startswith("0") and not leading_zero):
         return False
-    number = phonenumbers.PhoneNumber(
-        country_code=phonenumbers.country_code_for_region(region),
-        national_number=int(national),
-        italian_leading_zero=leading_zero or None,
-    )
-    return bool(phonenumbers.is_valid_number_for_region(number, region))
+    # The national significant number `phonenumbers` would build: one Italian leading
+    # zero kept, any further ones dropped by int().
+    significant = "0" + str(int(national)) if leading_zero else national
+    return _plan(region).valid(significant)
+
+
+class _NationalPlan:
+    """`phonenumbers.is_valid_number_for_region` for one region, precompiled.
+
+    The library answers by matching the number against the region's general pattern, then
+    against each number type's pattern in turn (fixed line, mobile, toll free...), looking
+    each pattern up in its regex cache: ≈ 8 µs. A number is valid when the general pattern
+    and one type pattern (with that type's possible lengths) match; here the type patterns
+    that allow a given length are joined into one alternation, so validity costs two
+    `fullmatch` calls. Tested identical to the library on random numbers in
+    tests/analysis/pii/test_pii_phone_plan.py."""
+
+    def __init__(self, region: str) -> None:
+        metadata = PhoneMetadata.metadata_for_region(region)
+        if metadata is None:
+            raise ValueError(f"no phone metadata for region {region!r}")
+        types = [
+            metadata.premium_rate,
+            metadata.toll_free,
+            metadata.shared_cost,
+            metadata.voip,
+            metadata.personal_number,
+            metadata.pager,
+            metadata.uan,
+            metadata.voicemail,
+            metadata.fixed_line,
+        ]
+        if not metadata.same_mobile_and_fixed_line_pattern:
+            types.append(metadata.mobile)
+        self._general = _desc(metadata.general_desc)
+        described = [d for d in map(_desc, types) if d is not None]
+        self._by_length: dict[int, re.Pattern[str] | None] = {}
+        for length in range(1, 18):
+            patterns = [
+                pattern.pattern
+                for lengths, pattern in described
+                if not lengths or length in lengths
+            ]
+            self._by_length[length] = (
+                re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+            )
+
+    def valid(self, significant: str) -> bool:
+        general = self._general
+        if general is None:
+            return False
+        lengths, pattern = general
+        if (lengths and len(significant) not in lengths) or not pattern.fullmatch(significant):
+            return False
+        by_type = self._by_length.get(len(significant))
+        return by_type is not None and by_type.fullmatch(significant) is not None
+
+
+def _desc(desc: PhoneNumberDesc | None) -> tuple[frozenset[int], re.Pattern[str]] | None:
+    if desc is None or not desc.national_number_pattern:
+        return None
+    return frozenset(desc.possible_length or ()), re.compile(desc.national_number_pattern)
+
+
+_PLANS: dict[str, _NationalPlan] = {}
+
+
+def _plan(region: str) -> _NationalPlan:
+    # Keyed by region code only: no caller data is kept.
+    plan = _PLANS.get(region)
+    if plan is None:
+        plan = _PLANS[region] = _NationalPlan(region)
+    return plan
+
+
+def _valid_international(number: phonenumbers.PhoneNumber) -> bool:
+    """`phonenumbers.is_valid_number`; through the precompiled plan when the country code
+    belongs to one region (+33, +49...), where the library would validate the same way."""
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(number.country_code or 0, ())
+    if len(regions) != 1 or regions[0] == phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY:
+        return bool(phonenumbers.is_valid_number(number))
+    significant = ("0" if number.italian_leading_zero else "") + str(number.national_number)
+    return _plan(regions[0]).valid(significant)
 
 
 def _international(raw: str) -> phonenumbers.PhoneNumber | None:
