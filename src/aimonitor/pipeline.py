@@ -191,8 +191,18 @@ class Pipeline:
         # attributed without waiting for the asynchronous store write.
         self.recent_requests: dict[str, str] = {}
         self._recent_max = 200_000
+        # Metric children by (metric, label values): every label set is closed, and
+        # prometheus_client's labels() validates and takes a lock on each call.
+        self._children: dict[tuple[int, tuple[str, ...]], Any] = {}
 
     # ------------------------------------------------------------------ helpers
+    def _child(self, metric: Any, *values: str) -> Any:
+        key = (id(metric), values)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*values)
+        return child
+
     @contextmanager
     def _stage(self, name: str) -> Iterator[None]:
         start = time.perf_counter()
@@ -200,7 +210,7 @@ class Pipeline:
             try:
                 yield
             finally:
-                self.metrics.stage_duration.labels(name).observe(time.perf_counter() - start)
+                self._child(self.metrics.stage_duration, name).observe(time.perf_counter() - start)
 
     def _remember(self, request_id: str, scenario: str) -> None:
         if len(self.recent_requests) >= self._recent_max:
@@ -309,8 +319,8 @@ class Pipeline:
         state.risk = risk
         state.findings_in = _count_types(scan.findings)
         for detector, seconds in scan.timings.items():
-            self.metrics.detector_duration.labels(detector).observe(seconds)
-        self.metrics.detector_duration.labels("risk").observe(risk_time)
+            self._child(self.metrics.detector_duration, detector).observe(seconds)
+        self._child(self.metrics.detector_duration, "risk").observe(risk_time)
 
         # Input guardrails -----------------------------------------------------------
         with self._stage("input_guardrails"):
@@ -353,10 +363,16 @@ class Pipeline:
                 )
             except UpstreamError as exc:
                 elapsed = time.perf_counter() - model_start
-                self.metrics.model_duration.labels(self.backend.name, exc.kind).observe(elapsed)
-                self.metrics.upstream_errors.labels(self.backend.name, exc.kind).inc()
-                self.metrics.gen_ai_duration.labels(
-                    "chat", self.backend.provider, self.model_label, exc.kind
+                self._child(self.metrics.model_duration, self.backend.name, exc.kind).observe(
+                    elapsed
+                )
+                self._child(self.metrics.upstream_errors, self.backend.name, exc.kind).inc()
+                self._child(
+                    self.metrics.gen_ai_duration,
+                    "chat",
+                    self.backend.provider,
+                    self.model_label,
+                    exc.kind,
                 ).observe(elapsed)
                 self.tracing.set_error(span, exc.kind)
                 state.decision = Decision.ERROR
@@ -367,9 +383,9 @@ class Pipeline:
                     {"detail": str(exc), "error": exc.kind, "request_id": state.request_id},
                 )
         model_elapsed = time.perf_counter() - model_start
-        self.metrics.model_duration.labels(self.backend.name, "ok").observe(model_elapsed)
-        self.metrics.gen_ai_duration.labels(
-            "chat", self.backend.provider, self.model_label, ""
+        self._child(self.metrics.model_duration, self.backend.name, "ok").observe(model_elapsed)
+        self._child(
+            self.metrics.gen_ai_duration, "chat", self.backend.provider, self.model_label, ""
         ).observe(model_elapsed)
         state.model = answer.model or self.backend.model
 
@@ -430,9 +446,9 @@ class Pipeline:
 
     def _trigger(self, state: _RequestState, trigger: GuardrailTrigger, span: Any) -> None:
         state.triggers.append(trigger)
-        self.metrics.guardrail_triggers.labels(trigger.guardrail, trigger.action.value).inc()
+        self._child(self.metrics.guardrail_triggers, trigger.guardrail, trigger.action.value).inc()
         if trigger.action is Action.BLOCK:
-            self.metrics.guardrail_blocked.labels(trigger.guardrail).inc()
+            self._child(self.metrics.guardrail_blocked, trigger.guardrail).inc()
             if trigger.guardrail == "pii_protection":
                 self.metrics.pii_blocked_requests.inc()
             if trigger.guardrail == "rate_limiter":
@@ -559,25 +575,27 @@ class Pipeline:
     ) -> None:
         m = self.metrics
         scenario = state.scenario.value
-        m.quality.labels(scenario).observe(quality.score)
+        self._child(m.quality, scenario).observe(quality.score)
         m.coherence.set(self.coherence.add(quality.coherence))
         if quality.refusal:
             m.refusals.inc()
         for source in hallucination.sources:
-            m.hallucinations.labels(scenario, source).inc()
+            self._child(m.hallucinations, scenario, source).inc()
         if drift.ready:
             m.drift_score.set(drift.score)
             for dimension, value in drift.dimensions.items():
-                m.drift_dimension.labels(dimension).set(value)
+                self._child(m.drift_dimension, dimension).set(value)
         if drift.episode_started:
-            m.drift_alerts.labels(drift.episode_started).inc()
+            self._child(m.drift_alerts, drift.episode_started).inc()
         m.trust_score.observe(trust.score)
-        m.trust_index.labels(scenario).set(self.trust_by_scenario[state.scenario].add(trust.score))
+        self._child(m.trust_index, scenario).set(
+            self.trust_by_scenario[state.scenario].add(trust.score)
+        )
         self.compliance.add(compliance.score)
         m.compliance_score.set(self.compliance.value)
         for check, passed in compliance.checks.items():
             if passed is not None:
-                m.compliance_checks.labels(check, "pass" if passed else "fail").inc()
+                self._child(m.compliance_checks, check, "pass" if passed else "fail").inc()
         quality_ok = quality.score >= self.settings.slo_quality_threshold
         (m.sli_quality_success if quality_ok else m.sli_quality_violations).inc()
         state.scores["quality_ok"] = 1.0 if quality_ok else 0.0
@@ -591,18 +609,18 @@ class Pipeline:
         latency_ms = round(latency_s * 1000.0, 3)
         trace_id = self.tracing.current_trace_id()
         status = _status_label(state.decision)
-        m.requests.labels(scenario, status).inc()
+        self._child(m.requests, scenario, status).inc()
         exemplar = {"trace_id": trace_id} if trace_id else None
-        m.latency.labels(scenario).observe(latency_s, exemplar=exemplar)
+        self._child(m.latency, scenario).observe(latency_s, exemplar=exemplar)
         if state.error:
-            m.request_errors.labels(scenario, state.error).inc()
+            self._child(m.request_errors, scenario, state.error).inc()
 
         # Security metrics count what was seen, whatever the decision.
         if state.input_scan is not None:
             scan = state.input_scan
             m.prompt_security.observe(1.0 - scan.attack.score)
             for pii_type, count in state.findings_in.items():
-                m.pii_detected.labels(pii_type, "input").inc(count)
+                self._child(m.pii_detected, pii_type, "input").inc(count)
             if scan.attack.detected:
                 families = set(scan.attack.families)
                 if "jailbreak" in families:
@@ -611,28 +629,28 @@ class Pipeline:
                     m.injection_attempts.inc()
             if scan.toxicity.detected:
                 for category in scan.toxicity.categories:
-                    m.toxicity_events.labels("input", category).inc()
+                    self._child(m.toxicity_events, "input", category).inc()
         if state.output_scan is not None:
             for pii_type, count in state.findings_out.items():
-                m.pii_detected.labels(pii_type, "output").inc(count)
+                self._child(m.pii_detected, pii_type, "output").inc(count)
             if state.output_scan.toxicity.detected:
                 for category in state.output_scan.toxicity.categories:
-                    m.toxicity_events.labels("output", category).inc()
+                    self._child(m.toxicity_events, "output", category).inc()
         if state.risk is not None:
-            m.risky_responses.labels(state.risk.level.value).inc()
+            self._child(m.risky_responses, state.risk.level.value).inc()
 
         # Tokens and cost, when the model was called.
         if state.tokens_input or state.tokens_output:
             estimated = "true" if state.tokens_estimated else "false"
-            m.tokens_input.labels(self.model_label, estimated).inc(state.tokens_input)
-            m.tokens_output.labels(self.model_label, estimated).inc(state.tokens_output)
-            m.cost.labels(self.model_label).inc(state.cost_eur)
+            self._child(m.tokens_input, self.model_label, estimated).inc(state.tokens_input)
+            self._child(m.tokens_output, self.model_label, estimated).inc(state.tokens_output)
+            self._child(m.cost, self.model_label).inc(state.cost_eur)
             for token_type, count in (
                 ("input", state.tokens_input),
                 ("output", state.tokens_output),
             ):
-                m.gen_ai_tokens.labels(
-                    "chat", self.backend.provider, self.model_label, token_type
+                self._child(
+                    m.gen_ai_tokens, "chat", self.backend.provider, self.model_label, token_type
                 ).observe(count)
             remaining = self.budget.add(state.cost_eur, datetime.now(UTC))
             if remaining is not None:
@@ -655,14 +673,14 @@ class Pipeline:
             now = time.monotonic()
             self.slo.record(now, available, latency_for_sli, quality)
             for slo_name, rate in self.slo.burn_rates(now).items():
-                m.burn_rate.labels(slo_name).set(rate)
+                self._child(m.burn_rate, slo_name).set(rate)
 
         # Conversation bookkeeping (redacted texts only).
         if request.conversation_id and state.status_code == 200:
             turn = self.conversations.add_turn(
                 request.conversation_id, state.model_prompt or "", state.answer or ""
             )
-            m.conversation_turns.labels(scenario).inc()
+            self._child(m.conversation_turns, scenario).inc()
             m.conversation_length.observe(turn.turn_index)
             m.conversation_duration.observe(turn.age_s)
 
@@ -710,7 +728,7 @@ class Pipeline:
             prompt=request.prompt,
             response=state.answer,
         )
-        m.stage_duration.labels("emit").observe(time.perf_counter() - start)
+        self._child(m.stage_duration, "emit").observe(time.perf_counter() - start)
         return latency_ms
 
 
