@@ -54,9 +54,24 @@ _MIN_HITS: Final = 2
 _MARGIN: Final = 1.5
 
 
+# Each function word -> the positions (in STOPWORDS order) of the languages listing it:
+# one pass over the tokens instead of one per language.
+_LANGUAGES_OF: Final[dict[str, tuple[int, ...]]] = {
+    word: tuple(i for i, stop in enumerate(STOPWORDS.values()) if word in stop)
+    for word in frozenset().union(*STOPWORDS.values())
+}
+
+
 def language_scores(tokens: list[str]) -> dict[str, int]:
     """Function-word hits per listed language, over lower-cased word tokens."""
-    return {lang: sum(t in stop for t in tokens) for lang, stop in STOPWORDS.items()}
+    hits = [0] * len(STOPWORDS)
+    languages_of = _LANGUAGES_OF.get
+    for token in tokens:
+        positions = languages_of(token)
+        if positions is not None:
+            for i in positions:
+                hits[i] += 1
+    return dict(zip(STOPWORDS, hits, strict=True))
 
 
 def detect_language(text: str) -> str:

@@ -42,12 +42,19 @@ class MemoEmbedder:
         missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
             computed = self.inner.embed_many(missing)
-            with self._lock:
-                for text, vector in zip(missing, computed, strict=True):
-                    found[text] = vector
-                    self._cache[text] = vector
-                    self._cache.move_to_end(text)
-                while len(self._cache) > self._size:
-                    self._cache.popitem(last=False)
+            if len(missing) == len(texts):  # nothing remembered, no repeats: as computed
+                self._remember(missing, computed)
+                fresh: Matrix = computed.astype(np.float32, copy=False)
+                return fresh
+            self._remember(missing, computed)
+            found.update(zip(missing, computed, strict=True))
         result: Matrix = np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
         return result
+
+    def _remember(self, texts: list[str], vectors: Matrix) -> None:
+        with self._lock:
+            for text, vector in zip(texts, vectors, strict=True):
+                self._cache[text] = vector
+                self._cache.move_to_end(text)
+            while len(self._cache) > self._size:
+                self._cache.popitem(last=False)
