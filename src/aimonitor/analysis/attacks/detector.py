@@ -8,10 +8,11 @@ suspicious, and a match on the re-joined string literals (`payload_splitting.joi
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-from aimonitor.analysis.attacks.normalize import Canonical, canonicalize, words_of
+from aimonitor.analysis.attacks.normalize import Canonical, ascii_twin, canonicalize, words_of
 from aimonitor.analysis.attacks.rules import LOCAL_RADIUS, RULES, Rule
 from aimonitor.types import AttackResult
 
@@ -31,6 +32,7 @@ class AttackDetector:
                 index[word].append(rule)
         self._index = dict(index)
         self._order = {rule.name: position for position, rule in enumerate(self.rules)}
+        self._ascii = {rule.name: ascii_twin(rule.pattern) for rule in self.rules}
 
     def detect(self, text: str, canonical: Canonical | None = None) -> AttackResult:
         canonical = canonical if canonical is not None else canonicalize(text)
@@ -41,8 +43,10 @@ class AttackDetector:
             words = canonical.words if view.source == "canonical" else None
             if words is None:
                 words = words_of(view.text)
+            ascii_only = view.text.isascii()
             for rule in self._candidates(view.text, words):
-                if not _matches(rule, view.text, words):
+                pattern = self._ascii[rule.name] if ascii_only else rule.pattern
+                if not _matches(rule, pattern, view.text, words):
                     continue
                 matched.setdefault(rule.name, rule)
                 if view.source in ("canonical", "raw") and not _obfuscated_only(
@@ -101,12 +105,12 @@ def _obfuscated_only(canonical: Canonical, source: str) -> bool:
 _MAX_OCCURRENCES = 4
 
 
-def _matches(rule: Rule, text: str, words: frozenset[str]) -> bool:
+def _matches(rule: Rule, pattern: re.Pattern[str], text: str, words: frozenset[str]) -> bool:
     """Searches only around the rule's trigger words when the rule is local: a few hundred
     characters instead of the whole text. Falls back to the whole text when a trigger
     occurs too often for windows to pay off."""
     if not rule.local or len(text) <= 3 * LOCAL_RADIUS:
-        return rule.pattern.search(text) is not None
+        return pattern.search(text) is not None
     windows: list[tuple[int, int]] = []
     for word in rule.triggers & words:
         position = text.find(word)
@@ -117,7 +121,7 @@ def _matches(rule: Rule, text: str, words: frozenset[str]) -> bool:
             position = text.find(word, position + len(word))
         else:
             if position >= 0:
-                return rule.pattern.search(text) is not None
+                return pattern.search(text) is not None
     windows.sort()
     limit = len(text)
     low, high = windows[0]
@@ -125,7 +129,7 @@ def _matches(rule: Rule, text: str, words: frozenset[str]) -> bool:
         if start <= high:
             high = max(high, end)
             continue
-        if rule.pattern.search(text, low, min(high, limit)) is not None:
+        if pattern.search(text, low, min(high, limit)) is not None:
             return True
         low, high = start, end
-    return rule.pattern.search(text, low, min(high, limit)) is not None
+    return pattern.search(text, low, min(high, limit)) is not None

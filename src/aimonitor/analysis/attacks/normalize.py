@@ -279,6 +279,15 @@ def canonicalize(text: str) -> Canonical:
     )
 
 
+def ascii_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The same rule with ASCII character classes, for views that are pure ASCII: `re`
+    tests `\\w`, `\\b` and `\\s` with a table lookup instead of a Unicode database call,
+    about twice as fast. On ASCII text both compile to the same matches, except that
+    Unicode `\\s` also matches U+001C-U+001F; views never hold those, `_collapse` turns
+    every whitespace character but the newline into a plain space."""
+    return re.compile(pattern.pattern, (pattern.flags & ~re.UNICODE) | re.ASCII)
+
+
 def words_of(text: str) -> frozenset[str]:
     """The distinct runs of a-z in a text: what the attack and toxicity rules index on."""
     if text.isascii():
