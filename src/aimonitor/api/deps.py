@@ -11,7 +11,9 @@ from fastapi import Depends, HTTPException, Request, status
 from aimonitor.service import Service
 
 
-def get_service(request: Request) -> Service:
+async def get_service(request: Request) -> Service:
+    # async although it awaits nothing: FastAPI runs a plain `def` dependency in its
+    # thread pool, a thread switch on every request for one attribute read.
     service: Service = request.app.state.service
     return service
 
