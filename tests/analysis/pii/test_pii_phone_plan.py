@@ -62,7 +62,7 @@ def test_known_numbers() -> None:
 
 def test_international_validation_agrees_with_phonenumbers() -> None:
     rng = random.Random(7)
-    codes = [*phonenumbers.COUNTRY_CODE_TO_REGION_CODE, *([33, 49, 41, 32, 34, 39] * 20)]
+    codes = [*phonenumbers.COUNTRY_CODE_TO_REGION_CODE, *([33, 49, 41, 32, 34, 39, 44, 1, 7] * 20)]
     valid = 0
     for _ in range(6000):
         code = rng.choice(codes)

@@ -175,6 +175,9 @@ class _NationalPlan:
         ]
         if not metadata.same_mobile_and_fixed_line_pattern:
             types.append(metadata.mobile)
+        self.leading_digits = (
+            re.compile(metadata.leading_digits) if metadata.leading_digits is not None else None
+        )
         self._general = _desc(metadata.general_desc)
         described = [d for d in map(_desc, types) if d is not None]
         self._by_length: dict[int, re.Pattern[str] | None] = {}
@@ -220,10 +223,22 @@ def _valid_international(number: phonenumbers.PhoneNumber) -> bool:
     """`phonenumbers.is_valid_number`; through the precompiled plan when the country code
     belongs to one region (+33, +49...), where the library would validate the same way."""
     regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(number.country_code or 0, ())
-    if len(regions) != 1 or regions[0] == phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY:
+    if not regions or phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY in regions:
         return bool(phonenumbers.is_valid_number(number))
     significant = ("0" if number.italian_leading_zero else "") + str(number.national_number)
-    return _plan(regions[0]).valid(significant)
+    if len(regions) == 1:
+        return _plan(regions[0]).valid(significant)
+    # Shared codes (+44: GB, GG, IM, JE): the library picks the first region whose leading
+    # digits match, or, for a region without them, where the number is valid; then
+    # validates for that region.
+    for region in regions:
+        plan = _plan(region)
+        if plan.leading_digits is not None:
+            if plan.leading_digits.match(significant):
+                return plan.valid(significant)
+        elif plan.valid(significant):
+            return True
+    return False
 
 
 def _international(raw: str) -> phonenumbers.PhoneNumber | None:
