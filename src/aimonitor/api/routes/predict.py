@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from aimonitor.api.deps import ServiceDep, client_address, presented_key
+from aimonitor.api.deps import client_address, presented_key
 from aimonitor.api.schemas import PredictRequest
 from aimonitor.pipeline import ClientInfo, PredictInput
+from aimonitor.service import Service
 
 router = APIRouter(tags=["predict"])
 
@@ -24,7 +25,10 @@ router = APIRouter(tags=["predict"])
         504: {"description": "Upstream model timeout"},
     },
 )
-async def predict(body: PredictRequest, request: Request, service: ServiceDep) -> JSONResponse:
+async def predict(body: PredictRequest, request: Request) -> JSONResponse:
+    # The service straight from the app state rather than a dependency: the hottest
+    # route skips FastAPI's per-request dependency resolution.
+    service: Service = request.app.state.service
     outcome = await service.pipeline.predict(
         PredictInput(
             prompt=body.prompt,
