@@ -9,6 +9,7 @@ PYTEST_ARGS ?=
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
+	@scripts/install-system-deps.sh venv
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -46,7 +47,10 @@ e2e: install system-deps
 eval: install
 	$(BIN)/python eval/run_eval.py
 
-bench: install
+benchmarks/.venv-presidio/bin/python:
+	PYTHON=$(PYTHON) benchmarks/presidio_env.sh
+
+bench: install system-deps benchmarks/.venv-presidio/bin/python
 	$(BIN)/python benchmarks/bench_predict.py
 	$(BIN)/python benchmarks/bench_detectors.py
 	$(BIN)/python benchmarks/bench_signals.py

@@ -42,13 +42,16 @@ def test_prefixed_names(monkeypatch: pytest.MonkeyPatch) -> None:
         ("AIMONITOR_BACKEND", "gpt"),
         ("AIMONITOR_AUDIT_STORE_TEXT", "everything"),
         ("OTEL_EXPORTER_OTLP_PROTOCOL", "carrier-pigeon"),
+        ("AIMONITOR_DATABASE_URL", "bogus://x"),
+        ("AIMONITOR_RATE_LIMIT_STORAGE", "foo://bar"),
     ],
 )
 def test_bad_value_names_the_variable(
     monkeypatch: pytest.MonkeyPatch, variable: str, value: str
 ) -> None:
     monkeypatch.setenv(variable, value)
-    with pytest.raises(ConfigError, match=variable):
+    # The exact name, not a prefixed variant of it.
+    with pytest.raises(ConfigError, match=rf"(?<![A-Z_]){variable}:"):
         load_settings()
 
 
@@ -74,6 +77,7 @@ def test_env_file_is_read(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  #
 def test_env_name() -> None:
     assert env_name("slo_quality_threshold") == "SLO_QUALITY_THRESHOLD"
     assert env_name("data_dir") == "AIMONITOR_DATA_DIR"
+    assert env_name("SLO_LATENCY_THRESHOLD_MS") == "SLO_LATENCY_THRESHOLD_MS"
 
 
 def test_empty_variables_mean_the_default(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -30,6 +30,10 @@ def _seed(name: str) -> AliasChoices:
     return AliasChoices(_SEED_NAMES[name], name)
 
 
+DATABASE_SCHEMES = ("sqlite://", "postgresql://", "postgresql+psycopg://")
+RATE_LIMIT_SCHEMES = ("memory://", "redis://", "rediss://", "redis+unix://")
+
+
 class ConfigError(ValueError):
     """A setting has a bad value; the message names the environment variable."""
 
@@ -110,6 +114,20 @@ class Settings(BaseSettings):
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
 
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(DATABASE_SCHEMES):
+            raise ValueError(f"must start with one of {', '.join(DATABASE_SCHEMES)}")
+        return value
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _known_storage(cls, value: str) -> str:
+        if not value.startswith(RATE_LIMIT_SCHEMES):
+            raise ValueError(f"must start with one of {', '.join(RATE_LIMIT_SCHEMES)}")
+        return value
+
     @model_validator(mode="after")
     def _check_combinations(self) -> Settings:
         if self.backend == "openai" and not self.upstream_url:
@@ -135,7 +153,10 @@ class Settings(BaseSettings):
 
 
 def env_name(field: str) -> str:
-    """The environment variable that sets `field`."""
+    """The environment variable that sets `field` (`field` may already be a seed name,
+    as pydantic reports errors under the alias that was used)."""
+    if field in _SEED_NAMES.values():
+        return field
     return _SEED_NAMES.get(field, ENV_PREFIX + field.upper())
 
 
