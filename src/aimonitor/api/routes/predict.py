@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
@@ -11,6 +14,15 @@ from aimonitor.pipeline import ClientInfo, PredictInput
 from aimonitor.service import Service
 
 router = APIRouter(tags=["predict"])
+
+# JSONResponse's settings in one encoder built once: json.dumps with options builds a
+# new encoder on every call. Same bytes.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+class _PredictResponse(JSONResponse):
+    def render(self, content: Any) -> bytes:
+        return _ENCODER.encode(content).encode("utf-8")
 
 
 @router.post(
@@ -39,4 +51,4 @@ async def predict(body: PredictRequest, request: Request) -> JSONResponse:
         ),
         ClientInfo(api_key=presented_key(request), address=client_address(request, service)),
     )
-    return JSONResponse(outcome.body, status_code=outcome.status_code, headers=outcome.headers)
+    return _PredictResponse(outcome.body, status_code=outcome.status_code, headers=outcome.headers)
