@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -82,7 +83,12 @@ def run_verify(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     def export(store: SqlStore) -> int:
         if args.output is None:
-            count = _write_jsonl(store, args.since, sys.stdout)
+            try:
+                count = _write_jsonl(store, args.since, sys.stdout)
+                sys.stdout.flush()
+            except BrokenPipeError:  # `aimonitor audit export | head` closed the pipe
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                return EXIT_OK
         else:
             with args.output.open("w", encoding="utf-8") as out:
                 count = _write_jsonl(store, args.since, out)
