@@ -1,10 +1,21 @@
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 
-from aimonitor.analysis.risk import RULES, USE_CASES, RiskClassifier, _stems, classify_risk
+from aimonitor.analysis.risk import (
+    RULES,
+    USE_CASES,
+    RiskClassifier,
+    StemFinder,
+    _stems,
+    _trie_source,
+    classify_risk,
+    normalise,
+    word_prefixes,
+)
 from aimonitor.types import RiskLevel
 
 U, H, L, M = RiskLevel.UNACCEPTABLE, RiskLevel.HIGH, RiskLevel.LIMITED, RiskLevel.MINIMAL
@@ -341,3 +352,30 @@ def test_every_rule_is_documented() -> None:
     missing = [rule.name for rule in RULES if f"`{rule.name}`" not in doc]
     assert missing == []
     assert all(f"`{name}`" in doc for name in USE_CASES)
+
+
+def test_stem_finder_equals_the_word_prefix_intersection() -> None:
+    stems = frozenset().union(*(gate for rule in RULES for gate in rule.gates))
+    finder = StemFinder(stems)
+    rng = random.Random(3)
+    words = [*sorted(stems), "employeur", "xyz", "é", "évaluation", "a_b", "x9"]
+    for _ in range(3000):
+        text = " ".join(
+            rng.choice(words)[: rng.randint(1, 12)] + rng.choice(["", "s", "ing", "é"])
+            for _ in range(rng.randint(0, 8))
+        )
+        text = rng.choice([text, text.replace(" ", "-"), text.replace(" ", "")])
+        assert finder(text) == word_prefixes(text) & stems, text
+
+
+def test_trie_source_prefers_the_longest_stem() -> None:
+    source = _trie_source(sorted(["emplo", "employ", "employee", "abc", "abd"]))
+    assert source == "(?:ab(?:c|d)|emplo(?:y(?:ee)?)?)"
+
+
+def test_ascii_twins_decide_like_the_unicode_rules() -> None:
+    texts = [text for text, _ in PROHIBITED] + [text for text, _ in HIGH_RISK] + BENIGN
+    for text in map(normalise, texts):
+        for rule in RULES:
+            unicode_verdict = all(pattern.search(text) for pattern in rule.patterns)
+            assert rule.matches(text) == unicode_verdict, (rule.name, text)

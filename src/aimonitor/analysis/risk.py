@@ -61,16 +61,28 @@ class Rule:
     # Word prefixes of which each pattern needs one (see `_stems`); patterns whose
     # alternatives do not all start with a literal word have no gate.
     gates: tuple[frozenset[str], ...] = ()
+    # The same patterns with ASCII character classes, used on ASCII text (see `_ascii`).
+    ascii_patterns: tuple[re.Pattern[str], ...] = ()
 
     def matches(self, text: str, prefixes: frozenset[str] | None = None) -> bool:
         if prefixes is not None and any(gate.isdisjoint(prefixes) for gate in self.gates):
             return False
-        return all(pattern.search(text) for pattern in self.patterns)
+        patterns = self.ascii_patterns if self.ascii_patterns and text.isascii() else self.patterns
+        return all(pattern.search(text) for pattern in patterns)
+
+
+def _ascii(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """`pattern` with ASCII classes: on ASCII text `re` then tests `\\b`, `\\w` with a table
+    instead of the Unicode database, twice as fast. The matches are the same, because
+    `normalise` leaves no whitespace but the plain space (ASCII and Unicode `\\s` differ
+    only on U+001C-U+001F) and ASCII text has no other letters or digits."""
+    return re.compile(pattern.pattern, (pattern.flags & ~re.UNICODE) | re.ASCII)
 
 
 def _rule(name: str, level: RiskLevel, domain: str, explanation: str, *patterns: str) -> Rule:
     gates = tuple(stems for stems in map(_stems, patterns) if stems is not None)
-    return Rule(name, level, domain, tuple(_p(p) for p in patterns), explanation, gates)
+    compiled = tuple(_p(p) for p in patterns)
+    return Rule(name, level, domain, compiled, explanation, gates, tuple(map(_ascii, compiled)))
 
 
 # --- the prefix gate ------------------------------------------------------------------
@@ -150,6 +162,47 @@ def _stems(src: str) -> frozenset[str] | None:
             return None
         stems.add(stem)
     return frozenset(stems)
+
+
+class StemFinder:
+    """Which of the gates' stems start a word of the text: `word_prefixes(text) & stems`,
+    in one regex pass instead of slicing every word six times.
+
+    The stems are compiled as a trie ("emplo(?:y(?:ee)?)?"), so `re` follows one branch per
+    character, and at each word start it matches the longest stem there (continuing is
+    tried before stopping); any shorter stem starting that word is a prefix of that one,
+    recovered by slicing the match."""
+
+    def __init__(self, stems: frozenset[str]) -> None:
+        self.stems = stems
+        source = r"\b" + _trie_source(sorted(stems)) if stems else r"(?!)"
+        self._unicode = re.compile(source)
+        self._ascii = _ascii(self._unicode)
+
+    def __call__(self, normalised: str) -> frozenset[str]:
+        pattern = self._ascii if normalised.isascii() else self._unicode
+        found = {
+            stem[:size]
+            for stem in set(pattern.findall(normalised))
+            for size in range(_STEM_MIN, len(stem) + 1)
+        }
+        return frozenset(found & self.stems)
+
+
+def _trie_source(words: list[str]) -> str:
+    """A regex matching exactly `words` (sorted, non-empty), longest first."""
+    ends_here = "" in words
+    children: dict[str, list[str]] = {}
+    for word in words:
+        if word:
+            children.setdefault(word[0], []).append(word[1:])
+    branches = [re.escape(char) + _trie_source(rest) for char, rest in children.items()]
+    if not branches:
+        return ""
+    group = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends_here:
+        return (group if len(branches) > 1 else "(?:" + group + ")") + "?"
+    return group
 
 
 def word_prefixes(normalised: str) -> frozenset[str]:
@@ -665,6 +718,10 @@ _OPERATIVE = re.compile(
 )
 
 
+_INFORMATIONAL_ASCII = _ascii(_INFORMATIONAL)
+_OPERATIVE_ASCII = _ascii(_OPERATIVE)
+
+
 @dataclass(frozen=True, slots=True)
 class UseCase:
     level: RiskLevel
@@ -751,9 +808,11 @@ class RiskClassifier:
         self.use_case_name, self.use_case = _use_case(use_case)
         self._rules = rules
         self._gated = gated
+        stems: frozenset[str] = frozenset().union(*(gate for rule in rules for gate in rule.gates))
+        self._stems = StemFinder(stems)
 
     def _first_match(self, normalised: str) -> Rule | None:
-        prefixes = word_prefixes(normalised) if self._gated else None
+        prefixes = self._stems(normalised) if self._gated else None
         return next((rule for rule in self._rules if rule.matches(normalised, prefixes)), None)
 
     def match(self, text: str) -> Rule | None:
@@ -766,7 +825,10 @@ class RiskClassifier:
         floor = self._floor()
         if rule is None:
             return floor
-        if _INFORMATIONAL.search(normalised) and not _OPERATIVE.search(normalised):
+        ascii_only = normalised.isascii()
+        informational = _INFORMATIONAL_ASCII if ascii_only else _INFORMATIONAL
+        operative = _OPERATIVE_ASCII if ascii_only else _OPERATIVE
+        if informational.search(normalised) and not operative.search(normalised):
             note = (
                 f"; mentions {rule.domain} ({rule.name}) without asking for it to be carried "
                 "out, so not escalated"
