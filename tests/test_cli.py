@@ -1,17 +1,14 @@
 from __future__ import annotations
 
-import os
 import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from aimonitor.cli import build_parser, main
+from aimonitor.store import open_store
+from support.service_process import running_service
 
 
 def test_parser_knows_every_command() -> None:
@@ -33,60 +30,27 @@ def test_serve_refuses_bad_settings(
     assert "SLO_QUALITY_THRESHOLD" in capsys.readouterr().err
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.mark.timeout(120)
 def test_real_serve_process_answers_and_drains_on_sigterm(tmp_path: Path) -> None:
-    port = _free_port()
-    env = dict(os.environ)
-    env.update(
-        AIMONITOR_DATA_DIR=str(tmp_path / "data"),
-        AIMONITOR_LOG_DIR=str(tmp_path / "logs"),
-        AIMONITOR_SIM_LATENCY_SCALE="0",
+    env = {
         # A long flush interval: records are still in the queue when SIGTERM arrives.
-        AIMONITOR_WRITE_FLUSH_INTERVAL_S="30",
-        AIMONITOR_WRITE_BATCH_SIZE="100000",
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "aimonitor", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
-            assert time.monotonic() < deadline, "service did not start"
-            time.sleep(0.2)
+        "AIMONITOR_WRITE_FLUSH_INTERVAL_S": "30",
+        "AIMONITOR_WRITE_BATCH_SIZE": "100000",
+    }
+    output_file = tmp_path / "output.txt"
+    with output_file.open("wb") as output, running_service(tmp_path, env, output) as service:
         ids = [
-            httpx.post(f"{base}/predict", json={"prompt": f"question {i}"}, timeout=10).json()[
-                "request_id"
-            ]
+            httpx.post(
+                f"{service.base_url}/predict", json={"prompt": f"question {i}"}, timeout=10
+            ).json()["request_id"]
             for i in range(15)
         ]
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        output = proc.communicate(timeout=60)[0].decode()
+    output_text = output_file.read_text()
     # uvicorn re-raises the captured SIGTERM after its graceful shutdown.
-    assert proc.returncode in (0, -signal.SIGTERM), output
-    assert "Traceback" not in output
+    assert service.proc.returncode in (0, -signal.SIGTERM), output_text
+    assert "Traceback" not in output_text
     log_lines = (tmp_path / "logs" / "app.log").read_text().splitlines()
-    assert sum('"message": "request"' in line or '"message":"request"' in line
-               for line in log_lines) == 15  # fmt: skip
-
-    from aimonitor.store import open_store
+    assert sum('"message": "request"' in line for line in log_lines) == 15
 
     store = open_store(f"sqlite:///{tmp_path / 'data' / 'aimonitor.db'}", tmp_path / "data")
     try:

@@ -5,18 +5,13 @@ everything it printed is searched for the raw values."""
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from aimonitor.backends.fake_upstream import FakeUpstream, Reply, completion
+from support.service_process import running_service
 
 # Checksum-valid values (test card, example IBAN, valid NIR/SSN/phone formats).
 SECRETS = {
@@ -37,12 +32,6 @@ PROMPTS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.mark.timeout(180)
 @pytest.mark.parametrize("operator_opted_in", [False, True], ids=["default", "full-text-on"])
 def test_no_raw_personal_data_in_anything_the_service_wrote(
@@ -54,39 +43,18 @@ def test_no_raw_personal_data_in_anything_the_service_wrote(
     upstream.start()
     answer = f"Sure. You can also write to {LEAKED_BY_MODEL} for help."
     upstream.reply(*[Reply(200, completion(answer)) for _ in range(len(PROMPTS) * 2)])
-    port = _free_port()
-    env = dict(os.environ)
-    env.update(
-        AIMONITOR_BACKEND="openai",
-        AIMONITOR_UPSTREAM_URL=upstream.url,
-        AIMONITOR_UPSTREAM_API_KEY="sk-test-upstream-key",
-        AIMONITOR_DATA_DIR=str(tmp_path / "data"),
-        AIMONITOR_LOG_DIR=str(tmp_path / "logs"),
-        AIMONITOR_LOG_LEVEL="DEBUG",
-    )
+    env = {
+        "AIMONITOR_BACKEND": "openai",
+        "AIMONITOR_UPSTREAM_URL": upstream.url,
+        "AIMONITOR_UPSTREAM_API_KEY": "sk-test-upstream-key",
+        "AIMONITOR_LOG_LEVEL": "DEBUG",
+    }
     if operator_opted_in:
         env.update(AIMONITOR_AUDIT_STORE_TEXT="full", AIMONITOR_LOG_TEXT="true")
     output_file = tmp_path / "stdout.txt"
-    with output_file.open("wb") as output:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "aimonitor", "serve", "--port", str(port)],
-            env=env,
-            cwd=tmp_path,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                assert proc.poll() is None, output_file.read_text()
-                assert time.monotonic() < deadline
-                time.sleep(0.2)
+    try:
+        with output_file.open("wb") as output, running_service(tmp_path, env, output) as service:
+            base = service.base_url
             bodies = []
             for i, prompt in enumerate(PROMPTS):
                 response = httpx.post(
@@ -103,19 +71,15 @@ def test_no_raw_personal_data_in_anything_the_service_wrote(
             seen_by_model = " ".join(str(r.body) for r in upstream.received)
             for value in SECRETS.values():
                 assert value not in seen_by_model
-            endpoints = (
-                ("/stats", "/metrics")
-                if operator_opted_in
-                else ("/stats", "/conversations/conv-0", "/metrics")
-            )
+            endpoints = ["/stats", "/metrics"]
+            if not operator_opted_in:
+                endpoints.append("/conversations/conv-0")
             for endpoint in endpoints:
                 text = httpx.get(f"{base}{endpoint}", timeout=10).text
                 for value in (*SECRETS.values(), LEAKED_BY_MODEL):
                     assert value not in text, (endpoint, value)
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(timeout=60)
-            upstream.stop()
+    finally:
+        upstream.stop()
 
     written = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert any(p.suffix == ".db" for p in written)

@@ -1,0 +1,80 @@
+"""Run the real `aimonitor serve` in a subprocess on a free loopback port."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class ServiceProcess:
+    proc: subprocess.Popen[bytes]
+    base_url: str
+    workdir: Path
+
+
+@contextmanager
+def running_service(
+    workdir: Path,
+    env: Mapping[str, str],
+    output: IO[bytes] | int = subprocess.DEVNULL,
+    start_timeout_s: float = 60.0,
+) -> Iterator[ServiceProcess]:
+    """Starts the service with `env` added to the environment (data and logs under
+    `workdir` unless `env` says otherwise), waits for /health, and stops it with SIGTERM
+    at the end (waiting for the drain)."""
+    port = free_port()
+    full_env = dict(os.environ)
+    full_env.update(
+        AIMONITOR_DATA_DIR=str(workdir / "data"),
+        AIMONITOR_LOG_DIR=str(workdir / "logs"),
+        AIMONITOR_SIM_LATENCY_SCALE="0",
+    )
+    full_env.update(env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aimonitor", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=full_env,
+        cwd=workdir,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+    )
+    service = ServiceProcess(proc, f"http://127.0.0.1:{port}", workdir)
+    try:
+        deadline = time.monotonic() + start_timeout_s
+        while True:
+            try:
+                if httpx.get(f"{service.base_url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None:
+                raise RuntimeError(f"aimonitor serve exited with {proc.returncode}")
+            if time.monotonic() > deadline:
+                raise RuntimeError("aimonitor serve did not become healthy")
+            time.sleep(0.2)
+        yield service
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
