@@ -124,3 +124,28 @@ def test_ascii_twin_matches_like_the_unicode_rule() -> None:
     for rule in RULES:
         twin = ascii_twin(rule.pattern)
         assert bool(twin.search(text)) == bool(rule.pattern.search(text)), rule.name
+
+
+def test_cheap_gates_agree_with_the_regexes_they_replace() -> None:
+    import random
+    import re
+
+    from aimonitor.analysis.attacks import normalize
+
+    backreference_dotted = re.compile(r"([._*\-])[a-z]\1[a-z]\1")
+    rng = random.Random(8)
+    alphabet = "ab._*- \t\n\x1c\x85\xa0\u2003x"
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24)))
+        odd = normalize._ODD_SPACE.search(text) is not None
+        assert normalize._has_odd_space(text) is odd, repr(text)
+        dotted = backreference_dotted.search(text) is not None
+        assert (normalize._DOTTED.search(text) is not None) is dotted, repr(text)
+    pieces = [" ", "\t", "\x1c", "\x85", "\xa0", "\u2003"]
+    for _ in range(5_000):
+        text = "".join(
+            rng.choice([*pieces, "a" * rng.randint(1, 20), "é" * rng.randint(1, 9)])
+            for _ in range(rng.randint(0, 6))
+        )
+        long_token = max(map(len, text.split()), default=0) >= 16
+        assert normalize._has_long_token(text) is long_token, repr(text)

@@ -141,7 +141,9 @@ _LEET_TOKEN = re.compile(r"(?<![\w@$])(?=[\w@$]*[a-z])(?=[\w@$]*[0134579@$8])[\w
 _LEET_GATE = re.compile(r"[0134579@$8](?:(?<=[a-z][0134579@$8])|[a-z])")
 # At least four single letters separated by one separator: "i g n o r e", "i.g.n.o.r.e".
 _SPACED = re.compile(r"(?<![^\W\d_])[a-z](?:(?: {1,3}|[._*\-] ?|\u00a0)[a-z](?![^\W\d_])){3,}+")
-_DOTTED = re.compile(r"([._*\-])[a-z]\1[a-z]\1")
+# Written out per separator (not with a backreference) so that `re` can skip in C to the
+# separator characters.
+_DOTTED = re.compile(r"\.[a-z]\.[a-z]\.|_[a-z]_[a-z]_|\*[a-z]\*[a-z]\*|-[a-z]-[a-z]-")
 _SPACED_GATE = re.compile(r" [a-z] {1,3}[a-z] {1,3}[a-z] ")
 _WORD_GAP = re.compile(r" {2,}| ?[/|] ?")
 _SEPARATORS = re.compile(r"[ ._*\-\u00a0]")
@@ -249,8 +251,22 @@ def _has_suspect(text: str) -> bool:
     return "\u00ad" in text or "\u00ab" in text or "\u00bb" in text
 
 
+# What `_ODD_SPACE` matches among ASCII characters.
+_ASCII_ODD_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+
+
+def _has_odd_space(text: str) -> bool:
+    """`_ODD_SPACE.search`, cheaper: whitespace other than " " is never printable, and in
+    ASCII text it is one of nine characters, each found by a `str.find` in C."""
+    if text.isprintable():
+        return False
+    if text.isascii():
+        return any(char in text for char in _ASCII_ODD_SPACES)
+    return _ODD_SPACE.search(text) is not None
+
+
 def _collapse(text: str) -> str:
-    if "  " in text or _ODD_SPACE.search(text):
+    if "  " in text or _has_odd_space(text):
         text = _NEWLINES.sub("\n", _HSPACE.sub(" ", text))
     return text.strip()
 
@@ -319,16 +335,15 @@ def _decoded_views(
 
 def _decodings(text: str) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
-    if not text.isascii() and _TAG_CHARS.search(text):
+    if not text.isascii() and not _is_latin1(text) and _TAG_CHARS.search(text):
         hidden = "".join(chr(_TAGS[ord(ch)] or 32) for ch in _TAG_CHARS.findall(text))
         found.append(("tags", hidden))
     # Encoded payloads are long runs without spaces: look only inside such tokens (an
     # e-mail address or a URL is one too, and is cheap to rule out), except for "\x41"
     # or "0x41" escapes, which may be spaced out.
-    tokens = text.split()
     long_tokens = (
-        [token for token in tokens if len(token) >= _LONG_TOKEN]
-        if max(map(len, tokens), default=0) >= _LONG_TOKEN
+        [token for token in text.split() if len(token) >= _LONG_TOKEN]
+        if _has_long_token(text)
         else []
     )
     for token in long_tokens:
@@ -357,6 +372,30 @@ def _decodings(text: str) -> list[tuple[str, str]]:
         if len(parts) >= 2:
             found.append(("payload_join", "".join(parts)))
     return found
+
+
+# Latin-1 characters as bytes: whitespace (as `str.split` sees it) becomes a space,
+# anything else an "x"; a token of 16+ characters is then a run of 16 "x".
+_TOKEN_BYTES = bytes(ord(" ") if chr(byte).isspace() else ord("x") for byte in range(256))
+_LONG_RUN = b"x" * _LONG_TOKEN
+
+
+def _is_latin1(text: str) -> bool:
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _has_long_token(text: str) -> bool:
+    """Whether `text.split()` holds a token of `_LONG_TOKEN`+ characters, without building
+    the list: one byte translation and one substring search for Latin-1 text."""
+    try:
+        raw = text.encode("latin-1")
+    except UnicodeEncodeError:
+        return max(map(len, text.split()), default=0) >= _LONG_TOKEN
+    return _LONG_RUN in raw.translate(_TOKEN_BYTES)
 
 
 def _b64(candidate: str) -> str | None:
