@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from aimonitor.analysis.attacks.normalize import Canonical, canonicalize, words_of
+from aimonitor.analysis.attacks.normalize import Canonical, ascii_twin, canonicalize, words_of
 from aimonitor.types import ToxicityResult
 
 CATEGORIES = ("insult", "threat", "hate", "sexual", "self_harm")
@@ -31,12 +31,12 @@ class _Phrase:
     weight: float
     triggers: frozenset[str]
     pattern: re.Pattern[str]
+    ascii_pattern: re.Pattern[str]  # for ASCII readings (see `ascii_twin`)
 
 
 def _p(category: str, weight: float, triggers: str, pattern: str) -> _Phrase:
-    return _Phrase(
-        category, weight, frozenset(triggers.split()), re.compile(pattern.replace(" ", r"\s"))
-    )
+    compiled = re.compile(pattern.replace(" ", r"\s"))
+    return _Phrase(category, weight, frozenset(triggers.split()), compiled, ascii_twin(compiled))
 
 
 # Single words, matched as whole tokens.
@@ -282,8 +282,10 @@ class ToxicityDetector:
             for word in words & self._index.keys():
                 for phrase in self._index[word]:
                     candidates[id(phrase)] = phrase
+            ascii_only = reading.isascii()
             for phrase in candidates.values():
-                if phrase.pattern.search(reading):
+                pattern = phrase.ascii_pattern if ascii_only else phrase.pattern
+                if pattern.search(reading):
                     remaining[phrase.category] = remaining.get(phrase.category, 1.0) * (
                         1.0 - phrase.weight
                     )
