@@ -97,6 +97,33 @@ class JsonFormatter(logging.Formatter):
         return _ENCODER.encode(entry)
 
 
+# How often the writer thread looks for new records: a put does not wake it, so a
+# request never pays a thread switch for its log line.
+POLL_S: Final = 0.05
+
+
+class _QuietQueue(queue.Queue[logging.LogRecord]):
+    """A bounded queue whose put_nowait does not wake the reader: the reader polls
+    every POLL_S and writes what piled up. A blocking put (the stop sentinel) wakes it."""
+
+    def put_nowait(self, item: logging.LogRecord) -> None:
+        with self.mutex:
+            if 0 < self.maxsize <= self._qsize():
+                raise queue.Full
+            self._put(item)
+            self.unfinished_tasks += 1
+
+    def get(self, block: bool = True, timeout: float | None = None) -> logging.LogRecord:
+        if not block or timeout is not None:
+            return super().get(block, timeout)
+        with self.not_empty:
+            while not self._qsize():
+                self.not_empty.wait(POLL_S)
+            item = self._get()
+            self.not_full.notify()
+            return item
+
+
 class _DroppingQueueHandler(QueueHandler):
     """Formats in the caller's thread; drops (and counts) instead of blocking."""
 
@@ -168,7 +195,7 @@ def configure_logging(settings: Settings) -> None:
         for target in (stdout, rotating):
             target.setFormatter(passthrough)
 
-        records: queue.Queue[logging.LogRecord] = queue.Queue(QUEUE_SIZE)
+        records: queue.Queue[logging.LogRecord] = _QuietQueue(QUEUE_SIZE)
         handler = _DroppingQueueHandler(records)
         handler.setFormatter(JsonFormatter())
         listener = _Listener(records, stdout, rotating)
