@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
 from aimonitor.analysis import Analyzer, Redactor
 from aimonitor.analysis.risk import RiskClassifier
@@ -732,15 +732,18 @@ class Pipeline:
         return latency_ms
 
 
+_STATUS_LABELS: Final = {
+    Decision.SERVED: "success",
+    Decision.REDACTED: "success",
+    Decision.BLOCKED: "blocked",
+    Decision.RATE_LIMITED: "rate_limited",
+    Decision.REJECTED: "rejected",
+    Decision.ERROR: "error",
+}
+
+
 def _status_label(decision: Decision) -> str:
-    return {
-        Decision.SERVED: "success",
-        Decision.REDACTED: "success",
-        Decision.BLOCKED: "blocked",
-        Decision.RATE_LIMITED: "rate_limited",
-        Decision.REJECTED: "rejected",
-        Decision.ERROR: "error",
-    }[decision]
+    return _STATUS_LABELS[decision]
 
 
 def _trigger_dict(trigger: GuardrailTrigger) -> dict[str, str]:
