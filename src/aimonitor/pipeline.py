@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from types import TracebackType
 from typing import Any, Final
 
 from aimonitor.analysis import Analyzer, Redactor
@@ -127,6 +128,34 @@ class _RequestState:
     model: str = ""
 
 
+class _StageTimer:
+    """Times one stage into its histogram child, inside the stage's span. A class
+    rather than a generator: it runs six times per request."""
+
+    __slots__ = ("_histogram", "_span", "_start")
+
+    def __init__(self, histogram: Any, span: AbstractContextManager[Any]) -> None:
+        self._histogram = histogram
+        self._span = span
+        self._start = 0.0
+
+    def __enter__(self) -> None:
+        self._start = time.perf_counter()
+        self._span.__enter__()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool | None:
+        try:
+            self._histogram.observe(time.perf_counter() - self._start)
+        finally:
+            suppressed = self._span.__exit__(exc_type, exc, tb)
+        return suppressed
+
+
 def _count_types(findings: tuple[Finding, ...] | list[Finding]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for finding in findings:
@@ -203,14 +232,8 @@ class Pipeline:
             child = self._children[key] = metric.labels(*values)
         return child
 
-    @contextmanager
-    def _stage(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
-        with self.tracing.stage(name):
-            try:
-                yield
-            finally:
-                self._child(self.metrics.stage_duration, name).observe(time.perf_counter() - start)
+    def _stage(self, name: str) -> _StageTimer:
+        return _StageTimer(self._child(self.metrics.stage_duration, name), self.tracing.stage(name))
 
     def _remember(self, request_id: str, scenario: str) -> None:
         if len(self.recent_requests) >= self._recent_max:

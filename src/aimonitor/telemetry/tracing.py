@@ -23,7 +23,7 @@ import logging
 import os
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Final
 
 from opentelemetry import context, trace
@@ -226,15 +226,18 @@ class Tracing:
         with self._span(f"{operation} {model}", SpanKind.INTERNAL, attributes) as span:
             yield span
 
-    @contextmanager
-    def stage(self, name: str) -> Iterator[Span]:
+    def stage(self, name: str) -> AbstractContextManager[Span]:
         """A child span of the current span for one pipeline stage (see `STAGES`)."""
         parent = trace.get_current_span()
         if not parent.is_recording():
             # An unsampled request (or no exporter) records nothing: skip the cost of a
-            # span whose only content, the trace id, is already current.
-            yield parent
-            return
+            # span whose only content, the trace id, is already current (and of a
+            # generator-based context manager, on a path taken six times per request).
+            return nullcontext(parent)
+        return self._stage_span(name, parent)
+
+    @contextmanager
+    def _stage_span(self, name: str, parent: Span) -> Iterator[Span]:
         kind = SpanKind.CLIENT if name == "model" else SpanKind.INTERNAL
         attributes: dict[str, str] = {AIMONITOR_STAGE: name}
         if name == "model":
