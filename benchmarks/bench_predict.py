@@ -111,6 +111,25 @@ def run_wrk(url: str, concurrency: int, duration: int, script: Path) -> dict[str
     }
 
 
+def stage_means_us(metrics_text: str) -> dict[str, float]:
+    """Mean time per request of each pipeline stage (and detector), in microseconds, from
+    the `_sum` / `_count` series of ai_pipeline_stage_duration_seconds and
+    ai_detector_duration_seconds."""
+    sums: dict[str, float] = {}
+    counts: dict[str, float] = {}
+    pattern = re.compile(
+        r"^ai_(pipeline_stage|detector)_duration_seconds_(sum|count)"
+        r'\{(?:stage|detector)="([^"]+)"\} (\S+)$'
+    )
+    for line in metrics_text.splitlines():
+        match = pattern.match(line)
+        if match:
+            kind, series, name, value = match.groups()
+            key = name if kind == "pipeline_stage" else f"detector:{name}"
+            (sums if series == "sum" else counts)[key] = float(value)
+    return {k: round(sums[k] / counts[k] * 1e6, 1) for k in sums if counts.get(k)}
+
+
 def rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -152,6 +171,7 @@ def main() -> int:
             for i in range(args.rss_requests):
                 client.post(ours_url, json={"prompt": f"{PROMPT} #{i}", "scenario": "A"})
         stats = httpx.get(f"http://127.0.0.1:{ours_port}/stats", timeout=30).json()
+        metrics_text = httpx.get(f"http://127.0.0.1:{ours_port}/metrics", timeout=30).text
         rss = rss_mib(ours.pid)
     finally:
         for proc in (ours, bare):
@@ -177,7 +197,9 @@ def main() -> int:
             }
         )
     summary = {"rows": rows, "rss_mib_after_requests": round(rss, 1),
-               "requests_in_store": stats.get("total_requests")}  # fmt: skip
+               "requests_in_store": stats.get("total_requests"),
+               "stage_mean_us": stage_means_us(metrics_text),
+               "load_average": [round(x, 2) for x in os.getloadavg()]}  # fmt: skip
     if args.json:
         print(json.dumps(summary, indent=2))
         return 0
@@ -193,6 +215,10 @@ def main() -> int:
         )
     print(f"RSS after the runs + {args.rss_requests} requests: {rss:.1f} MiB "
           f"(store holds {summary['requests_in_store']} requests)")  # fmt: skip
+    stages = summary["stage_mean_us"]
+    assert isinstance(stages, dict)
+    print("mean per request (us): " + ", ".join(f"{k} {v}" for k, v in stages.items()))
+    print(f"load average at the end (1, 5, 15 min): {summary['load_average']}")
     return 0
 
 
