@@ -145,6 +145,8 @@ _SPACED = re.compile(r"(?<![^\W\d_])[a-z](?:(?: {1,3}|[._*\-] ?|\u00a0)[a-z](?![
 # separator characters.
 _DOTTED = re.compile(r"\.[a-z]\.[a-z]\.|_[a-z]_[a-z]_|\*[a-z]\*[a-z]\*|-[a-z]-[a-z]-")
 _SPACED_GATE = re.compile(r" [a-z] {1,3}[a-z] {1,3}[a-z] ")
+# Both gates in one pass: every branch starts with a space or a separator.
+_SPACED_OR_DOTTED = re.compile(f"{_SPACED_GATE.pattern}|{_DOTTED.pattern}")
 _WORD_GAP = re.compile(r" {2,}| ?[/|] ?")
 _SEPARATORS = re.compile(r"[ ._*\-\u00a0]")
 _HSPACE = re.compile(r"[^\S\n]+")
@@ -275,7 +277,7 @@ def _has_spaced_letters(text: str) -> bool:
     """Cheap gates for `_SPACED`: three single letters between spaces, or letters split by
     dots, dashes, stars or underscores. Both start with a space or a separator, so the
     regex engine jumps between those characters instead of trying every position."""
-    return _SPACED_GATE.search(text) is not None or _DOTTED.search(text) is not None
+    return _SPACED_OR_DOTTED.search(text) is not None
 
 
 def canonicalize(text: str) -> Canonical:
@@ -341,11 +343,7 @@ def _decodings(text: str) -> list[tuple[str, str]]:
     # Encoded payloads are long runs without spaces: look only inside such tokens (an
     # e-mail address or a URL is one too, and is cheap to rule out), except for "\x41"
     # or "0x41" escapes, which may be spaced out.
-    long_tokens = (
-        [token for token in text.split() if len(token) >= _LONG_TOKEN]
-        if _has_long_token(text)
-        else []
-    )
+    long_tokens = _long_tokens(text)
     for token in long_tokens:
         for match in _BASE64.finditer(token):
             decoded = _b64(match.group())
@@ -388,14 +386,24 @@ def _is_latin1(text: str) -> bool:
     return True
 
 
-def _has_long_token(text: str) -> bool:
-    """Whether `text.split()` holds a token of `_LONG_TOKEN`+ characters, without building
-    the list: one byte translation and one substring search for Latin-1 text."""
+def _long_tokens(text: str) -> list[str]:
+    """`[token for token in text.split() if len(token) >= _LONG_TOKEN]`. For Latin-1 text
+    the runs are found on the translated bytes with `bytes.find`, without splitting the
+    whole text into a list of words."""
     try:
         raw = text.encode("latin-1")
     except UnicodeEncodeError:
-        return max(map(len, text.split()), default=0) >= _LONG_TOKEN
-    return _LONG_RUN in raw.translate(_TOKEN_BYTES)
+        return [token for token in text.split() if len(token) >= _LONG_TOKEN]
+    marked = raw.translate(_TOKEN_BYTES)
+    tokens: list[str] = []
+    position = marked.find(_LONG_RUN)
+    while position >= 0:
+        start = marked.rfind(b" ", 0, position) + 1
+        end = marked.find(b" ", position)
+        end = len(marked) if end < 0 else end
+        tokens.append(text[start:end])
+        position = marked.find(_LONG_RUN, end)
+    return tokens
 
 
 def _b64(candidate: str) -> str | None:
