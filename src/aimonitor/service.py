@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -79,8 +80,10 @@ class MetricsWriterObserver:
     def on_written(self, events: Sequence[Event]) -> None:
         self.healthy = True
         self.metrics.store_up.set(1)
-        for event in events:
-            self.metrics.audit_events.labels(event_type(event), event_severity(event)).inc()
+        # One increment per (type, severity) of the batch, not one labels() per event.
+        counts = Counter((event_type(event), event_severity(event)) for event in events)
+        for (kind, severity), n in counts.items():
+            self.metrics.audit_events.labels(kind, severity).inc(n)
 
     def queue_depth(self, n: int) -> None:
         self.metrics.audit_queue_depth.set(n)
