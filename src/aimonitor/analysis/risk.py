@@ -32,6 +32,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from aimonitor.analysis.stems import literal_stems
 from aimonitor.types import RiskAssessment, RiskLevel
 
 # Very long prompts are classified on their head and tail only: the request ("rank these
@@ -96,72 +97,8 @@ _STEM_MIN = 3
 _STEM_MAX = 8
 
 
-def _group_end(src: str, start: int) -> int:
-    depth, i = 0, start
-    while i < len(src):
-        char = src[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    raise ValueError(f"unbalanced group in {src!r}")
-
-
-def _alternatives(src: str) -> list[str]:
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(src):
-        char = src[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            i = src.index("]", i + 1) + 1
-            continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append(src[start:i])
-            start = i + 1
-        i += 1
-    parts.append(src[start:])
-    return parts
-
-
 def _stems(src: str) -> frozenset[str] | None:
-    """Literal word prefixes one of which starts any match of `src`, or None when an
-    alternative does not start with a literal word of at least three characters."""
-    stems: set[str] = set()
-    for alternative in _alternatives(src):
-        alternative = alternative.removeprefix("\\b")
-        if alternative.startswith("(?:"):
-            end = _group_end(alternative, 0)
-            if alternative[end + 1 : end + 2] in ("?", "*", "{"):
-                return None
-            inner = _stems(alternative[3:end])
-            if inner is None:
-                return None
-            stems |= inner
-            continue
-        length = 0
-        while length < len(alternative) and (
-            alternative[length].isalnum() or alternative[length] == "_"
-        ):
-            length += 1
-        if alternative[length : length + 1] in ("?", "*", "{"):
-            length -= 1  # the last character is optional
-        stem = alternative[:length][:_STEM_MAX]
-        if len(stem) < _STEM_MIN:
-            return None
-        stems.add(stem)
-    return frozenset(stems)
+    return literal_stems(src, _STEM_MIN, _STEM_MAX)
 
 
 class StemFinder:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from aimonitor.analysis.attacks.normalize import Canonical, ascii_twin, canonicalize, words_of
 from aimonitor.analysis.attacks.rules import LOCAL_RADIUS, RULES, Rule
+from aimonitor.analysis.stems import literal_stems
 from aimonitor.types import AttackResult
 
 _OBFUSCATION_WEIGHT = 0.3
@@ -33,6 +34,7 @@ class AttackDetector:
         self._index = dict(index)
         self._order = {rule.name: position for position, rule in enumerate(self.rules)}
         self._ascii = {rule.name: ascii_twin(rule.pattern) for rule in self.rules}
+        self._stems = {rule.name: _stems_of(rule.pattern) for rule in self.rules}
 
     def detect(self, text: str, canonical: Canonical | None = None) -> AttackResult:
         canonical = canonical if canonical is not None else canonicalize(text)
@@ -46,7 +48,7 @@ class AttackDetector:
             ascii_only = view.text.isascii()
             for rule in self._candidates(view.text, words):
                 pattern = self._ascii[rule.name] if ascii_only else rule.pattern
-                if not _matches(rule, pattern, view.text, words):
+                if not _matches(rule, pattern, view.text, words, self._stems[rule.name]):
                     continue
                 matched.setdefault(rule.name, rule)
                 if view.source in ("canonical", "raw") and not _obfuscated_only(
@@ -94,6 +96,13 @@ class AttackDetector:
         return list(seen.values())
 
 
+def _stems_of(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    try:
+        return literal_stems(pattern.pattern, min_len=2, max_len=64)
+    except ValueError:  # a construct the stem parser does not follow: no shortcut
+        return None
+
+
 def _obfuscated_only(canonical: Canonical, source: str) -> bool:
     """The canonical view counts as obfuscated when a character-level trick was undone."""
     if source != "canonical":
@@ -105,12 +114,25 @@ def _obfuscated_only(canonical: Canonical, source: str) -> bool:
 _MAX_OCCURRENCES = 4
 
 
-def _matches(rule: Rule, pattern: re.Pattern[str], text: str, words: frozenset[str]) -> bool:
-    """Searches only around the rule's trigger words when the rule is local: a few hundred
-    characters instead of the whole text. Falls back to the whole text when a trigger
-    occurs too often for windows to pay off."""
-    if not rule.local or len(text) <= 3 * LOCAL_RADIUS:
-        return pattern.search(text) is not None
+def _matches(
+    rule: Rule,
+    pattern: re.Pattern[str],
+    text: str,
+    words: frozenset[str],
+    stems: frozenset[str] | None = None,
+) -> bool:
+    return any(
+        _search(pattern, text, low, high, stems) for low, high in _regions(rule, text, words)
+    )
+
+
+def _regions(rule: Rule, text: str, words: frozenset[str]) -> list[tuple[int, int]]:
+    """Where to search: only around the rule's trigger words when the rule is local, a few
+    hundred characters instead of the whole text. The whole text when a trigger occurs
+    too often for windows to pay off."""
+    limit = len(text)
+    if not rule.local or limit <= 3 * LOCAL_RADIUS:
+        return [(0, limit)]
     windows: list[tuple[int, int]] = []
     for word in rule.triggers & words:
         position = text.find(word)
@@ -121,15 +143,39 @@ def _matches(rule: Rule, pattern: re.Pattern[str], text: str, words: frozenset[s
             position = text.find(word, position + len(word))
         else:
             if position >= 0:
-                return pattern.search(text) is not None
+                return [(0, limit)]
     windows.sort()
-    limit = len(text)
+    regions: list[tuple[int, int]] = []
     low, high = windows[0]
     for start, end in windows[1:]:
         if start <= high:
             high = max(high, end)
             continue
-        if pattern.search(text, low, min(high, limit)) is not None:
-            return True
+        regions.append((low, min(high, limit)))
         low, high = start, end
-    return pattern.search(text, low, min(high, limit)) is not None
+    regions.append((low, min(high, limit)))
+    return regions
+
+
+_MAX_STEM_HITS = 8
+
+
+def _search(
+    pattern: re.Pattern[str], text: str, low: int, high: int, stems: frozenset[str] | None
+) -> bool:
+    """`pattern.search(text, low, high) is not None`. When every match of the pattern starts
+    with one of `stems` (`literal_stems`), only the places where a stem occurs can start a
+    match: `str.find` locates them in C and `pattern.match` tries each, instead of `re`
+    trying every position of the region. Falls back to the search when stems are many."""
+    if stems is not None:
+        starts: list[int] = []
+        for stem in stems:
+            position = text.find(stem, low, high)
+            while position >= 0 and len(starts) <= _MAX_STEM_HITS:
+                starts.append(position)
+                position = text.find(stem, position + 1, high)
+            if len(starts) > _MAX_STEM_HITS:
+                break
+        else:
+            return any(pattern.match(text, start, high) is not None for start in starts)
+    return pattern.search(text, low, high) is not None

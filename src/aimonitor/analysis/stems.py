@@ -1,0 +1,80 @@
+"""Literal word stems that any match of a regular expression must start with.
+
+Used as exact gates: a rule whose every match starts with "ignor" or "oubli" cannot match
+a text where neither occurs, and can only match where one of them occurs. The parser
+understands the subset of regex syntax the rules use (alternations, non-capturing groups,
+optional trailing characters) and answers None for anything else, which means "no gate".
+"""
+
+from __future__ import annotations
+
+
+def _group_end(src: str, start: int) -> int:
+    depth, i = 0, start
+    while i < len(src):
+        char = src[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            i = src.index("]", i + 1) + 1  # a class may hold "(" or ")"
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    raise ValueError(f"unbalanced group in {src!r}")
+
+
+def _alternatives(src: str) -> list[str]:
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(src):
+        char = src[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            i = src.index("]", i + 1) + 1
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(src[start:i])
+            start = i + 1
+        i += 1
+    parts.append(src[start:])
+    return parts
+
+
+def literal_stems(src: str, min_len: int = 3, max_len: int = 8) -> frozenset[str] | None:
+    """Literal word prefixes one of which starts any match of `src`, or None when an
+    alternative does not start with a literal word of at least three characters."""
+    stems: set[str] = set()
+    for alternative in _alternatives(src):
+        alternative = alternative.removeprefix("\\b")
+        if alternative.startswith("(?:"):
+            end = _group_end(alternative, 0)
+            if alternative[end + 1 : end + 2] in ("?", "*", "{"):
+                return None
+            inner = literal_stems(alternative[3:end], min_len, max_len)
+            if inner is None:
+                return None
+            stems |= inner
+            continue
+        length = 0
+        while length < len(alternative) and (
+            alternative[length].isalnum() or alternative[length] == "_"
+        ):
+            length += 1
+        if alternative[length : length + 1] in ("?", "*", "{"):
+            length -= 1  # the last character is optional
+        stem = alternative[:length][:max_len]
+        if len(stem) < min_len:
+            return None
+        stems.add(stem)
+    return frozenset(stems)
