@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import random
 from pathlib import Path
 
@@ -379,3 +380,28 @@ def test_ascii_twins_decide_like_the_unicode_rules() -> None:
         for rule in RULES:
             unicode_verdict = all(pattern.search(text) for pattern in rule.patterns)
             assert rule.matches(text) == unicode_verdict, (rule.name, text)
+
+
+def test_stem_shortcut_changes_no_decision() -> None:
+    plain_rules = tuple(dataclasses.replace(rule, starts=()) for rule in RULES)
+    with_starts, plain = RiskClassifier(), RiskClassifier(rules=plain_rules)
+    texts = [text for text, _ in PROHIBITED] + [text for text, _ in HIGH_RISK] + BENIGN
+    for text in texts + [" ".join(texts[i : i + 5]) for i in range(0, len(texts), 5)]:
+        assert with_starts.match(text) == plain.match(text), text
+        assert with_starts.classify(text) == plain.classify(text), text
+
+
+def test_every_risk_match_starts_with_a_stem() -> None:
+    texts = [text for text, _ in PROHIBITED] + [text for text, _ in HIGH_RISK] + BENIGN
+    checked = 0
+    for text in map(normalise, texts):
+        for rule in RULES:
+            for pattern, stems in zip(rule.patterns, rule.starts, strict=True):
+                if stems is None:
+                    continue
+                match = pattern.search(text)
+                while match is not None:
+                    checked += 1
+                    assert text.startswith(tuple(stems), match.start()), rule.name
+                    match = pattern.search(text, match.start() + 1)
+    assert checked > 50

@@ -32,7 +32,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from aimonitor.analysis.stems import literal_stems
+from aimonitor.analysis.stems import literal_stems, search_at_stems
 from aimonitor.types import RiskAssessment, RiskLevel
 
 # Very long prompts are classified on their head and tail only: the request ("rank these
@@ -64,12 +64,19 @@ class Rule:
     gates: tuple[frozenset[str], ...] = ()
     # The same patterns with ASCII character classes, used on ASCII text (see `_ascii`).
     ascii_patterns: tuple[re.Pattern[str], ...] = ()
+    # Per pattern, the literal stems every match starts with (None: unknown), so that the
+    # pattern is tried only where one occurs (`search_at_stems`).
+    starts: tuple[frozenset[str] | None, ...] = ()
 
     def matches(self, text: str, prefixes: frozenset[str] | None = None) -> bool:
         if prefixes is not None and any(gate.isdisjoint(prefixes) for gate in self.gates):
             return False
         patterns = self.ascii_patterns if self.ascii_patterns and text.isascii() else self.patterns
-        return all(pattern.search(text) for pattern in patterns)
+        starts = self.starts or (None,) * len(patterns)
+        return all(
+            search_at_stems(pattern, text, stems)
+            for pattern, stems in zip(patterns, starts, strict=True)
+        )
 
 
 def _ascii(pattern: re.Pattern[str]) -> re.Pattern[str]:
@@ -83,7 +90,10 @@ def _ascii(pattern: re.Pattern[str]) -> re.Pattern[str]:
 def _rule(name: str, level: RiskLevel, domain: str, explanation: str, *patterns: str) -> Rule:
     gates = tuple(stems for stems in map(_stems, patterns) if stems is not None)
     compiled = tuple(_p(p) for p in patterns)
-    return Rule(name, level, domain, compiled, explanation, gates, tuple(map(_ascii, compiled)))
+    starts = tuple(literal_stems(p, 3, 64) for p in patterns)
+    return Rule(
+        name, level, domain, compiled, explanation, gates, tuple(map(_ascii, compiled)), starts
+    )
 
 
 # --- the prefix gate ------------------------------------------------------------------

@@ -8,6 +8,10 @@ optional trailing characters) and answers None for anything else, which means "n
 
 from __future__ import annotations
 
+import re
+
+_MAX_STEM_HITS = 8
+
 
 def _group_end(src: str, start: int) -> int:
     depth, i = 0, start
@@ -78,3 +82,29 @@ def literal_stems(src: str, min_len: int = 3, max_len: int = 8) -> frozenset[str
             return None
         stems.add(stem)
     return frozenset(stems)
+
+
+def search_at_stems(
+    pattern: re.Pattern[str],
+    text: str,
+    stems: frozenset[str] | None,
+    low: int = 0,
+    high: int | None = None,
+) -> bool:
+    """`pattern.search(text, low, high) is not None`. When every match of the pattern starts
+    with one of `stems` (`literal_stems`), only the places where a stem occurs can start a
+    match: `str.find` locates them in C and `pattern.match` tries each, instead of `re`
+    trying every position of the region. Falls back to the search when stems are many."""
+    end = len(text) if high is None else high
+    if stems is not None:
+        starts: list[int] = []
+        for stem in stems:
+            position = text.find(stem, low, end)
+            while position >= 0 and len(starts) <= _MAX_STEM_HITS:
+                starts.append(position)
+                position = text.find(stem, position + 1, end)
+            if len(starts) > _MAX_STEM_HITS:
+                break
+        else:
+            return any(pattern.match(text, start, end) is not None for start in starts)
+    return pattern.search(text, low, end) is not None

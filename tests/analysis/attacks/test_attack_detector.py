@@ -133,7 +133,7 @@ def _labelled_texts() -> list[str]:
 
 
 def test_every_match_starts_with_one_of_its_rules_stems() -> None:
-    # The stem shortcut (`detector._search`) tries a rule only where a stem occurs: exact
+    # The stem shortcut (`stems.search_at_stems`) tries a rule only where a stem occurs: exact
     # only if every match starts with a stem. Checked on every match start in the set.
     detector = AttackDetector()
     checked = 0

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from aimonitor.analysis.attacks.normalize import Canonical, ascii_twin, canonicalize, words_of
 from aimonitor.analysis.attacks.rules import LOCAL_RADIUS, RULES, Rule
-from aimonitor.analysis.stems import literal_stems
+from aimonitor.analysis.stems import literal_stems, search_at_stems
 from aimonitor.types import AttackResult
 
 _OBFUSCATION_WEIGHT = 0.3
@@ -121,9 +121,8 @@ def _matches(
     words: frozenset[str],
     stems: frozenset[str] | None = None,
 ) -> bool:
-    return any(
-        _search(pattern, text, low, high, stems) for low, high in _regions(rule, text, words)
-    )
+    regions = _regions(rule, text, words)
+    return any(search_at_stems(pattern, text, stems, low, high) for low, high in regions)
 
 
 def _regions(rule: Rule, text: str, words: frozenset[str]) -> list[tuple[int, int]]:
@@ -155,27 +154,3 @@ def _regions(rule: Rule, text: str, words: frozenset[str]) -> list[tuple[int, in
         low, high = start, end
     regions.append((low, min(high, limit)))
     return regions
-
-
-_MAX_STEM_HITS = 8
-
-
-def _search(
-    pattern: re.Pattern[str], text: str, low: int, high: int, stems: frozenset[str] | None
-) -> bool:
-    """`pattern.search(text, low, high) is not None`. When every match of the pattern starts
-    with one of `stems` (`literal_stems`), only the places where a stem occurs can start a
-    match: `str.find` locates them in C and `pattern.match` tries each, instead of `re`
-    trying every position of the region. Falls back to the search when stems are many."""
-    if stems is not None:
-        starts: list[int] = []
-        for stem in stems:
-            position = text.find(stem, low, high)
-            while position >= 0 and len(starts) <= _MAX_STEM_HITS:
-                starts.append(position)
-                position = text.find(stem, position + 1, high)
-            if len(starts) > _MAX_STEM_HITS:
-                break
-        else:
-            return any(pattern.match(text, start, high) is not None for start in starts)
-    return pattern.search(text, low, high) is not None
