@@ -406,3 +406,9 @@ def test_every_risk_match_starts_with_a_stem() -> None:
                     assert text.startswith(tuple(stems), match.start()), rule.name
                     match = pattern.search(text, match.start() + 1)
     assert checked > 50
+
+
+def test_stems_through_an_optional_leading_group() -> None:
+    assert _stems(r"(?:tes|vos) nouvelles?|ta nouvelle") is None  # "ta" is too short
+    assert _stems(r"(?:your )?new (?:rules|task)") == {"your", "new"}
+    assert _stems(r"(?:rex)??offending") == {"rex", "offendin"}

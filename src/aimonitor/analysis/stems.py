@@ -63,12 +63,21 @@ def literal_stems(src: str, min_len: int = 3, max_len: int = 8) -> frozenset[str
         alternative = alternative.removeprefix("\\b")
         if alternative.startswith("(?:"):
             end = _group_end(alternative, 0)
-            if alternative[end + 1 : end + 2] in ("?", "*", "{"):
+            quantifier = alternative[end + 1 : end + 2]
+            if quantifier == "{":
                 return None
             inner = literal_stems(alternative[3:end], min_len, max_len)
             if inner is None:
                 return None
             stems |= inner
+            if quantifier in ("?", "*"):
+                # An optional group: a match may also start with what follows it.
+                rest = alternative[end + 2 :]
+                rest = rest[1:] if rest[:1] in ("?", "+") else rest  # lazy or possessive
+                after = literal_stems(rest, min_len, max_len)
+                if after is None:
+                    return None
+                stems |= after
             continue
         length = 0
         while length < len(alternative) and (
