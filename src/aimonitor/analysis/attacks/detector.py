@@ -46,9 +46,11 @@ class AttackDetector:
             if words is None:
                 words = words_of(view.text)
             ascii_only = view.text.isascii()
+            occurrences: dict[str, tuple[int, ...] | None] = {}  # shared by the view's rules
             for rule in self._candidates(view.text, words):
                 pattern = self._ascii[rule.name] if ascii_only else rule.pattern
-                if not _matches(rule, pattern, view.text, words, self._stems[rule.name]):
+                stems = self._stems[rule.name]
+                if not _matches(rule, pattern, view.text, words, stems, occurrences):
                     continue
                 matched.setdefault(rule.name, rule)
                 if view.source in ("canonical", "raw") and not _obfuscated_only(
@@ -120,29 +122,43 @@ def _matches(
     text: str,
     words: frozenset[str],
     stems: frozenset[str] | None = None,
+    occurrences: dict[str, tuple[int, ...] | None] | None = None,
 ) -> bool:
-    regions = _regions(rule, text, words)
+    regions = _regions(rule, text, words, {} if occurrences is None else occurrences)
     return any(search_at_stems(pattern, text, stems, low, high) for low, high in regions)
 
 
-def _regions(rule: Rule, text: str, words: frozenset[str]) -> list[tuple[int, int]]:
+def _occurrences(text: str, word: str) -> tuple[int, ...] | None:
+    """Where `word` occurs (non-overlapping), or None when more than `_MAX_OCCURRENCES`."""
+    found: list[int] = []
+    position = text.find(word)
+    for _ in range(_MAX_OCCURRENCES):
+        if position < 0:
+            return tuple(found)
+        found.append(position)
+        position = text.find(word, position + len(word))
+    return tuple(found) if position < 0 else None
+
+
+def _regions(
+    rule: Rule, text: str, words: frozenset[str], occurrences: dict[str, tuple[int, ...] | None]
+) -> list[tuple[int, int]]:
     """Where to search: only around the rule's trigger words when the rule is local, a few
     hundred characters instead of the whole text. The whole text when a trigger occurs
-    too often for windows to pay off."""
+    too often for windows to pay off. `occurrences` caches trigger positions across the
+    rules of one view (many share "instructions", "prompt"...)."""
     limit = len(text)
     if not rule.local or limit <= 3 * LOCAL_RADIUS:
         return [(0, limit)]
     windows: list[tuple[int, int]] = []
     for word in rule.triggers & words:
-        position = text.find(word)
-        for _ in range(_MAX_OCCURRENCES):
-            if position < 0:
-                break
+        if word not in occurrences:
+            occurrences[word] = _occurrences(text, word)
+        positions = occurrences[word]
+        if positions is None:
+            return [(0, limit)]
+        for position in positions:
             windows.append((max(0, position - LOCAL_RADIUS), position + len(word) + LOCAL_RADIUS))
-            position = text.find(word, position + len(word))
-        else:
-            if position >= 0:
-                return [(0, limit)]
     windows.sort()
     regions: list[tuple[int, int]] = []
     low, high = windows[0]
