@@ -237,3 +237,22 @@ def test_when_the_spill_file_cannot_be_written_records_are_held_in_memory(
     assert writer.flush(timeout_s=30)
     writer.stop()
     assert _counts(flaky_sqlite.inner) == {r.request_id: 1 for r in records}
+
+
+def test_a_flush_during_an_outage_waits_instead_of_spinning(
+    flaky_sqlite: Any, tmp_path: Path, make_request: MakeRequest, observer: Any
+) -> None:
+    # Records wait in the spill file and the retry time is far off: the writer has
+    # nothing to do, and a flush must not make it loop on the empty queue meanwhile.
+    writer = _writer(
+        flaky_sqlite, tmp_path, flush_interval_s=0.1, retry_initial_s=60.0, observer=observer
+    )
+    writer.start()
+    flaky_sqlite.down = True
+    writer.submit(make_request())
+    assert writer.flush(timeout_s=0.5) is False  # the outage spills it
+    cycles_before = len(observer.depths)
+    assert writer.flush(timeout_s=1.0) is False
+    # One cycle per flush_interval_s (about 10 in 1 s), not thousands.
+    assert len(observer.depths) - cycles_before < 50
+    writer.stop()

@@ -208,7 +208,9 @@ class AsyncWriter:
     def _take(self) -> list[Event]:
         """Wait up to flush_interval_s for a full batch (or a flush), then take what
         is queued, up to a batch."""
-        if len(self._queue) < self._batch_size and not self._hurry.is_set():
+        # In a hurry, nothing to wait for unless the queue is empty (then wait anyway,
+        # or a flush during an outage would spin on an empty queue).
+        if len(self._queue) < self._batch_size and not (self._hurry.is_set() and self._queue):
             self._wake.wait(self._flush_interval_s)
         self._wake.clear()
         return self._take_nowait(self._batch_size)
