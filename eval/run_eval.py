@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import defaultdict
 from collections.abc import Iterable
@@ -25,7 +26,19 @@ from aimonitor.analysis import Analyzer
 HERE = Path(__file__).resolve().parent
 PII_SET = HERE / "pii_labelled.jsonl"
 ATTACK_SET = HERE / "attacks_labelled.jsonl"
-PUBLIC_SET = Path("/work/shared/datasets/prompt_attacks_public.jsonl")
+PUBLIC_SET_ENV = "AIMONITOR_PUBLIC_ATTACKS"
+
+
+def _public_set() -> Path:
+    """The shared public attack set: $AIMONITOR_PUBLIC_ATTACKS, else `shared/datasets/`
+    beside the checkout (where the project's checkouts and CI find it)."""
+    override = os.environ.get(PUBLIC_SET_ENV)
+    if override:
+        return Path(override)
+    return HERE.parent.parent / "shared" / "datasets" / "prompt_attacks_public.jsonl"
+
+
+PUBLIC_SET = _public_set()
 
 
 @dataclass

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -45,7 +46,10 @@ def test_own_attack_set_tpr_and_fpr(analyzer: Analyzer) -> None:
 
 def test_public_notinject_fpr(analyzer: Analyzer) -> None:
     if not run_eval.PUBLIC_SET.exists():
-        pytest.skip(f"{run_eval.PUBLIC_SET} not present")
+        message = f"{run_eval.PUBLIC_SET} not present (set {run_eval.PUBLIC_SET_ENV})"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
     rows = [
         row
         for row in run_eval.read_jsonl(run_eval.PUBLIC_SET)
