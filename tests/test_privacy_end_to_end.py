@@ -64,6 +64,17 @@ def test_no_raw_personal_data_in_anything_the_service_wrote(
                 )
                 assert response.status_code == 200, response.text
                 bodies.append(response.json())
+            feedback = httpx.post(
+                f"{base}/feedback",
+                json={
+                    "request_id": bodies[0]["request_id"],
+                    "rating": 2,
+                    "comment": f"reply to {SECRETS['EMAIL']} please",
+                    "category": f"call {SECRETS['PHONE']}",
+                },
+                timeout=10,
+            )
+            assert feedback.status_code == 200
             # The model's own leak is redacted in what the user gets back.
             assert all(LEAKED_BY_MODEL not in body["response"] for body in bodies)
             assert all(body["security"]["pii_output"] == {"EMAIL": 1} for body in bodies)

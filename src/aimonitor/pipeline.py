@@ -341,6 +341,9 @@ class Pipeline:
         state.input_scan = scan
         state.risk = risk
         state.findings_in = _count_types(scan.findings)
+        # Known before any guardrail decides, so blocked requests are audited with them.
+        state.scores["attack"] = round(scan.attack.score, 4)
+        state.scores["toxicity"] = round(scan.toxicity.score, 4)
         for detector, seconds in scan.timings.items():
             self._child(self.metrics.detector_duration, detector).observe(seconds)
         self._child(self.metrics.detector_duration, "risk").observe(risk_time)
@@ -528,17 +531,17 @@ class Pipeline:
             drift.score if drift.ready else 0.0,
             feedback_term,
         )
-        state.scores = {
-            "attack": round(scan.attack.score, 4),
-            "toxicity": round(scan.toxicity.score, 4),
-            "security": round(security, 4),
-            "quality": round(quality.score, 4),
-            "coherence": round(quality.coherence, 4),
-            "hallucination": 1.0 if hallucination.detected else 0.0,
-            "trust": round(trust.score, 4),
-            "compliance": round(compliance.score, 4),
-            "drift": round(drift.score, 4),
-        }
+        state.scores.update(
+            {
+                "security": round(security, 4),
+                "quality": round(quality.score, 4),
+                "coherence": round(quality.coherence, 4),
+                "hallucination": 1.0 if hallucination.detected else 0.0,
+                "trust": round(trust.score, 4),
+                "compliance": round(compliance.score, 4),
+                "drift": round(drift.score, 4),
+            }
+        )
         self._observe_signals(state, quality, hallucination, drift, trust, compliance)
         return {
             "request_id": state.request_id,

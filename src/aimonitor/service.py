@@ -33,7 +33,6 @@ from aimonitor.signals import (
     SloTracker,
 )
 from aimonitor.signals.embedding import Embedder, make_embedder
-from aimonitor.signals.memo import MemoEmbedder
 from aimonitor.store import (
     AsyncWriter,
     ConfigChangeRecord,
@@ -145,7 +144,7 @@ class Service:
             per_minute=int(configs["rate_limiter"].threshold),
         )
         # Quality scales are tuned for the hashing embedder; drift may use MiniLM.
-        self.embedder = MemoEmbedder(HashingEmbedder())
+        self.embedder = HashingEmbedder()
         self.drift = self._drift_detector(settings, self.embedder)
         self.prices = PriceTable.load(settings.prices_file)
         self.budget = DailyBudget(settings.daily_budget_eur)
@@ -193,7 +192,7 @@ class Service:
     @staticmethod
     def _drift_detector(settings: Settings, hashing: Embedder) -> DriftDetector:
         try:
-            # The hashing embedder is shared, so the prompt is embedded once a request.
+            # The hashing embedder is stateless: one instance serves quality and drift.
             embedder = (
                 hashing
                 if settings.drift_embedder == "hashing"
@@ -345,23 +344,32 @@ class Service:
         record = self.store.get_request(request_id)
         return record.scenario if record else None
 
+    def _storable_comment(self, comment: str | None) -> str | None:
+        """A feedback comment follows the same rule as prompts (AIMONITOR_AUDIT_STORE_TEXT)."""
+        mode = self.settings.audit_store_text
+        if comment is None or mode == "full":
+            return comment
+        if mode == "none":
+            return None
+        findings = self.analyzer.scan_pii(comment)
+        return self.redactor.redact(comment, findings) if findings else comment
+
     def record_feedback(
         self, request_id: str, rating: int, comment: str | None, category: str | None
     ) -> FeedbackOutcome:
         scenario = self.lookup_scenario(request_id)
         if scenario is None:
             return FeedbackOutcome(found=False)
+        # A free-text category could carry anything: only the closed set is kept.
+        label = _feedback_category(category)
         self.writer.submit(
             FeedbackRecord(
                 request_id=request_id,
                 rating=rating,
-                comment=comment,
-                category=category,
+                comment=self._storable_comment(comment),
+                category=label,
                 created_at=datetime.now(UTC),
             )
-        )
-        label = (
-            category if category in FEEDBACK_CATEGORIES else ("none" if not category else "other")
         )
         m = self.metrics
         m.feedback.labels(str(rating), label).inc()
@@ -371,6 +379,13 @@ class Service:
             m.hallucinations.labels(scenario, "user_feedback").inc()
         self.slo.record_feedback(rating)
         return FeedbackOutcome(found=True, scenario=scenario)
+
+
+def _feedback_category(category: str | None) -> str:
+    if not category:
+        return "none"
+    normalised = category.strip().lower()
+    return normalised if normalised in FEEDBACK_CATEGORIES else "other"
 
 
 def _uuid() -> str:

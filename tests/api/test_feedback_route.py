@@ -55,3 +55,32 @@ def test_recent_feedback_is_a_term_of_the_trust_index(client: TestClient) -> Non
     second = client.post("/predict", json={"prompt": "What is an SLO?"}).json()
     assert second["trust"]["feedback"] == 0.0
     assert second["trust_index"] < first["trust_index"]
+
+
+def test_feedback_text_follows_the_privacy_rule(client: TestClient) -> None:
+    from sqlalchemy import create_engine, text
+
+    request_id = client.post("/predict", json={"prompt": "hello"}).json()["request_id"]
+    response = client.post(
+        "/feedback",
+        json={
+            "request_id": request_id,
+            "rating": 3,
+            "comment": "wrong, write to zorro.secret@example.org or call 07 98 76 54 32",
+            "category": "my email zed@example.org",
+        },
+    )
+    assert response.status_code == 200
+    service = client.app.state.service  # type: ignore[attr-defined]
+    service.writer.flush()
+    engine = create_engine(service.settings.resolved_database_url)
+    with engine.connect() as conn:
+        dumped = " ".join(
+            str(row) for table in ("feedback", "audit_log")
+            for row in conn.execute(text(f"SELECT * FROM {table}"))
+        )  # fmt: skip
+    engine.dispose()
+    assert "zorro.secret@example.org" not in dumped
+    assert "zed@example.org" not in dumped
+    assert "07 98 76 54 32" not in dumped
+    assert "<EMAIL_1>" in dumped

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from aimonitor.types import Scenario
 
-NonBlank = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1)]
+
+def _not_blank(value: str) -> str:
+    # The prompt is kept as sent (spaces included); only an all-blank one is refused.
+    if not value.strip():
+        raise ValueError("must not be empty or only whitespace")
+    return value
+
+
+NonBlank = Annotated[str, StringConstraints(min_length=1), AfterValidator(_not_blank)]
 ShortId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 
 
