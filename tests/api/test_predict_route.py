@@ -247,3 +247,21 @@ def test_blocked_requests_are_audited_with_their_scores(client: TestClient) -> N
     record = service.store.get_request(response.json()["request_id"])
     assert record.scores["attack"] >= 0.5
     assert client.get("/stats").json()["scores"]["attack"] >= 0.5
+
+
+def test_oversized_body_is_refused_before_parsing_and_counted(make_settings: Any) -> None:
+    app = create_app(make_settings(max_prompt_chars=10))
+    with TestClient(app) as client:
+        body = b'{"prompt": "' + b"x" * 1_100_000 + b'"}'
+        response = client.post(
+            "/predict", content=body, headers={"content-type": "application/json"}
+        )
+        assert response.status_code == 413
+        registry = app.state.service.metrics.registry
+        assert (
+            registry.get_sample_value(
+                "ai_http_request_duration_seconds_count",
+                {"method": "POST", "route": "unmatched", "status_class": "4xx"},
+            )
+            == 1.0
+        )

@@ -49,11 +49,12 @@ def create_app(
         app.include_router(module.router)
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected_error)
-    app.add_middleware(HttpMetricsMiddleware, metrics=service.metrics)
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_bytes=settings.max_prompt_chars * 4 + CONTEXT_ALLOWANCE_BYTES,
     )
+    # Added last, so outermost: bodies refused for their size are still counted.
+    app.add_middleware(HttpMetricsMiddleware, metrics=service.metrics)
     return app
 
 
