@@ -49,31 +49,30 @@ RISK_RANK: dict[RiskLevel, int] = {
 
 
 @dataclass(frozen=True, slots=True)
-class InputVerdict:
+class Verdict:
+    """The guardrails' decision on one text."""
+
+    triggers: tuple[GuardrailTrigger, ...]
+    blocked_by: GuardrailTrigger | None
+    # What the pipeline must redact: from the prompt before the model (and before
+    # storage), or from the answer before the client sees it.
+    redact_findings: tuple[Finding, ...]
+
+    @property
+    def blocked(self) -> bool:
+        return self.blocked_by is not None
+
+
+class InputVerdict(Verdict):
     """The input guardrails' decision on one prompt."""
 
-    triggers: tuple[GuardrailTrigger, ...]
-    blocked_by: GuardrailTrigger | None
-    # What the pipeline must redact before the model (and before storage).
-    redact_findings: tuple[Finding, ...]
-
-    @property
-    def blocked(self) -> bool:
-        return self.blocked_by is not None
+    __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
-class OutputVerdict:
+class OutputVerdict(Verdict):
     """The output guardrails' decision on one answer."""
 
-    triggers: tuple[GuardrailTrigger, ...]
-    blocked_by: GuardrailTrigger | None
-    # What the pipeline must redact from the answer before the client sees it.
-    redact_findings: tuple[Finding, ...]
-
-    @property
-    def blocked(self) -> bool:
-        return self.blocked_by is not None
+    __slots__ = ()
 
 
 def _first_block(triggers: list[GuardrailTrigger]) -> GuardrailTrigger | None:
