@@ -192,6 +192,20 @@ _PHRASES: tuple[_Phrase, ...] = (
         r"\b(?:ta gueule|ferme ta gueule|va te faire (?:foutre|enculer)|nique ta (?:mere|race)|fils de pute|fils de chien|va chier|grosse merde)\b",
     ),
     _p(
+        # Rude on its own ("shut up and take my money" is not an insult): weak evidence.
+        "insult",
+        0.45,
+        "shut tais ferme",
+        r"\b(?:shut up|shut your (?:mouth|trap)|tais[- ]toi|taisez[- ]vous|la ferme|ferme[- ]la)\b",
+    ),
+    _p(
+        "insult",
+        0.75,
+        "garbage trash rubbish useless worthless nul nulle nuls nulles",
+        r"\b(?:garbage|trash|rubbish|useless|worthless),? (?:and )?so are you\b"
+        r"|\b(?:nulles?|nuls?),? (?:et )?toi aussi\b",
+    ),
+    _p(
         "threat",
         0.85,
         "kill hurt murder find destroy beat stab shoot rape end break",

@@ -287,8 +287,18 @@ RULES: tuple[Rule, ...] = (
         "jailbreak.dan_persona",
         0.75,
         "dan",
-        r"\b(?:you are|you're|act as|pretend to be|become|called|named|as|like|respond as|answer as) (?:a |an |the )?dan\b"
+        r"\b(?:you are|you're|act as|pretend to be|become|called|named|as|like|respond as|answer as)"
+        r"(?: now| going to be| from now on)? (?:a |an |the )?dan\b"
         r"|\bdan mode\b|\bdan:|\[dan\]|\bdan (?:can|will|could|is able to) do anything\b",
+    ),
+    rule(
+        # The "grandma exploit": a role-play of a dead relative as cover for secrets.
+        "jailbreak.grandma_exploit",
+        0.8,
+        "grandma grandmother granny grandpa grandfather mamie papi grand",
+        r"\b(?:pretend|act|imagine|play|roleplay|role-play|be|fais comme si|joue|imagine)\b[^.?!]{0,60}"
+        r"\b(?:grand(?:ma|mother|pa|father)|granny|grand-mere|mamie|papi)\b[^.?!]{0,120}"
+        r"\b(?:passwords?|keys?|licen[cs]e keys?|serials?|credentials|napalm|tokens?|mots? de passe|cles?)\b",
     ),
     rule(
         "jailbreak.special_mode",
