@@ -42,7 +42,6 @@ from aimonitor.signals import (
     DriftDetector,
     PriceTable,
     SloTracker,
-    assess_quality,
     compute_trust,
     detect_hallucination,
     estimate_tokens,
@@ -55,7 +54,8 @@ from aimonitor.signals.compliance import (
     transparency_required,
 )
 from aimonitor.signals.compliance import high_risk as is_high_risk
-from aimonitor.signals.embedding import Embedder
+from aimonitor.signals.embedding import Embedder, HashingEmbedder
+from aimonitor.signals.quality import quality_inputs, score_quality
 from aimonitor.store import AsyncWriter
 from aimonitor.telemetry.logging import RequestLogger
 from aimonitor.telemetry.metrics import Metrics
@@ -401,11 +401,17 @@ class Pipeline:
         response_text = state.answer or ""
         # Relevance is judged against what the model saw (the redacted prompt).
         seen = state.model_prompt or prompt
-        quality = assess_quality(
-            seen, response_text, embedder=self.embedder, context=request.context
-        )
+        inputs = quality_inputs(seen, response_text, request.context)
+        if self.drift.embedder is self.embedder and isinstance(self.embedder, HashingEmbedder):
+            # One vectorised embedding call for quality's texts and the drift prompt (rows
+            # of a hashing embedding do not depend on the other texts of the call).
+            vectors = self.embedder.embed_many([*inputs.texts, seen])
+            quality = score_quality(inputs, response_text, vectors)
+            drift = self.drift.observe(seen, vectors[-1], inputs.prompt_words)
+        else:
+            quality = score_quality(inputs, response_text, self.embedder.embed_many(inputs.texts))
+            drift = self.drift.observe(seen, tokens=inputs.prompt_words)
         hallucination = detect_hallucination(prompt, response_text, request.context)
-        drift = self.drift.observe(seen)
         security = security_score(scan.attack.score, scan.toxicity.score, len(scan.findings))
         pii_in = bool(scan.findings)
         # A leak is personal data in the answer that reached the user unredacted.

@@ -188,8 +188,16 @@ class DriftDetector:
         self._episodes = 0
 
     # --- streaming ---------------------------------------------------------------
-    def observe(self, prompt: str) -> DriftUpdate:
-        features = self._features(prompt)  # the costly part, outside the lock
+    def observe(
+        self,
+        prompt: str,
+        embedding: npt.NDArray[np.float32] | None = None,
+        tokens: list[str] | None = None,
+    ) -> DriftUpdate:
+        """Add one prompt. A caller that already has `self.embedder.embed(prompt)` (e.g.
+        from one `embed_many` call shared with the quality signal) or the prompt's
+        `text.words` passes them to save recomputing them; the result is the same."""
+        features = self._features(prompt, embedding, tokens)  # the costly part, unlocked
         with self._lock:
             if self._reference is None:
                 self._pending.append(features)
@@ -311,10 +319,16 @@ class DriftDetector:
     def _embedder_id(self) -> str:
         return f"{self.embedder.name}/{self.embedder.dim}"
 
-    def _features(self, text: str) -> _Features:
-        tokens = words(text[:MAX_EMBED_CHARS])  # bounded cost, like the embedding
+    def _features(
+        self,
+        text: str,
+        embedding: npt.NDArray[np.float32] | None = None,
+        tokens: list[str] | None = None,
+    ) -> _Features:
+        if tokens is None or len(text) > MAX_EMBED_CHARS:
+            tokens = words(text[:MAX_EMBED_CHARS])  # bounded cost, like the embedding
         return _Features(
-            embedding=self.embedder.embed(text),
+            embedding=self.embedder.embed(text) if embedding is None else embedding.copy(),
             length_bin=length_bin(text),
             language=language_index(detect_language_of_words(tokens)),
             terms=content_terms(tokens),

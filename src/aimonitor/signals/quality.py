@@ -86,9 +86,20 @@ def continuity_of(sentence_vectors: np.ndarray) -> float:
     return _clip01(float(adjacent.mean()) / _CONTINUITY_FULL)
 
 
-def assess_quality(
-    prompt: str, answer: str, embedder: Embedder, context: str | Sequence[str] | None = None
-) -> QualityResult:
+@dataclass(frozen=True, slots=True)
+class QualityInputs:
+    """The tokenised texts of one assessment and what to embed for it, so that a caller
+    can embed them together with its own texts in one `embed_many` call."""
+
+    prompt_words: list[str]
+    answer_words: list[str]
+    texts: list[str]  # answer, prompt (and context) content words, then the sentences
+    sources: int  # texts[1:sources] are what the answer is compared with
+
+
+def quality_inputs(
+    prompt: str, answer: str, context: str | Sequence[str] | None = None
+) -> QualityInputs:
     if context is not None and not isinstance(context, str):
         context = "\n".join(context)
     answer_words, prompt_words = words(answer), words(prompt)
@@ -96,14 +107,30 @@ def assess_quality(
     texts = [content_text(answer_words), content_text(prompt_words)]
     if context:
         texts.append(content_text(words(context)))
+    sources = len(texts)
+    return QualityInputs(
+        prompt_words, answer_words, texts + (parts if len(parts) > 1 else []), sources
+    )
+
+
+def assess_quality(
+    prompt: str, answer: str, embedder: Embedder, context: str | Sequence[str] | None = None
+) -> QualityResult:
+    inputs = quality_inputs(prompt, answer, context)
     # One vectorised call for the answer, the prompt, the context and the sentences.
-    vectors = embedder.embed_many(texts + (parts if len(parts) > 1 else []))
-    answer_vec, sources = vectors[0], vectors[1 : len(texts)]
+    return score_quality(inputs, answer, embedder.embed_many(inputs.texts))
+
+
+def score_quality(inputs: QualityInputs, answer: str, vectors: np.ndarray) -> QualityResult:
+    """The assessment from `inputs` and the embeddings of `inputs.texts` (extra rows
+    after those are ignored)."""
+    answer_words, prompt_words, n_texts = inputs.answer_words, inputs.prompt_words, inputs.sources
+    answer_vec, sources = vectors[0], vectors[1:n_texts]
     cosine = float((sources @ answer_vec).max())
     low, high = _RELEVANCE_RANGE
     relevance = _clip01((cosine - low) / (high - low))
     rep = repetition(answer_words)
-    coherence = (1.0 - rep) * continuity_of(vectors[len(texts) :])
+    coherence = (1.0 - rep) * continuity_of(vectors[n_texts : len(inputs.texts)])
     prompt_lang = detect_language_of_words(prompt_words)
     answer_lang = detect_language_of_words(answer_words)
     language_match = "other" in (prompt_lang, answer_lang) or prompt_lang == answer_lang
