@@ -30,6 +30,60 @@ def fold(text: str) -> str:
     return _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower()))
 
 
+def _latin1_fold_table() -> tuple[bytes, bytes]:
+    """`fold` works character by character on Latin-1 text (lower-casing and decomposing
+    are per character there, and every combining mark they produce is removed), so a byte
+    table folds a whole Latin-1 text in one C pass. Characters that fold to several
+    characters or outside Latin-1 ("½", "µ") are listed apart: a text holding one is
+    folded slice by slice as before, since its offsets would shift."""
+    table = bytearray(range(256))
+    apart = bytearray()
+    for byte in range(256):
+        folded = fold(chr(byte))
+        if len(folded) == 1 and ord(folded) < 256:
+            table[byte] = ord(folded)
+        else:
+            apart.append(byte)
+    return bytes(table), bytes(apart)
+
+
+_LATIN1_FOLD, _LATIN1_APART = _latin1_fold_table()
+
+
+def fold_whole(text: str) -> str | None:
+    """`fold(text)` when it keeps every character at its offset, so that
+    `fold_whole(text)[a:b] == fold(text[a:b])`; None otherwise."""
+    if text.isascii():
+        return text.lower()
+    try:
+        raw = text.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
+    if len(raw.translate(None, _LATIN1_APART)) != len(raw):
+        return None
+    return raw.translate(_LATIN1_FOLD).decode("latin-1")
+
+
+class _FoldedSlices:
+    """`fold(text[a:b])` for many slices of one text: the whole text folded once (on first
+    use) and sliced, when folding keeps offsets; each slice folded on its own otherwise."""
+
+    __slots__ = ("_folded", "_ready", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._folded: str | None = None
+        self._ready = False
+
+    def slice(self, start: int, end: int) -> str:
+        if not self._ready:
+            self._folded = fold_whole(self.text)
+            self._ready = True
+        if self._folded is None:
+            return fold(self.text[start:end])
+        return self._folded[start:end]
+
+
 class PiiEngine:
     def __init__(
         self,
@@ -56,23 +110,24 @@ class PiiEngine:
 
     def scan(self, text: str) -> tuple[Finding, ...]:
         ctx = ScanContext(text)
+        folded = _FoldedSlices(text)
         scored: list[tuple[Candidate, str, float, str]] = []
         for detector in self.detectors:
             for candidate in detector.detect(ctx):
-                score, note = self._contextual_score(text, candidate)
+                score, note = self._contextual_score(folded, candidate)
                 if score >= self.min_score:
                     scored.append((candidate, detector.name, score, note))
         if not scored:
             return ()
         return tuple(_resolve_overlaps(text, scored))
 
-    def _contextual_score(self, text: str, candidate: Candidate) -> tuple[float, str]:
+    def _contextual_score(self, folded: _FoldedSlices, candidate: Candidate) -> tuple[float, str]:
         rule = self.context.get(candidate.type)
         if rule is None:
             return candidate.score, ""
         window_start = max(0, candidate.start - self.context_window)
-        before = fold(text[window_start : candidate.start])
-        after = fold(text[candidate.end : candidate.end + 16])
+        before = folded.slice(window_start, candidate.start)
+        after = folded.slice(candidate.end, candidate.end + 16)
         score = candidate.score
         notes = []
         any_negative, any_word = self._any_word[candidate.type]
