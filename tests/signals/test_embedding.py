@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+import zlib
 
 import numpy as np
 import pytest
@@ -95,3 +97,47 @@ def test_odd_characters_do_not_break_embedding() -> None:
         vector = emb.embed(text)
         assert vector.shape == (1024,)
         assert np.isfinite(vector).all()
+
+
+def _reference_embedding(text: str, dim: int = 1024) -> np.ndarray:
+    """The documented algorithm, one text, hashes in plain Python integers: the
+    vectorised `embed_many` must give exactly these floats."""
+    mask = (1 << 64) - 1
+    folded = " " + re.sub(r"[\W_]+", " ", text[:4000].lower()).strip() + " "
+    data = folded.encode("utf-8", "replace")
+    raw: list[int] = []
+    for n in (3, 4, 5):
+        for i in range(len(data) - n + 1):
+            h = data[i]
+            for byte in data[i + 1 : i + n]:
+                h = (h * 1_099_511_628_211 + byte) & mask
+            raw.append(h)
+    word_hashes = [zlib.crc32(w.encode("utf-8", "replace")) for w in folded.split()]
+    counts = np.zeros(dim)
+    for h in raw + word_hashes + word_hashes:
+        h = (h * 0x9E3779B97F4A7C15) & mask
+        h ^= h >> 29
+        counts[h >> (64 - (dim.bit_length() - 1))] += 1.0 - 2.0 * ((h >> 31) & 1)
+    vector = np.sign(counts) * np.log1p(np.abs(counts))
+    norm = float(np.sqrt(np.einsum("ij,ij->i", vector[None], vector[None]))[0]) or 1.0
+    result: np.ndarray = (vector / norm).astype(np.float32)
+    return result
+
+
+def test_embeddings_equal_the_plain_reference_bit_for_bit() -> None:
+    texts = [
+        "My VPN client keeps disconnecting every few minutes. How can I fix this?",
+        "Comment réinitialiser mon mot de passe Outlook ? Ça ne marche pas déjà",
+        "ÇA ÉTÉ naïve café — résumé; straße İstanbul ǅ \u00a0nbsp\u2003em\x1fus",
+        "a",
+        "",
+        "aaaa " * 900,  # one bucket collects thousands of counts
+        "x" * 5000,
+        "emoji 🚀 and \ud800 lone surrogate",
+    ]
+    emb = HashingEmbedder()
+    batch = emb.embed_many(texts)
+    for i, text in enumerate(texts):
+        expected = _reference_embedding(text)
+        assert np.array_equal(emb.embed(text), expected), text[:30]
+        assert np.array_equal(batch[i], expected), text[:30]

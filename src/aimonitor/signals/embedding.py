@@ -34,6 +34,11 @@ _SHIFT_SIGN: Final = np.uint64(31)
 _ONE: Final = np.uint64(1)
 # Only the first characters of a huge prompt are embedded: bounded cost per request.
 MAX_EMBED_CHARS: Final = 4000
+# sign(c)·log1p(|c|) for every integer count |c| < _LOG_TABLE_HALF, computed by the same
+# numpy functions: a lookup instead of three element-wise passes over k × dim cells.
+_LOG_TABLE_HALF: Final = 8192
+_TABLE_COUNTS: Final = np.arange(-_LOG_TABLE_HALF, _LOG_TABLE_HALF + 1, dtype=np.float64)
+_SIGNED_LOG1P: Final = np.sign(_TABLE_COUNTS) * np.log1p(np.abs(_TABLE_COUNTS))
 
 
 class Embedder(Protocol):
@@ -86,9 +91,8 @@ class HashingEmbedder:
         folded = [
             " " + _NON_WORD.sub(" ", t[:MAX_EMBED_CHARS].lower()).strip() + " " for t in texts
         ]
-        data = np.frombuffer("\0".join(folded).encode("utf-8", "replace"), dtype=np.uint8).astype(
-            np.uint64
-        )
+        joined = "\0".join(folded).encode("utf-8", "replace")
+        data = np.frombuffer(joined, dtype=np.uint8).astype(np.uint64)
         hash_parts, owner_parts = [], []
         if k == 1:  # the common case: no NUL, every n-gram belongs to row 0
             hash_parts = [hashes for _, hashes in _ngram_hashes(data, self._ngram_sizes)]
@@ -99,12 +103,18 @@ class HashingEmbedder:
                 clean = separators[n : n + hashes.size] == starts  # no NUL inside the window
                 hash_parts.append(hashes[clean])
                 owner_parts.append(starts[clean])
-        tokens = [f.split() for f in folded]
-        word_hashes = [zlib.crc32(w.encode("utf-8", "replace")) for words in tokens for w in words]
+        # Words from the encoded bytes: folding left single spaces as the only whitespace,
+        # so splitting the bytes gives each word's UTF-8 encoding, as `str.split` would.
+        word_hashes: list[int] = []
+        word_counts: list[int] = []
+        for part in joined.split(b"\0"):
+            part_words = part.split()
+            word_counts.append(len(part_words))
+            word_hashes += map(zlib.crc32, part_words)
         if word_hashes:
             hash_parts += [np.array(word_hashes, dtype=np.uint64)] * _WORD_REPEAT
             if k > 1:
-                owners = np.repeat(np.arange(k), [len(words) for words in tokens])
+                owners = np.repeat(np.arange(k), word_counts)
                 owner_parts += [owners] * _WORD_REPEAT  # a word counts as two n-grams
         if not hash_parts:
             return np.zeros((k, dim), dtype=np.float32)
@@ -117,7 +127,10 @@ class HashingEmbedder:
         signs = 1.0 - 2.0 * ((hashes >> _SHIFT_SIGN) & _ONE)
         cells = buckets if k == 1 else np.concatenate(owner_parts).astype(np.intp) * dim + buckets
         counts = np.bincount(cells, weights=signs, minlength=k * dim).reshape(k, dim)
-        vectors = np.sign(counts) * np.log1p(np.abs(counts))
+        if hashes.size < _LOG_TABLE_HALF:  # no cell can hold more than hashes.size
+            vectors = _SIGNED_LOG1P.take(counts.astype(np.intp) + _LOG_TABLE_HALF)
+        else:
+            vectors = np.sign(counts) * np.log1p(np.abs(counts))
         norms = np.sqrt(np.einsum("ij,ij->i", vectors, vectors))
         norms[norms == 0] = 1.0
         result: Matrix = (vectors / norms[:, None]).astype(np.float32)
