@@ -77,15 +77,18 @@ class PhoneDetector:
 
     def _region(self, raw: str, international: bool, digit_count: int) -> str | None:
         if international:
-            number = _international(raw)
-            if number is None or not _valid_international(number):
+            parts = _international(raw)
+            if parts is not None and _valid_international_parts(*parts):
+                code = parts[0]
+            else:
                 # Unusual writing (extensions, odd brackets): let the full parser decide.
                 number = _parse(raw if raw.startswith("+") else "+" + raw[2:], None)
                 if number is None or not phonenumbers.is_valid_number(number):
                     return None
+                code = number.country_code or 0
             # The country code's main region: a dict lookup, where region_code_for_number
             # would validate the number again for every region sharing the code.
-            return phonenumbers.region_code_for_country_code(number.country_code or 0)
+            return phonenumbers.region_code_for_country_code(code)
         if digit_count < 9:
             return None  # eight national digits are more often dates or references
         leading_zero = raw.lstrip("(").startswith("0")
@@ -222,10 +225,23 @@ def _plan(region: str) -> _NationalPlan:
 def _valid_international(number: phonenumbers.PhoneNumber) -> bool:
     """`phonenumbers.is_valid_number`; through the precompiled plan when the country code
     belongs to one region (+33, +49...), where the library would validate the same way."""
-    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(number.country_code or 0, ())
+    return _valid_international_parts(
+        number.country_code or 0, number.national_number or 0, bool(number.italian_leading_zero)
+    )
+
+
+def _valid_international_parts(code: int, national: int, italian_leading_zero: bool) -> bool:
+    """`_valid_international` on the number's parts: a `PhoneNumber` object costs ≈ 5 µs
+    to build here, so one is built only when the library itself has to decide."""
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code, ())
     if not regions or phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY in regions:
+        number = phonenumbers.PhoneNumber(
+            country_code=code,
+            national_number=national,
+            italian_leading_zero=italian_leading_zero or None,
+        )
         return bool(phonenumbers.is_valid_number(number))
-    significant = ("0" if number.italian_leading_zero else "") + str(number.national_number)
+    significant = ("0" if italian_leading_zero else "") + str(national)
     if len(regions) == 1:
         return _plan(regions[0]).valid(significant)
     # Shared codes (+44: GB, GG, IM, JE): the library picks the first region whose leading
@@ -241,9 +257,10 @@ def _valid_international(number: phonenumbers.PhoneNumber) -> bool:
     return False
 
 
-def _international(raw: str) -> phonenumbers.PhoneNumber | None:
-    """+CC then the national number; the country codes are prefix-free, so the first
-    known prefix is the country code. "(0)" is the trunk prefix some people write."""
+def _international(raw: str) -> tuple[int, int, bool] | None:
+    """(country code, national number, Italian leading zero) of +CC then the national
+    number; the country codes are prefix-free, so the first known prefix is the country
+    code. "(0)" is the trunk prefix some people write."""
     body = raw.replace("(0)", "", 1)
     digits = digits_of(body)
     if raw.startswith("00"):
@@ -259,11 +276,7 @@ def _international(raw: str) -> phonenumbers.PhoneNumber | None:
             leading_zero = national.startswith("0")
             if leading_zero and code != 39:
                 return None  # a trunk 0 after the country code: not a dialable number
-            return phonenumbers.PhoneNumber(
-                country_code=code,
-                national_number=int(national),
-                italian_leading_zero=leading_zero or None,
-            )
+            return code, int(national), leading_zero
     return None
 
 
