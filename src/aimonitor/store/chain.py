@@ -43,9 +43,14 @@ GENESIS_HASH = "0" * 64
 TEXT_KINDS = ("prompt", "response", "comment")
 
 
+# What `json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`
+# builds on every call, built once.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical(value: Any) -> str:
     """Deterministic JSON: sorted keys, no spaces, UTF-8, no NaN."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(value)
 
 
 def timestamp(value: datetime) -> str:
@@ -59,7 +64,7 @@ def _finite(value: float | None) -> float | None:
 
 
 def text_digest(salt: str, text: str) -> str:
-    return hmac.new(bytes.fromhex(salt), text.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.digest(bytes.fromhex(salt), text.encode("utf-8"), "sha256").hex()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,17 +112,43 @@ class AuditEntry:
 
 
 def compute_hash(entry: AuditEntry) -> str:
+    return _chain_hash(
+        entry.seq,
+        entry.event_id,
+        entry.event_type,
+        entry.severity,
+        entry.created_at,
+        entry.request_id,
+        entry.conversation_id,
+        entry.digests,
+        entry.metadata_json,
+        entry.prev_hash,
+    )
+
+
+def _chain_hash(
+    seq: int,
+    event_id: str,
+    event_type: str,
+    severity: str,
+    created_at: datetime,
+    request_id: str | None,
+    conversation_id: str | None,
+    digests: dict[str, str | None],
+    metadata_json: str,
+    prev_hash: str,
+) -> str:
     body = {
-        "seq": entry.seq,
-        "event_id": entry.event_id,
-        "event_type": entry.event_type,
-        "severity": entry.severity,
-        "created_at": timestamp(entry.created_at),
-        "request_id": entry.request_id,
-        "conversation_id": entry.conversation_id,
-        "digests": {k: entry.digests.get(k) for k in TEXT_KINDS},
+        "seq": seq,
+        "event_id": event_id,
+        "event_type": event_type,
+        "severity": severity,
+        "created_at": timestamp(created_at),
+        "request_id": request_id,
+        "conversation_id": conversation_id,
+        "digests": {k: digests.get(k) for k in TEXT_KINDS},
     }
-    payload = canonical(body) + "\n" + entry.metadata_json + "\n" + entry.prev_hash
+    payload = _CANONICAL.encode(body) + "\n" + metadata_json + "\n" + prev_hash
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -141,21 +172,36 @@ def seal(
         k: (text_digest(salt, v) if salt is not None and v is not None else None)
         for k, v in texts.items()
     }
-    entry = AuditEntry(
+    created_at = utc(created_at)
+    metadata_json = _CANONICAL.encode(metadata)
+    # Hashed before the (frozen) entry is built: one construction, no `replace`.
+    entry_hash = _chain_hash(
+        seq,
+        event_id,
+        event_type,
+        severity,
+        created_at,
+        request_id,
+        conversation_id,
+        digests,
+        metadata_json,
+        prev_hash,
+    )
+    return AuditEntry(
         seq=seq,
         event_id=event_id,
         event_type=event_type,
         severity=severity,
-        created_at=utc(created_at),
+        created_at=created_at,
         request_id=request_id,
         conversation_id=conversation_id,
-        metadata_json=canonical(metadata),
-        texts=dict(texts),
+        metadata_json=metadata_json,
+        texts=texts,
         digests=digests,
         salt=salt,
         prev_hash=prev_hash,
+        hash=entry_hash,
     )
-    return replace(entry, hash=compute_hash(entry))
 
 
 def event_metadata(event: Event) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     and_,
+    bindparam,
     case,
     func,
     insert,
@@ -70,6 +71,54 @@ _F = schema.feedback
 _A = schema.audit_log
 _H = schema.audit_chain_head
 _G = schema.guardrail_configs
+
+
+def _latest_feedback(column: Any) -> Any:
+    """The request's latest feedback value of `column` (a correlated scalar subquery)."""
+    return (
+        select(column)
+        .where(_F.c.request_id == _R.c.request_id)
+        .order_by(_F.c.id.desc())
+        .limit(1)
+        .correlate(_R)
+        .scalar_subquery()
+    )
+
+
+# The statements of every batch write, built once (list arguments are expanding bind
+# parameters): building and cache-keying them again for each batch cost the writer
+# thread more Python than running them.
+_LOCK_HEAD = select(_H.c.seq, _H.c.hash).where(_H.c.id == 1).with_for_update()
+_MOVE_HEAD = (
+    update(_H).where(_H.c.id == 1).values(seq=bindparam("head_seq"), hash=bindparam("head_hash"))
+)
+_STORED_EVENT_IDS = select(_A.c.event_id).where(_A.c.event_id.in_(bindparam("ids", expanding=True)))
+_LAST_ERASURES = (
+    select(_A.c.conversation_id, func.max(_A.c.created_at))
+    .where(
+        and_(
+            _A.c.event_type == "erasure",
+            _A.c.conversation_id.in_(bindparam("conversation_ids", expanding=True)),
+        )
+    )
+    .group_by(_A.c.conversation_id)
+)
+_APPLY_FEEDBACK = (
+    update(_R)
+    .where(
+        and_(
+            _R.c.request_id.in_(bindparam("request_ids", expanding=True)),
+            select(_F.c.id).where(_F.c.request_id == _R.c.request_id).exists(),
+        )
+    )
+    .values(
+        feedback_rating=_latest_feedback(_F.c.rating),
+        feedback_category=_latest_feedback(_F.c.category),
+    )
+)
+_INSERT_REQUESTS = insert(_R)
+_INSERT_FEEDBACK = insert(_F)
+_INSERT_ENTRIES = insert(_A)
 
 
 class SqlStore:
@@ -127,15 +176,15 @@ class SqlStore:
     # --- the chain -----------------------------------------------------------
 
     def _lock_head(self, conn: Connection) -> tuple[int, str]:
-        row = conn.execute(select(_H.c.seq, _H.c.hash).where(_H.c.id == 1).with_for_update()).one()
+        row = conn.execute(_LOCK_HEAD).one()
         return int(row.seq), str(row.hash)
 
     def _append_entries(self, conn: Connection, entries: list[AuditEntry]) -> None:
         if not entries:
             return
-        conn.execute(insert(_A), [entry_row(e) for e in entries])
+        conn.execute(_INSERT_ENTRIES, [entry_row(e) for e in entries])
         last = entries[-1]
-        conn.execute(update(_H).where(_H.c.id == 1).values(seq=last.seq, hash=last.hash))
+        conn.execute(_MOVE_HEAD, {"head_seq": last.seq, "head_hash": last.hash})
 
     # --- writes ----------------------------------------------------------------
 
@@ -149,7 +198,7 @@ class SqlStore:
     def _write_events(self, conn: Connection, events: Sequence[Event]) -> None:
         seq, prev_hash = self._lock_head(conn)
         ids = [event_id_of(e) for e in events]
-        stored = set(conn.scalars(select(_A.c.event_id).where(_A.c.event_id.in_(ids))))
+        stored = set(conn.scalars(_STORED_EVENT_IDS, {"ids": ids}))
         fresh: list[Event] = []
         for event in events:
             event_id = event_id_of(event)
@@ -178,9 +227,9 @@ class SqlStore:
             entries.append(entry)
             prev_hash = entry.hash
         if request_rows:
-            conn.execute(insert(_R), request_rows)
+            conn.execute(_INSERT_REQUESTS, request_rows)
         if feedback_rows:
-            conn.execute(insert(_F), feedback_rows)
+            conn.execute(_INSERT_FEEDBACK, feedback_rows)
             self._apply_feedback(conn, touched)
         elif request_rows:
             # Feedback replayed from the spill file may have landed before its request.
@@ -208,33 +257,12 @@ class SqlStore:
         """When each of these conversations was last erased, if ever."""
         if not conversation_ids:
             return {}
-        rows = conn.execute(
-            select(_A.c.conversation_id, func.max(_A.c.created_at))
-            .where(and_(_A.c.event_type == "erasure", _A.c.conversation_id.in_(conversation_ids)))
-            .group_by(_A.c.conversation_id)
-        )
+        rows = conn.execute(_LAST_ERASURES, {"conversation_ids": list(conversation_ids)})
         return {r[0]: utc(r[1]) for r in rows}
 
     def _apply_feedback(self, conn: Connection, request_ids: set[str]) -> None:
         """Set each request's rating and category from its latest feedback."""
-
-        def latest(column: Any) -> Any:
-            return (
-                select(column)
-                .where(_F.c.request_id == _R.c.request_id)
-                .order_by(_F.c.id.desc())
-                .limit(1)
-                .correlate(_R)
-                .scalar_subquery()
-            )
-
-        rating, category = latest(_F.c.rating), latest(_F.c.category)
-        has_feedback = select(_F.c.id).where(_F.c.request_id == _R.c.request_id).exists()
-        conn.execute(
-            update(_R)
-            .where(and_(_R.c.request_id.in_(request_ids), has_feedback))
-            .values(feedback_rating=rating, feedback_category=category)
-        )
+        conn.execute(_APPLY_FEEDBACK, {"request_ids": list(request_ids)})
 
     def save_guardrail_config(self, name: str, config: dict[str, Any]) -> None:
         with self._write() as conn:
