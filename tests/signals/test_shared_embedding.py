@@ -12,6 +12,7 @@ from signal_corpora import stream
 from aimonitor.backends.simulated import PROFILES, compose_answer
 from aimonitor.signals.drift import DriftDetector
 from aimonitor.signals.embedding import HashingEmbedder
+from aimonitor.signals.language import detect_language_of_words
 from aimonitor.signals.quality import assess_quality, quality_inputs, score_quality
 from aimonitor.signals.text import words
 from aimonitor.types import Scenario
@@ -46,5 +47,7 @@ def test_drift_with_precomputed_embedding_and_tokens_is_identical() -> None:
     for prompt in prompts:
         vectors = embedder.embed_many(["an unrelated text", prompt])
         expected = plain.observe(prompt)
-        assert shared.observe(prompt, vectors[-1], words(prompt)) == expected
+        tokens = words(prompt)
+        language = detect_language_of_words(tokens)
+        assert shared.observe(prompt, vectors[-1], tokens, language) == expected
     assert plain.explain() == shared.explain()

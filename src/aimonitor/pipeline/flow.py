@@ -407,10 +407,14 @@ class Pipeline:
             # of a hashing embedding do not depend on the other texts of the call).
             vectors = self.embedder.embed_many([*inputs.texts, seen])
             quality = score_quality(inputs, response_text, vectors)
-            drift = self.drift.observe(seen, vectors[-1], inputs.prompt_words)
+            drift = self.drift.observe(
+                seen, vectors[-1], inputs.prompt_words, inputs.prompt_language
+            )
         else:
             quality = score_quality(inputs, response_text, self.embedder.embed_many(inputs.texts))
-            drift = self.drift.observe(seen, tokens=inputs.prompt_words)
+            drift = self.drift.observe(
+                seen, tokens=inputs.prompt_words, language=inputs.prompt_language
+            )
         hallucination = detect_hallucination(prompt, response_text, request.context)
         security = security_score(scan.attack.score, scan.toxicity.score, len(scan.findings))
         pii_in = bool(scan.findings)

@@ -193,11 +193,14 @@ class DriftDetector:
         prompt: str,
         embedding: npt.NDArray[np.float32] | None = None,
         tokens: list[str] | None = None,
+        language: str | None = None,
     ) -> DriftUpdate:
         """Add one prompt. A caller that already has `self.embedder.embed(prompt)` (e.g.
-        from one `embed_many` call shared with the quality signal) or the prompt's
-        `text.words` passes them to save recomputing them; the result is the same."""
-        features = self._features(prompt, embedding, tokens)  # the costly part, unlocked
+        from one `embed_many` call shared with the quality signal), the prompt's
+        `text.words` or their `detect_language_of_words` passes them to save computing
+        them again; the result is the same (`language` is used only with `tokens`)."""
+        # The costly part, outside the lock.
+        features = self._features(prompt, embedding, tokens, language)
         with self._lock:
             if self._reference is None:
                 self._pending.append(features)
@@ -324,13 +327,17 @@ class DriftDetector:
         text: str,
         embedding: npt.NDArray[np.float32] | None = None,
         tokens: list[str] | None = None,
+        language: str | None = None,
     ) -> _Features:
         if tokens is None or len(text) > MAX_EMBED_CHARS:
             tokens = words(text[:MAX_EMBED_CHARS])  # bounded cost, like the embedding
+            language = None
+        if language is None:
+            language = detect_language_of_words(tokens)
         return _Features(
             embedding=self.embedder.embed(text) if embedding is None else embedding.copy(),
             length_bin=length_bin(text),
-            language=language_index(detect_language_of_words(tokens)),
+            language=language_index(language),
             terms=content_terms(tokens),
             excerpt=excerpt(text),
         )

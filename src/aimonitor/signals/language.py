@@ -62,6 +62,9 @@ _LANGUAGES_OF: Final[dict[str, tuple[int, ...]]] = {
 }
 
 
+_LISTED: Final = tuple(STOPWORDS)
+
+
 def language_scores(tokens: list[str]) -> dict[str, int]:
     """Function-word hits per listed language, over lower-cased word tokens."""
     hits = [0] * len(STOPWORDS)
@@ -81,8 +84,18 @@ def detect_language(text: str) -> str:
 
 def detect_language_of_words(tokens: list[str]) -> str:
     """`detect_language` over already tokenised text (`text.words`)."""
-    scores = sorted(language_scores(tokens).items(), key=lambda item: item[1], reverse=True)
-    (best, hits), (_, second) = scores[0], scores[1]
-    if hits < _MIN_HITS or hits < _MARGIN * second:
+    hits = [0] * len(_LISTED)
+    languages_of = _LANGUAGES_OF.get
+    for token in tokens:
+        positions = languages_of(token)
+        if positions is not None:
+            for i in positions:
+                hits[i] += 1
+    # The first language with the most hits (ties go to the earlier one in STOPWORDS),
+    # and the most hits among the others.
+    best = hits.index(max(hits))
+    top = hits[best]
+    second = max(hits[:best] + hits[best + 1 :])
+    if top < _MIN_HITS or top < _MARGIN * second:
         return "other"
-    return best
+    return _LISTED[best]

@@ -93,6 +93,7 @@ class QualityInputs:
 
     prompt_words: list[str]
     answer_words: list[str]
+    prompt_language: str  # `detect_language_of_words(prompt_words)`
     texts: list[str]  # answer, prompt (and context) content words, then the sentences
     sources: int  # texts[1:sources] are what the answer is compared with
 
@@ -109,7 +110,11 @@ def quality_inputs(
         texts.append(content_text(words(context)))
     sources = len(texts)
     return QualityInputs(
-        prompt_words, answer_words, texts + (parts if len(parts) > 1 else []), sources
+        prompt_words,
+        answer_words,
+        detect_language_of_words(prompt_words),
+        texts + (parts if len(parts) > 1 else []),
+        sources,
     )
 
 
@@ -124,14 +129,14 @@ def assess_quality(
 def score_quality(inputs: QualityInputs, answer: str, vectors: np.ndarray) -> QualityResult:
     """The assessment from `inputs` and the embeddings of `inputs.texts` (extra rows
     after those are ignored)."""
-    answer_words, prompt_words, n_texts = inputs.answer_words, inputs.prompt_words, inputs.sources
+    answer_words, n_texts = inputs.answer_words, inputs.sources
     answer_vec, sources = vectors[0], vectors[1:n_texts]
     cosine = float((sources @ answer_vec).max())
     low, high = _RELEVANCE_RANGE
     relevance = _clip01((cosine - low) / (high - low))
     rep = repetition(answer_words)
     coherence = (1.0 - rep) * continuity_of(vectors[n_texts : len(inputs.texts)])
-    prompt_lang = detect_language_of_words(prompt_words)
+    prompt_lang = inputs.prompt_language
     answer_lang = detect_language_of_words(answer_words)
     language_match = "other" in (prompt_lang, answer_lang) or prompt_lang == answer_lang
     n_words = len(answer_words)
