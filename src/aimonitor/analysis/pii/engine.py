@@ -159,25 +159,31 @@ def _folded(rule: ContextRule) -> ContextRule:
 
 def _resolve_overlaps(text: str, scored: list[tuple[Candidate, str, float, str]]) -> list[Finding]:
     # Best first: higher score, then the longer span (a SIRET beats the SIREN inside it).
-    order = sorted(
-        range(len(scored)),
-        key=lambda i: (-scored[i][2], -(scored[i][0].end - scored[i][0].start), i),
+    ranked = sorted(
+        (-score, candidate.start - candidate.end, index)
+        for index, (candidate, _, score, _) in enumerate(scored)
     )
     kept: list[tuple[Candidate, str, float, str]] = []
-    for index in order:
+    spans: list[tuple[int, int]] = []
+    for *_, index in ranked:
         candidate = scored[index][0]
-        if all(candidate.end <= k.start or candidate.start >= k.end for k, *_ in kept):
+        start, end = candidate.start, candidate.end
+        for kept_start, kept_end in spans:
+            if end > kept_start and start < kept_end:
+                break  # overlaps a better finding
+        else:
             kept.append(scored[index])
+            spans.append((start, end))
     kept.sort(key=lambda item: item[0].start)
     return [
         Finding(
-            type=c.type,
-            start=c.start,
-            end=c.end,
-            text=text[c.start : c.end],
-            score=round(score, 4),
-            detector=name,
-            explanation=c.explanation + (f"; {note}" if note else ""),
+            c.type,
+            c.start,
+            c.end,
+            text[c.start : c.end],
+            round(score, 4),
+            name,
+            c.explanation + (f"; {note}" if note else ""),
         )
         for c, name, score, note in kept
     ]
