@@ -26,6 +26,11 @@ _URL = re.compile(
     r"|\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|ai|dev|fr|de|eu|gov|edu|info|co)(?:/[^\s<>\"'()]*)?\b",
     re.IGNORECASE,
 )
+# Every match of _URL contains one of these: most answers have none, and this search is
+# about twice as fast as _URL's, which then does not run.
+_URL_HINT = re.compile(
+    r"https?://|www\.|\.(?:com|org|net|io|ai|dev|fr|de|eu|gov|edu|info|co)", re.IGNORECASE
+)
 _REFERENCES = [
     re.compile(r"\b10\.\d{4,9}/[^\s\"'<>]+", re.IGNORECASE),  # DOI
     re.compile(r"\barxiv:?\s?\d{4}\.\d{4,5}(?:v\d+)?", re.IGNORECASE),
@@ -106,8 +111,9 @@ def extract_claims(text: str) -> list[Claim]:
         taken.append(span)
         claims.append(Claim(kind, key))
 
-    for match in _URL.finditer(text):
-        add("url", _normalise_url(match.group()), match.span())
+    if _URL_HINT.search(text):
+        for match in _URL.finditer(text):
+            add("url", _normalise_url(match.group()), match.span())
     if not _DIGIT.search(text):
         return claims  # every other kind of claim has a digit in it
     for pattern in _REFERENCES:
