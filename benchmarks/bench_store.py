@@ -70,14 +70,17 @@ def bench_store_one_by_one(directory: Path, records: list[RequestRecord]) -> flo
     return len(records) / elapsed
 
 
-def bench_writer(directory: Path, records: list[RequestRecord]) -> tuple[float, list[float], float]:
-    """AsyncWriter end to end: submit everything, flush; the cost of each submit; and
-    how fast `verify_chain` walks the result."""
+def bench_writer(
+    directory: Path, records: list[RequestRecord]
+) -> tuple[float, list[float], float, float]:
+    """AsyncWriter end to end: submit everything, flush; the cost of each submit; how
+    fast `verify_chain` walks the result; and the process CPU time per record (the
+    writer thread's Python holds the GIL the request threads need)."""
     store = open_store(f"sqlite:///{(directory / 'writer.db').as_posix()}", directory)
     writer = AsyncWriter(store, directory / "spill", batch_size=200, flush_interval_s=0.2)
     writer.start()
     submit_costs: list[float] = []
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     for record in records:
         t = time.perf_counter()
         writer.submit(record)
@@ -85,13 +88,14 @@ def bench_writer(directory: Path, records: list[RequestRecord]) -> tuple[float, 
     if not writer.flush(timeout_s=600):
         raise RuntimeError("writer did not flush")
     elapsed = time.perf_counter() - start
+    cpu_us = (time.process_time() - cpu_start) / len(records) * 1e6
     writer.stop()
     assert store.stats()["total_requests"] == len(records)
     start = time.perf_counter()
     assert store.verify_chain().ok
     verify_rate = len(records) / (time.perf_counter() - start)
     store.close()
-    return len(records) / elapsed, submit_costs, verify_rate
+    return len(records) / elapsed, submit_costs, verify_rate, cpu_us
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -110,7 +114,9 @@ def main() -> None:
     args = parser.parse_args()
     records = make_records(args.records)
     few = records[: args.baseline_records]
-    rates: dict[str, list[float]] = {"plain": [], "single": [], "writer": [], "verify": []}
+    rates: dict[str, list[float]] = {
+        "plain": [], "single": [], "writer": [], "verify": [], "cpu": []
+    }  # fmt: skip
     costs: list[float] = []
     # Interleaved repetitions: the disk's fsync speed drifts on a shared machine.
     for _ in range(args.repeat):
@@ -118,8 +124,9 @@ def main() -> None:
             directory = Path(tmp)
             rates["plain"].append(bench_plain_inserts(directory, few))
             rates["single"].append(bench_store_one_by_one(directory, few))
-            rate, run_costs, verify_rate = bench_writer(directory, records)
+            rate, run_costs, verify_rate, cpu_us = bench_writer(directory, records)
             rates["writer"].append(rate)
+            rates["cpu"].append(cpu_us)
             rates["verify"].append(verify_rate)
             costs.extend(run_costs)
     us = [c * 1e6 for c in costs]
@@ -138,6 +145,7 @@ def main() -> None:
         rate = median[key]
         print(f"{label:<48}{rate:>12,.0f}{rate / median['plain']:>12.2f}")
     print(f"audit verify: {median['verify']:,.0f} records/s")
+    print(f"AsyncWriter CPU per record (process time, submit included): {median['cpu']:.1f} us")
     print(
         f"submit() cost: mean {statistics.fmean(us):.1f} us, p50 {percentile(us, 50):.1f} us, "
         f"p99 {percentile(us, 99):.1f} us"
