@@ -12,19 +12,19 @@ import pytest
 # directory's helper modules (deploy_paths, promql_names) importable by the tests.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from deploy_paths import require_tool
+from support.servers import require_binary
 
 
 @pytest.fixture
 def promtool() -> str:
-    return require_tool("promtool")
+    return require_binary("promtool")
 
 
 @pytest.fixture
 def amtool() -> str:
-    return require_tool("amtool")
+    return require_binary("amtool")
 
 
 @pytest.fixture
 def docker_compose() -> str:
-    return require_tool("docker-compose")
+    return require_binary("docker-compose")

@@ -13,11 +13,12 @@ from typing import Any
 
 import pytest
 import yaml
-from deploy_paths import DEPLOY, require_tool
+from deploy_paths import DEPLOY
 
 from aimonitor.config import Settings
 from aimonitor.telemetry.exemplars import TRACE_ID_LABEL
 from aimonitor.telemetry.logging import JsonFormatter, RequestLogger
+from support.servers import require_binary
 
 OTEL_CONFIGS = [DEPLOY / "otel" / "otel-collector-config.yaml"]
 OTEL_CONFIGS.append(DEPLOY / "otel" / "otel-collector-scalable.yaml")
@@ -142,7 +143,7 @@ def test_loki_output_labels_match_the_dashboard_queries() -> None:
 
 
 def test_victoria_metrics_accepts_the_scrape_config() -> None:
-    binary = require_tool("victoria-metrics")
+    binary = require_binary("victoria-metrics")
     result = subprocess.run(
         [
             binary,
@@ -163,7 +164,7 @@ def test_victoria_metrics_accepts_the_scrape_config() -> None:
 
 
 def test_vmalert_accepts_the_prometheus_rules() -> None:
-    binary = require_tool("vmalert")
+    binary = require_binary("vmalert")
     result = subprocess.run(
         [binary, "-dryRun", f"-rule={DEPLOY / 'prometheus' / 'rules'}/*.yml"],
         capture_output=True,

@@ -19,7 +19,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "deploy"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from e2e_servers import Server, WebhookReceiver, free_port, start_server
+from e2e_servers import Server, WebhookReceiver, start_server
+
+from support.servers import free_port
 
 
 @pytest.fixture(scope="module")

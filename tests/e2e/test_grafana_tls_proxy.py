@@ -21,7 +21,9 @@ from typing import Any
 
 import httpx
 import pytest
-from e2e_servers import Server, free_port, require_binary, start_server
+from e2e_servers import Server, start_server
+
+from support.servers import free_port, require_binary
 
 pytestmark = pytest.mark.e2e
 

@@ -32,8 +32,10 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from e2e_servers import Server, WebhookReceiver, free_port, require_binary, start_server
+from e2e_servers import Server, WebhookReceiver, start_server
 from promql_names import metric_names
+
+from support.servers import free_port, require_binary
 
 pytestmark = pytest.mark.e2e
 

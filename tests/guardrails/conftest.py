@@ -15,12 +15,14 @@ _HERE = str(Path(__file__).resolve().parent)
 if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
 
-from guardrail_redis import RedisServer, require_binary  # noqa: E402
+from guardrail_redis import RedisServer  # noqa: E402
+
+from support.servers import require_binary  # noqa: E402
 
 
 @pytest.fixture
 def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    server = RedisServer(require_binary("redis-server"), tmp_path)
+    server = RedisServer(require_binary("redis-server", "Debian package redis-server"), tmp_path)
     server.start()
     try:
         yield server

@@ -8,7 +8,6 @@ import itertools
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
@@ -19,13 +18,7 @@ from typing import Any
 import pytest
 
 from aimonitor.store import InMemoryStore, RequestRecord, Store, StoreUnavailable, open_store
-
-
-def missing_server(reason: str) -> None:
-    """Skip locally; fail under CI, where every server must be there."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
+from support.servers import free_port, missing
 
 
 def _postgres_bin(name: str) -> str | None:
@@ -36,12 +29,6 @@ def _postgres_bin(name: str) -> str | None:
     return candidates[-1] if candidates else None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class PostgresServer:
     """A throwaway PostgreSQL cluster on loopback, owned by the `postgres` OS user when
     the tests run as root (the server refuses to run as root)."""
@@ -49,7 +36,7 @@ class PostgresServer:
     def __init__(self) -> None:
         initdb, pg_ctl = _postgres_bin("initdb"), _postgres_bin("pg_ctl")
         if initdb is None or pg_ctl is None:
-            missing_server("PostgreSQL binaries (initdb, pg_ctl) not found")
+            missing("PostgreSQL binaries (initdb, pg_ctl) not found")
         assert initdb is not None and pg_ctl is not None
         self.pg_ctl = pg_ctl
         self.prefix: list[str] = []
@@ -58,11 +45,11 @@ class PostgresServer:
             try:
                 user = pwd.getpwnam("postgres")
             except KeyError:
-                missing_server("running as root and there is no 'postgres' OS user")
+                missing("running as root and there is no 'postgres' OS user")
             os.chown(self.root, user.pw_uid, user.pw_gid)
             self.prefix = ["runuser", "-u", "postgres", "--"]
         self.data = self.root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         init_options = ["-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"]
         self._run([initdb, "-D", str(self.data), *init_options])
         self.start()

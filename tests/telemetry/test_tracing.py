@@ -2,10 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
-import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -34,6 +31,7 @@ import aimonitor
 from aimonitor.config import Settings
 from aimonitor.telemetry.exemplars import trace_exemplar
 from aimonitor.telemetry.tracing import STAGES, CountingSpanExporter, Tracing, traces_endpoint
+from support.servers import free_port, require_binary
 
 
 @pytest.fixture
@@ -300,28 +298,10 @@ def test_trace_id_becomes_an_openmetrics_exemplar(tracing: Tracing) -> None:
     assert text.count("# {trace_id=") == 1
 
 
-def _require_binary(name: str) -> str:
-    """The binary's path; skip without it, except under CI=true where it must exist."""
-    path = shutil.which(name)
-    if path is None:
-        message = f"{name} is not installed (Debian package prometheus)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
-
-
 @pytest.mark.e2e
 def test_prometheus_stores_the_trace_id_exemplar(tracing: Tracing, tmp_path: Path) -> None:
     """The documented setup (OpenMetrics scrape, exemplar storage) keeps our trace ids."""
-    binary = _require_binary("prometheus")
+    binary = require_binary("prometheus")
     registry = CollectorRegistry()
     latency = Histogram("ai_latency_seconds", "latency", ["scenario"], registry=registry)
     with tracing.request_span(provider="simulated", model="m", scenario="A", request_id="r"):
@@ -330,7 +310,7 @@ def test_prometheus_stores_the_trace_id_exemplar(tracing: Tracing, tmp_path: Pat
 
     app_server = make_server("127.0.0.1", 0, make_wsgi_app(registry), handler_class=_QuietHandler)
     threading.Thread(target=app_server.serve_forever, daemon=True).start()
-    prom_port = _free_port()
+    prom_port = free_port()
     config = tmp_path / "prometheus.yml"
     config.write_text(
         "global: {scrape_interval: 1s}\n"
