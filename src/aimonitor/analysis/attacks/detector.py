@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from aimonitor.analysis.attacks.normalize import Canonical, ascii_twin, canonicalize, words_of
 from aimonitor.analysis.attacks.rules import LOCAL_RADIUS, RULES, Rule
+from aimonitor.analysis.pattern_set import PatternSet
 from aimonitor.analysis.stems import literal_stems, search_at_stems
 from aimonitor.types import AttackResult
 
@@ -27,14 +28,17 @@ class AttackDetector:
     def __init__(self, rules: Sequence[Rule] = RULES, threshold: float = 0.5) -> None:
         self.rules = tuple(rules)
         self.threshold = threshold
-        index: dict[str, list[Rule]] = defaultdict(list)
-        for rule in self.rules:
-            for word in rule.triggers:
-                index[word].append(rule)
-        self._index = dict(index)
         self._order = {rule.name: position for position, rule in enumerate(self.rules)}
+        self._by_name = {rule.name: rule for rule in self.rules}
         self._ascii = {rule.name: ascii_twin(rule.pattern) for rule in self.rules}
         self._stems = {rule.name: _stems_of(rule.pattern) for rule in self.rules}
+        # On an ASCII view every rule RE2 accepts runs in one pass (`pattern_set.py`);
+        # `re` runs the others one by one, and every rule on the views RE2 cannot take.
+        self._one_pass = PatternSet((rule.name, self._ascii[rule.name]) for rule in self.rules)
+        self._index = _trigger_index(self.rules)
+        self._index_outside_pass = _trigger_index(
+            [rule for rule in self.rules if rule.name not in self._one_pass.names]
+        )
 
     def detect(self, text: str, canonical: Canonical | None = None) -> AttackResult:
         canonical = canonical if canonical is not None else canonicalize(text)
@@ -45,13 +49,7 @@ class AttackDetector:
             words = canonical.words if view.source == "canonical" else None
             if words is None:
                 words = words_of(view.text)
-            ascii_only = view.text.isascii()
-            occurrences: dict[str, tuple[int, ...] | None] = {}  # shared by the view's rules
-            for rule in self._candidates(view.text, words):
-                pattern = self._ascii[rule.name] if ascii_only else rule.pattern
-                stems = self._stems[rule.name]
-                if not _matches(rule, pattern, view.text, words, stems, occurrences):
-                    continue
+            for rule in self._matching_rules(view.text, words):
                 matched.setdefault(rule.name, rule)
                 if view.source in ("canonical", "raw") and not _obfuscated_only(
                     canonical, view.source
@@ -87,15 +85,52 @@ class AttackDetector:
             transforms=canonical.transforms,
         )
 
-    def _candidates(self, text: str, words: frozenset[str]) -> list[Rule]:
-        seen: dict[str, Rule] = {}
-        for word in words & self._index.keys():
-            for rule in self._index[word]:
-                if rule.name not in seen and (
-                    not rule.requires or any(part in text for part in rule.requires)
-                ):
-                    seen[rule.name] = rule
-        return list(seen.values())
+    def _matching_rules(self, text: str, words: frozenset[str]) -> list[Rule]:
+        """The rules that match this view. A rule is only tried when one of its trigger
+        words occurs (and one of its `requires` strings): the same gate on both paths."""
+        in_one_pass = self._one_pass.names_matching(text)
+        found: list[Rule] = []
+        if in_one_pass is None:
+            candidates = _candidates(self._index, text, words)
+        else:
+            candidates = _candidates(self._index_outside_pass, text, words)
+            to_confirm = self._one_pass.to_confirm
+            for rule in map(self._by_name.__getitem__, in_one_pass):
+                if rule.triggers.isdisjoint(words) or not _has_required(rule, text):
+                    continue
+                if rule.name in to_confirm:
+                    candidates.append(rule)  # matched without its look-arounds: ask `re`
+                else:
+                    found.append(rule)
+        if candidates:
+            ascii_only = text.isascii()
+            occurrences: dict[str, tuple[int, ...] | None] = {}  # shared by the view's rules
+            for rule in candidates:
+                pattern = self._ascii[rule.name] if ascii_only else rule.pattern
+                if _matches(rule, pattern, text, words, self._stems[rule.name], occurrences):
+                    found.append(rule)
+        return found
+
+
+def _trigger_index(rules: Sequence[Rule]) -> dict[str, list[Rule]]:
+    index: dict[str, list[Rule]] = defaultdict(list)
+    for rule in rules:
+        for word in rule.triggers:
+            index[word].append(rule)
+    return dict(index)
+
+
+def _has_required(rule: Rule, text: str) -> bool:
+    return not rule.requires or any(part in text for part in rule.requires)
+
+
+def _candidates(index: dict[str, list[Rule]], text: str, words: frozenset[str]) -> list[Rule]:
+    seen: dict[str, Rule] = {}
+    for word in words & index.keys():
+        for rule in index[word]:
+            if rule.name not in seen and _has_required(rule, text):
+                seen[rule.name] = rule
+    return list(seen.values())
 
 
 def _stems_of(pattern: re.Pattern[str]) -> frozenset[str] | None:
