@@ -9,7 +9,7 @@ resolution, so detectors stay small and only know their own format.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -46,12 +46,13 @@ _LOOKAROUND = 3  # characters the patterns' lookaheads inspect after a number
 class ScanContext:
     """Per-text facts computed at most once and shared by all detectors."""
 
-    __slots__ = ("_has_digit_run", "_windows", "text")
+    __slots__ = ("_has_digit_run", "_window_digits", "_windows", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._has_digit_run: bool | None = None
         self._windows: list[tuple[int, int]] | None = None
+        self._window_digits: list[int] | None = None
 
     @property
     def has_digit_run(self) -> bool:
@@ -74,6 +75,24 @@ class ScanContext:
         if self._windows is None:
             self._windows = self._find_windows()
         return self._windows
+
+    def finditer(
+        self, pattern: re.Pattern[str], min_digits: int = 0, containing: str = ""
+    ) -> Iterator[re.Match[str]]:
+        """`pattern.finditer` over the number windows. A detector whose matches always hold
+        at least `min_digits` digits (`\\d`, as its pattern counts them) or the string
+        `containing` skips the windows that do not: a match lies inside its window, so
+        the skipped windows could not have produced one."""
+        text = self.text
+        windows = self.number_windows
+        if min_digits:
+            if self._window_digits is None:
+                self._window_digits = [len(digits_of(text[a:b])) for a, b in windows]
+            counts = self._window_digits
+            windows = [w for w, count in zip(windows, counts, strict=True) if count >= min_digits]
+        for start, end in windows:
+            if not containing or text.find(containing, start, end) >= 0:
+                yield from pattern.finditer(text, start, end)
 
     def _find_windows(self) -> list[tuple[int, int]]:
         merged: list[list[int]] = []

@@ -18,6 +18,8 @@ from aimonitor.analysis.pii.base import (
 # The lookbehind sits after the first digit: a pattern that starts with a character class
 # lets `re` skip to candidate positions in C; a leading lookbehind would disable that.
 _PATTERN = re.compile(r"\d(?<![\d\-.]\d)(?:[ \-.]?\d){12,18}+(?!\d|\.\d)")
+# Every match holds 13 to 19 digits.
+_MIN_DIGITS = 13
 
 # Group lengths accepted when the separator is a dot: 4-4-4-4 (and 4-4-4-4-3), Amex 4-6-5.
 _DOTTED_GROUPS = ([4, 4, 4, 4], [4, 4, 4, 4, 3], [4, 6, 5])
@@ -52,7 +54,7 @@ class CreditCardDetector:
     def detect(self, ctx: ScanContext) -> Iterator[Candidate]:
         if not ctx.has_digit_run:
             return
-        for match in _in_windows(_PATTERN, ctx):
+        for match in ctx.finditer(_PATTERN, min_digits=_MIN_DIGITS):
             raw = match.group()
             separators = {ch for ch in raw if not ch.isdigit()}
             if len(separators) > 1:
@@ -72,8 +74,3 @@ class CreditCardDetector:
                 0.9,
                 f"pattern=card_{len(digits)}_digits; validator=luhn+issuer_range({issuer})",
             )
-
-
-def _in_windows(pattern: re.Pattern[str], ctx: ScanContext) -> Iterator[re.Match[str]]:
-    for start, end in ctx.number_windows:
-        yield from pattern.finditer(ctx.text, start, end)

@@ -15,6 +15,8 @@ _PATTERN = re.compile(
     r"[1-478](?<!\w[1-478]) ?\d{2} ?(?:0[1-9]|1[0-2]|[2-9]\d) ?(?:\d{2}|2[AaBb])"
     r" ?\d{3} ?\d{3} ?\d{2}(?![\w])"
 )
+# 15 characters, 14 of them digits when the department is Corsican ("2A").
+_MIN_DIGITS = 14
 
 
 class FrNirDetector:
@@ -24,7 +26,7 @@ class FrNirDetector:
     def detect(self, ctx: ScanContext) -> Iterator[Candidate]:
         if not ctx.has_digit_run:
             return
-        for match in _in_windows(_PATTERN, ctx):
+        for match in ctx.finditer(_PATTERN, min_digits=_MIN_DIGITS):
             compact = match.group().replace(" ", "").upper()
             try:
                 stdnum_nir.validate(compact)
@@ -37,8 +39,3 @@ class FrNirDetector:
                 0.85,
                 "pattern=fr_nir; validator=nir_key_mod97",
             )
-
-
-def _in_windows(pattern: re.Pattern[str], ctx: ScanContext) -> Iterator[re.Match[str]]:
-    for start, end in ctx.number_windows:
-        yield from pattern.finditer(ctx.text, start, end)

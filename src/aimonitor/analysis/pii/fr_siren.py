@@ -15,6 +15,8 @@ from aimonitor.analysis.pii.base import (
 
 # 123 456 789 / 123456789 and 123 456 789 00012 / 12345678900012.
 _PATTERN = re.compile(r"\d(?<![\d\-.]\d)\d{2} ?\d{3} ?\d{3}(?: ?\d{5})?(?![\d\-]|[.,]\d)")
+# A SIREN has 9 digits, a SIRET 14.
+_MIN_DIGITS = 9
 
 # La Poste's SIRETs (SIREN 356000000) use a digit-sum rule instead of Luhn.
 _LA_POSTE = "356000000"
@@ -27,7 +29,7 @@ class FrSirenDetector:
     def detect(self, ctx: ScanContext) -> Iterator[Candidate]:
         if not ctx.has_digit_run:
             return
-        for match in _in_windows(_PATTERN, ctx):
+        for match in ctx.finditer(_PATTERN, min_digits=_MIN_DIGITS):
             if follows_iban_prefix(ctx.text, match.start()):
                 continue
             digits = digits_of(match.group())
@@ -50,8 +52,3 @@ class FrSirenDetector:
                 0.3,
                 f"pattern={kind.lower()}; validator=luhn",
             )
-
-
-def _in_windows(pattern: re.Pattern[str], ctx: ScanContext) -> Iterator[re.Match[str]]:
-    for start, end in ctx.number_windows:
-        yield from pattern.finditer(ctx.text, start, end)

@@ -50,5 +50,5 @@ class IpDetector:
 
 
 def _ipv4_matches(ctx: ScanContext) -> Iterator[re.Match[str]]:
-    for start, end in ctx.number_windows:
-        yield from _IPV4.finditer(ctx.text, start, end)
+    # Four numbers of one to three digits, joined by three dots.
+    return ctx.finditer(_IPV4, min_digits=4, containing=".")

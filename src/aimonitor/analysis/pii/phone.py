@@ -14,6 +14,8 @@ from aimonitor.analysis.pii.base import Candidate, ScanContext, digits_of, follo
 # The lookbehind sits after the first character so that `re` can skip in C to positions
 # holding a digit, "+" or "(" (a leading lookbehind disables that optimisation).
 _PATTERN = re.compile(r"[+(\d](?<![\w+(\-.,/][+(\d])[\d \-.()\u00a0]{6,20}\d(?![\w]|[.,/\-]\d)")
+# A candidate with fewer digits is dropped below, before any validation.
+_MIN_DIGITS = 8
 
 # Validating one candidate costs tens of microseconds (phonenumbers parses it per region);
 # a text packed with digit groups could make that add up, so a text gets at most this many
@@ -42,7 +44,7 @@ class PhoneDetector:
         if not ctx.has_digit_run:
             return
         validations = 0
-        for match in _in_windows(_PATTERN, ctx):
+        for match in ctx.finditer(_PATTERN, min_digits=_MIN_DIGITS):
             raw = match.group()
             if raw.count("(") != raw.count(")") or _SSN_SHAPE.fullmatch(raw):
                 continue
@@ -278,8 +280,3 @@ def _international(raw: str) -> tuple[int, int, bool] | None:
                 return None  # a trunk 0 after the country code: not a dialable number
             return code, int(national), leading_zero
     return None
-
-
-def _in_windows(pattern: re.Pattern[str], ctx: ScanContext) -> Iterator[re.Match[str]]:
-    for start, end in ctx.number_windows:
-        yield from pattern.finditer(ctx.text, start, end)

@@ -9,6 +9,8 @@ from aimonitor.analysis.pii.base import Candidate, ScanContext, follows_iban_pre
 
 # 123-45-6789, 123 45 6789, or nine bare digits; the same separator both times.
 _PATTERN = re.compile(r"(\d(?<![\d\-.]\d)\d{2})([\- ]?)(\d{2})\2(\d{4})(?![\d\-]|\.\d)")
+# Area, group and serial: 3 + 2 + 4 digits.
+_MIN_DIGITS = 9
 
 
 def ssa_valid(area: str, group: str, serial: str) -> bool:
@@ -25,7 +27,7 @@ class UsSsnDetector:
     def detect(self, ctx: ScanContext) -> Iterator[Candidate]:
         if not ctx.has_digit_run:
             return
-        for match in _in_windows(_PATTERN, ctx):
+        for match in ctx.finditer(_PATTERN, min_digits=_MIN_DIGITS):
             if follows_iban_prefix(ctx.text, match.start()):
                 continue
             area, separator, group, serial = match.groups()
@@ -40,8 +42,3 @@ class UsSsnDetector:
                 score,
                 f"pattern=ssn_{'dashed' if separator == '-' else 'plain'}; validator=ssa_rules",
             )
-
-
-def _in_windows(pattern: re.Pattern[str], ctx: ScanContext) -> Iterator[re.Match[str]]:
-    for start, end in ctx.number_windows:
-        yield from pattern.finditer(ctx.text, start, end)
