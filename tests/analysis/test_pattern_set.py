@@ -12,6 +12,7 @@ from aimonitor.analysis.attacks.detector import AttackDetector
 from aimonitor.analysis.attacks.normalize import ascii_twin, canonicalize
 from aimonitor.analysis.attacks.rules import RULES
 from aimonitor.analysis.pattern_set import PatternSet, without_lookarounds
+from aimonitor.analysis.toxicity import ToxicityDetector
 
 _ROOT = Path(__file__).resolve().parents[2]
 
@@ -112,6 +113,28 @@ def test_the_detector_answers_the_same_when_re2_gives_up(
     monkeypatch.setattr(detector._one_pass, "names_matching", lambda text: None)
     assert [detector.detect(text) for text in texts] == expected
     assert any(result.detected for result in expected)
+
+
+_TOXIC = [
+    "you are a stupid idiot",
+    "You 1d10t, f*ck you",
+    "espece de connard, ferme ta gueule",
+    "I will kill you, i know where you live",
+    "mort aux juifs",
+    "send me your nudes",
+    "I want to kill myself",
+    "The idiot-proof guide to sourdough; kill the process with SIGTERM",
+    "idiot1 stupid_ x-moron-y ssuicide",  # words between digits, underscores, dashes
+]
+
+
+def test_toxicity_answers_the_same_when_re2_gives_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = _texts()[:400] + _TOXIC
+    detector = ToxicityDetector()
+    expected = [detector.detect(text) for text in texts]
+    monkeypatch.setattr(detector._one_pass, "names_matching", lambda text: None)
+    assert [detector.detect(text) for text in texts] == expected
+    assert sum(result.detected for result in expected) >= 7
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from aimonitor.analysis.attacks.normalize import Canonical, ascii_twin, canonicalize, words_of
+from aimonitor.analysis.pattern_set import PatternSet
 from aimonitor.types import ToxicityResult
 
 CATEGORIES = ("insult", "threat", "hate", "sexual", "self_harm")
@@ -279,6 +280,16 @@ class ToxicityDetector:
             for word in phrase.triggers:
                 index[word].append(phrase)
         self._index = dict(index)
+        # On an ASCII reading, the lexicon and the phrases run in one RE2 pass
+        # (`pattern_set.py`). A lexicon entry (a-z only) is one of the text's words
+        # exactly when it stands between non-letters; a phrase is still only counted
+        # when one of its trigger words occurs, as on the `re` path.
+        self._lexicon_by_name = {f"word.{word}": entry for word, entry in _LEXICON.items()}
+        self._phrase_by_name = {f"phrase.{i}": phrase for i, phrase in enumerate(_PHRASES)}
+        self._one_pass = PatternSet(
+            [(f"word.{word}", re.compile(rf"(?:^|[^a-z]){word}(?:[^a-z]|$)")) for word in _LEXICON]
+            + [(name, phrase.ascii_pattern) for name, phrase in self._phrase_by_name.items()]
+        )
 
     def detect(self, text: str, canonical: Canonical | None = None) -> ToxicityResult:
         canonical = canonical if canonical is not None else canonicalize(text)
@@ -288,21 +299,9 @@ class ToxicityDetector:
         readings = [_MASKED.sub(_unmask, r) if _maybe_masked(r) else r for r in readings]
         remaining: dict[str, float] = {}
         for reading in readings:
-            words = canonical.words if reading == canonical.text else words_of(reading)
-            for word in words & _LEXICON.keys():
-                category, weight = _LEXICON[word]
+            known = canonical if reading == canonical.text else None
+            for category, weight in self._evidence(reading, known):
                 remaining[category] = remaining.get(category, 1.0) * (1.0 - weight)
-            candidates: dict[int, _Phrase] = {}
-            for word in words & self._index.keys():
-                for phrase in self._index[word]:
-                    candidates[id(phrase)] = phrase
-            ascii_only = reading.isascii()
-            for phrase in candidates.values():
-                pattern = phrase.ascii_pattern if ascii_only else phrase.pattern
-                if pattern.search(reading):
-                    remaining[phrase.category] = remaining.get(phrase.category, 1.0) * (
-                        1.0 - phrase.weight
-                    )
             if len(readings) > 1 and remaining:
                 break  # the canonical reading already decided; the raw one adds nothing
         if not remaining:
@@ -316,6 +315,39 @@ class ToxicityDetector:
             if scores.get(c, 0.0) >= self.threshold or (not detected and c in scores)
         )
         return ToxicityResult(score, detected, categories)
+
+    def _evidence(self, reading: str, known: Canonical | None) -> list[tuple[str, float]]:
+        """(category, weight) of each lexicon word and phrase found in one reading."""
+        hits = self._one_pass.names_matching(reading)
+        if hits is None:
+            return self._evidence_with_re(reading, known)
+        found: list[tuple[str, float]] = []
+        words: frozenset[str] | None = None
+        for name in hits:
+            entry = self._lexicon_by_name.get(name)
+            if entry is not None:
+                found.append(entry)
+                continue
+            phrase = self._phrase_by_name[name]
+            if words is None:
+                words = known.words if known is not None else words_of(reading)
+            if not phrase.triggers.isdisjoint(words):
+                found.append((phrase.category, phrase.weight))
+        return found
+
+    def _evidence_with_re(self, reading: str, known: Canonical | None) -> list[tuple[str, float]]:
+        words = known.words if known is not None else words_of(reading)
+        found = [_LEXICON[word] for word in words & _LEXICON.keys()]
+        candidates: dict[int, _Phrase] = {}
+        for word in words & self._index.keys():
+            for phrase in self._index[word]:
+                candidates[id(phrase)] = phrase
+        ascii_only = reading.isascii()
+        for phrase in candidates.values():
+            pattern = phrase.ascii_pattern if ascii_only else phrase.pattern
+            if pattern.search(reading):
+                found.append((phrase.category, phrase.weight))
+        return found
 
 
 def _maybe_masked(text: str) -> bool:

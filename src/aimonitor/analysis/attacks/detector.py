@@ -46,10 +46,8 @@ class AttackDetector:
         plain_matches: set[str] = set()
         joined_payload = False
         for view in canonical.views:
-            words = canonical.words if view.source == "canonical" else None
-            if words is None:
-                words = words_of(view.text)
-            for rule in self._matching_rules(view.text, words):
+            known = canonical if view.source == "canonical" else None
+            for rule in self._matching_rules(view.text, known):
                 matched.setdefault(rule.name, rule)
                 if view.source in ("canonical", "raw") and not _obfuscated_only(
                     canonical, view.source
@@ -85,14 +83,19 @@ class AttackDetector:
             transforms=canonical.transforms,
         )
 
-    def _matching_rules(self, text: str, words: frozenset[str]) -> list[Rule]:
+    def _matching_rules(self, text: str, known: Canonical | None) -> list[Rule]:
         """The rules that match this view. A rule is only tried when one of its trigger
-        words occurs (and one of its `requires` strings): the same gate on both paths."""
+        words occurs (and one of its `requires` strings): the same gate on both paths.
+        `known` holds the view's words when it is the canonical view."""
         in_one_pass = self._one_pass.names_matching(text)
         found: list[Rule] = []
+        if in_one_pass is not None and not in_one_pass and not self._index_outside_pass:
+            return found  # the common case: nothing matched, no word lists needed
         if in_one_pass is None:
+            words = _words(text, known)
             candidates = _candidates(self._index, text, words)
         else:
+            words = _words(text, known)
             candidates = _candidates(self._index_outside_pass, text, words)
             to_confirm = self._one_pass.to_confirm
             for rule in map(self._by_name.__getitem__, in_one_pass):
@@ -110,6 +113,10 @@ class AttackDetector:
                 if _matches(rule, pattern, text, words, self._stems[rule.name], occurrences):
                     found.append(rule)
         return found
+
+
+def _words(text: str, known: Canonical | None) -> frozenset[str]:
+    return known.words if known is not None else words_of(text)
 
 
 def _trigger_index(rules: Sequence[Rule]) -> dict[str, list[Rule]]:

@@ -190,12 +190,25 @@ class View:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
 class Canonical:
-    text: str  # the canonical reading of the whole text (also used by toxicity)
-    views: tuple[View, ...]
-    transforms: tuple[str, ...]
-    words: frozenset[str]  # the words of `text`, shared by the attack and toxicity rules
+    """The canonical reading of a text (`text`, also used by toxicity), every view the
+    rules run on, and the transforms that produced them."""
+
+    __slots__ = ("_words", "text", "transforms", "views")
+
+    def __init__(self, text: str, views: tuple[View, ...], transforms: tuple[str, ...]) -> None:
+        self.text = text
+        self.views = views
+        self.transforms = transforms
+        self._words: frozenset[str] | None = None
+
+    @property
+    def words(self) -> frozenset[str]:
+        """The words of `text`, shared by the attack and toxicity rules; computed on first
+        use, since the one-pass rule matching needs them only when a rule matched."""
+        if self._words is None:
+            self._words = words_of(self.text)
+        return self._words
 
 
 def fold_text(text: str, transforms: list[str]) -> str:
@@ -293,12 +306,7 @@ def canonicalize(text: str) -> Canonical:
     budget = [MAX_DECODED_CHARS]
     seen: set[str] = {text}
     _decoded_views(text, 1, views, transforms, budget, seen)
-    return Canonical(
-        canonical,
-        tuple(views),
-        tuple(dict.fromkeys(transforms)),
-        words_of(canonical),
-    )
+    return Canonical(canonical, tuple(views), tuple(dict.fromkeys(transforms)))
 
 
 def ascii_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
