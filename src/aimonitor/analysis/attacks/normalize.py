@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from aimonitor.analysis.attacks.vocabulary import segment
+from aimonitor.analysis.pattern_set import PatternSet
 
 # Zero-width, joiners, word joiners, BOM, soft hyphen, bidi controls, and the
 # variation selectors: invisible characters used to split trigger words.
@@ -151,6 +152,15 @@ _SPACED_OR_DOTTED = re.compile(f"{_SPACED_GATE.pattern}|{_DOTTED.pattern}")
 # lets `re` jump to that character in C, an alternation tests a set at every position;
 # five such searches cost about 60 % of the one above.
 _SPACED_GATE_PARTS = (_SPACED_GATE, *(re.compile(part) for part in _DOTTED.pattern.split("|")))
+# The leetspeak gate and the spaced-letters gates in one RE2 pass (`pattern_set.py`) on
+# ASCII text; the leetspeak gate written without its look-behind ("a leet character next
+# to a letter, on either side" is the same question).
+_GATES = PatternSet(
+    [
+        ("leet", re.compile(r"[a-z][0134579@$8]|[0134579@$8][a-z]")),
+        *((f"spaced.{index}", part) for index, part in enumerate(_SPACED_GATE_PARTS)),
+    ]
+)
 _WORD_GAP = re.compile(r" {2,}| ?[/|] ?")
 _SEPARATORS = re.compile(r"[ ._*\-\u00a0]")
 _HSPACE = re.compile(r"[^\S\n]+")
@@ -242,14 +252,16 @@ def _fold(text: str, transforms: list[str]) -> tuple[str, str]:
                 transforms.append("homoglyph")
             folded = confusable
         folded = _strip_accents(folded.lower())
-    if _LEET_GATE.search(folded):
+    gates = _GATES.names_matching(folded)
+    if _LEET_GATE.search(folded) if gates is None else "leet" in gates:
         unleet = _unleet_text(folded)
         if unleet != folded:
             transforms.append("leetspeak")
             if plain is None:
                 plain = _collapse(folded)
             folded = unleet
-    if _has_spaced_letters(folded):
+            gates = None  # the spaced-letters gate must look at the new text
+    if _has_spaced_letters(folded) if gates is None else len(gates - {"leet"}) > 0:
         joined = _SPACED.sub(_join_spaced, folded)
         if joined != folded:
             transforms.append("spaced_letters")
@@ -274,13 +286,18 @@ def _has_suspect(text: str) -> bool:
 _ASCII_ODD_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
 
 
+# Every byte but those nine: deleting them leaves the odd spaces of an ASCII text.
+_ALL_BUT_ODD_SPACES = bytes(byte for byte in range(256) if chr(byte) not in _ASCII_ODD_SPACES)
+
+
 def _has_odd_space(text: str) -> bool:
-    """`_ODD_SPACE.search`, cheaper: whitespace other than " " is never printable, and in
-    ASCII text it is one of nine characters, each found by a `str.find` in C."""
+    """`_ODD_SPACE.search`, cheaper: in ASCII text the odd spaces are nine characters, which
+    one `bytes.translate` keeps alone; in other text, whitespace other than " " is never
+    printable, so a printable text has none."""
+    if text.isascii():
+        return len(text.encode("ascii").translate(None, _ALL_BUT_ODD_SPACES)) > 0
     if text.isprintable():
         return False
-    if text.isascii():
-        return any(char in text for char in _ASCII_ODD_SPACES)
     return _ODD_SPACE.search(text) is not None
 
 
