@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from aimonitor.analysis import pattern_set
+from aimonitor.analysis.attacks import normalize
 from aimonitor.analysis.attacks.detector import AttackDetector
 from aimonitor.analysis.attacks.normalize import ascii_twin, canonicalize
 from aimonitor.analysis.attacks.rules import RULES
@@ -149,3 +150,21 @@ def test_toxicity_answers_the_same_when_re2_gives_up(monkeypatch: pytest.MonkeyP
 def test_without_lookarounds(source: str, expected: str) -> None:
     relaxed = without_lookarounds(source)
     assert relaxed == (None if expected == source else expected)
+
+
+def test_canonicalisation_gates_answer_like_their_re_forms() -> None:
+    rng = random.Random(9)
+    pieces = [" a", " b ", "  ", "a", "ab", ".a", "-b", "_a", "*b", ".", "1", "0", "@", "$", "\n"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 16))) for _ in range(8000)]
+    texts += _texts()[:500]
+    leet_seen = spaced_seen = 0
+    for text in texts:
+        gates = normalize._GATES.names_matching(text)
+        assert gates is not None
+        leet = normalize._LEET_GATE.search(text) is not None
+        spaced = normalize._has_spaced_letters(text)
+        assert ("leet" in gates) == leet, text
+        assert bool(gates - {"leet"}) == spaced, text
+        leet_seen += leet
+        spaced_seen += spaced
+    assert leet_seen > 100 and spaced_seen > 50
