@@ -753,14 +753,35 @@ class RiskClassifier:
         self, use_case: str | None = None, rules: tuple[Rule, ...] = RULES, gated: bool = True
     ) -> None:
         self.use_case_name, self.use_case = _use_case(use_case)
+        # Immutable, the same for every text: built once.
+        self._floor_assessment = self._build_floor()
         self._rules = rules
         self._gated = gated
         stems: frozenset[str] = frozenset().union(*(gate for rule in rules for gate in rule.gates))
         self._stems = StemFinder(stems)
+        # Rules by the stems of their first gate: the prompt's stems name the few rules
+        # whose first gate passes, instead of testing every rule's gates (37 calls and
+        # generators per prompt for the one or two rules that usually pass).
+        by_stem: dict[str, list[int]] = {}
+        for index, rule in enumerate(rules):
+            for stem in rule.gates[0] if rule.gates else ():
+                by_stem.setdefault(stem, []).append(index)
+        self._rules_by_stem = {stem: tuple(indices) for stem, indices in by_stem.items()}
+        self._ungated = frozenset(i for i, rule in enumerate(rules) if not rule.gates)
 
     def _first_match(self, normalised: str) -> Rule | None:
-        prefixes = self._stems(normalised) if self._gated else None
-        return next((rule for rule in self._rules if rule.matches(normalised, prefixes)), None)
+        if not self._gated:
+            return next((rule for rule in self._rules if rule.matches(normalised)), None)
+        prefixes = self._stems(normalised)
+        candidates = set(self._ungated)
+        for stem in prefixes:
+            candidates.update(self._rules_by_stem.get(stem, ()))
+        # In rule order (most severe first); `matches` checks the other gates.
+        for index in sorted(candidates):
+            rule = self._rules[index]
+            if rule.matches(normalised, prefixes):
+                return rule
+        return None
 
     def match(self, text: str) -> Rule | None:
         """The most severe rule the text matches, informational or not."""
@@ -786,6 +807,9 @@ class RiskClassifier:
         return RiskAssessment(rule.level, rule.domain, rule.name, rule.explanation)
 
     def _floor(self) -> RiskAssessment:
+        return self._floor_assessment
+
+    def _build_floor(self) -> RiskAssessment:
         use_case = self.use_case
         return RiskAssessment(
             use_case.level,
