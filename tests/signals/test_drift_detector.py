@@ -196,6 +196,28 @@ def test_window_sums_match_a_recomputation_after_many_laps() -> None:
         np.testing.assert_allclose(window.sums[key], rows.sum(axis=0), atol=1e-9)
 
 
+def test_one_hot_rows_stay_exact_counts_after_many_laps() -> None:
+    # Length and language rows are updated cell by cell: each row must stay one-hot at
+    # its prompt's bin, and the sums the exact counts of the window.
+    detector = DriftDetector(embedder=EMBEDDER, reference_size=20, window_size=10)
+    rng = random.Random(5)
+    prompts = stream("it", 20, 43) + [
+        rng.choice([it_support_prompt, french_it_prompt, cooking_prompt])(rng) * rng.randint(1, 30)
+        for _ in range(57)
+    ]
+    for p in prompts:
+        detector.observe(p)
+    window = detector._window
+    last = prompts[-10:]
+    for key, feature in (("length", "length_bin"), ("language", "language")):
+        rows = window.rows[key]
+        assert set(np.unique(rows)) <= {0.0, 1.0}
+        assert (rows.sum(axis=1) == 1.0).all()
+        assert np.array_equal(window.sums[key], rows.sum(axis=0))
+        expected = sorted(getattr(detector._features(p), feature) for p in last)
+        assert sorted(int(i) for i in rows.argmax(axis=1)) == expected
+
+
 def test_huge_and_empty_prompts_are_observed() -> None:
     detector = DriftDetector(embedder=EMBEDDER, reference_size=10, window_size=10)
     for prompt in ["", "x" * 100_000, "\ud800", *stream("it", 30, 61)]:

@@ -39,7 +39,7 @@ from aimonitor.signals.drift_calibration import (
     calibrate_categorical,
     mean_shift,
 )
-from aimonitor.signals.drift_features import LENGTH_BINS, language_index, length_bin, one_hot
+from aimonitor.signals.drift_features import LENGTH_BINS, language_index, length_bin
 from aimonitor.signals.drift_reference import (
     MIN_TERM_DOCS,
     ReferenceData,
@@ -85,13 +85,6 @@ class _Features:
     terms: frozenset[str]
     excerpt: str
 
-    def vectors(self) -> dict[str, Matrix]:
-        return {
-            "embedding": self.embedding.astype(np.float64),
-            "length": one_hot(self.length_bin, LENGTH_BINS),
-            "language": one_hot(self.language, len(LANGUAGES)),
-        }
-
 
 @dataclass
 class _Reference:
@@ -108,6 +101,7 @@ class _Window:
     dims: dict[str, int]
     rows: dict[str, Matrix] = field(init=False)
     sums: dict[str, Matrix] = field(init=False)
+    hot: dict[str, list[int]] = field(init=False)  # one-hot dimensions: each row's hot cell
     terms: list[frozenset[str]] = field(default_factory=list)
     excerpts: list[str] = field(default_factory=list)
     term_counts: Counter[str] = field(default_factory=Counter)
@@ -117,6 +111,7 @@ class _Window:
     def __post_init__(self) -> None:
         self.rows = {k: np.zeros((self.size, d)) for k, d in self.dims.items()}
         self.sums = {k: np.zeros(d) for k, d in self.dims.items()}
+        self.hot = {"length": [], "language": []}
 
     @property
     def full(self) -> bool:
@@ -124,12 +119,29 @@ class _Window:
 
     def push(self, features: _Features) -> None:
         i = self.position
-        for key, vector in features.vectors().items():
-            if self.full:
-                self.sums[key] -= self.rows[key][i]
-            self.rows[key][i] = vector
-            self.sums[key] += vector
-        if self.full:
+        full = self.full
+        # The embedding row is overwritten in place (assigning float32 to the float64 row
+        # gives the values astype would). The length and language rows are one-hot: only
+        # two cells change, and their sums are exact counts, so adding or subtracting the
+        # whole one-hot vector would give the same sums as these cell updates.
+        row = self.rows["embedding"][i]
+        total = self.sums["embedding"]
+        if full:
+            total -= row
+        row[:] = features.embedding
+        total += row
+        for key, index in (("length", features.length_bin), ("language", features.language)):
+            rows, sums = self.rows[key], self.sums[key]
+            if full:
+                old = self.hot[key][i]
+                rows[i, old] = 0.0
+                sums[old] -= 1.0
+                self.hot[key][i] = index
+            else:
+                self.hot[key].append(index)
+            rows[i, index] = 1.0
+            sums[index] += 1.0
+        if full:
             self.term_counts.subtract(self.terms[i])
             self.terms[i], self.excerpts[i] = features.terms, features.excerpt
         else:
