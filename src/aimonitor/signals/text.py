@@ -12,6 +12,10 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens (letters and digits; an inner apostrophe is kept)."""
+    if text.isascii():
+        # ASCII lower-casing maps letters to letters one for one: the same tokens, with
+        # one lower() instead of one per word.
+        return _WORD.findall(text.lower())
     return [w.lower() for w in _WORD.findall(text)]
 
 

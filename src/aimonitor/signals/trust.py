@@ -53,16 +53,28 @@ def compute_trust(
         "compliance": _clip01(compliance),
         "drift": 1.0 - _clip01(drift),
     }
-    weights = dict(TRUST_WEIGHTS)
     if feedback is None:
-        missing = weights.pop("feedback")
-        total = sum(weights.values())
-        weights = {k: w + missing * w / total for k, w in weights.items()}
+        weights, rounded = _WEIGHTS_WITHOUT_FEEDBACK, _ROUNDED_WITHOUT_FEEDBACK
     else:
+        weights, rounded = TRUST_WEIGHTS, _ROUNDED_WEIGHTS
         terms["feedback"] = _clip01(feedback)
     score = sum(weights[k] * terms[k] for k in terms)
     return TrustResult(
         score=round(score, 4),
         terms={k: round(v, 4) for k, v in terms.items()},
-        weights={k: round(w, 4) for k, w in weights.items()},
+        weights=dict(rounded),
     )
+
+
+def _without_feedback(weights: dict[str, float]) -> dict[str, float]:
+    """Feedback's weight shared out over the other terms in proportion to theirs."""
+    rest = dict(weights)
+    missing = rest.pop("feedback")
+    total = sum(rest.values())
+    return {k: w + missing * w / total for k, w in rest.items()}
+
+
+# The two weight sets are constants: computed once rather than for every request.
+_WEIGHTS_WITHOUT_FEEDBACK: Final = _without_feedback(TRUST_WEIGHTS)
+_ROUNDED_WITHOUT_FEEDBACK: Final = {k: round(w, 4) for k, w in _WEIGHTS_WITHOUT_FEEDBACK.items()}
+_ROUNDED_WEIGHTS: Final = {k: round(w, 4) for k, w in TRUST_WEIGHTS.items()}
