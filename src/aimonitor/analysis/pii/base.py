@@ -20,7 +20,9 @@ _DIGIT_RUN = re.compile(r"\d(?:[ .\-/]?\d){5}")
 _IBAN_PREFIX = re.compile(r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4})* ?$")
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass costs ~0.6 µs more to build here, and every numeric
+# match that passes its validator builds one; candidates never leave the engine.
+@dataclass(slots=True)
 class Candidate:
     type: str
     start: int
