@@ -56,7 +56,8 @@ class CreditCardDetector:
             return
         for match in ctx.finditer(_PATTERN, min_digits=_MIN_DIGITS):
             raw = match.group()
-            separators = {ch for ch in raw if not ch.isdigit()}
+            # The pattern allows no other separator than these three.
+            separators = {ch for ch in " -." if ch in raw}
             if len(separators) > 1:
                 continue  # "4111-1111 1111" mixes separators: not how cards are written
             if separators == {"."} and [len(g) for g in raw.split(".")] not in _DOTTED_GROUPS:

@@ -46,12 +46,13 @@ class PhoneDetector:
         validations = 0
         for match in ctx.finditer(_PATTERN, min_digits=_MIN_DIGITS):
             raw = match.group()
+            # Cheapest test first; none of these filters counts as a validation.
+            digit_count = len(digits_of(raw))
+            if not 8 <= digit_count <= 15:
+                continue
             if raw.count("(") != raw.count(")") or _SSN_SHAPE.fullmatch(raw):
                 continue
             if follows_iban_prefix(ctx.text, match.start()):
-                continue
-            digit_count = len(digits_of(raw))
-            if not 8 <= digit_count <= 15:
                 continue
             validations += 1
             if validations > MAX_VALIDATIONS:
