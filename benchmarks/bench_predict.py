@@ -93,7 +93,17 @@ def _ms(text: str) -> float:
     return float(match.group(1)) * _UNITS[match.group(2)]
 
 
-def run_wrk(url: str, concurrency: int, duration: int, script: Path) -> dict[str, float]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process `pid` (all its threads) so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_wrk(
+    url: str, concurrency: int, duration: int, script: Path, pid: int | None = None
+) -> dict[str, float]:
+    """wrk's figures, plus the server's CPU time per request when its `pid` is given."""
+    cpu_before = cpu_seconds(pid) if pid is not None else 0.0
     out = subprocess.run(
         ["wrk", "-t", "1", "-c", str(concurrency), "-d", f"{duration}s", "--latency", "-s",
          str(script), url],
@@ -103,7 +113,10 @@ def run_wrk(url: str, concurrency: int, duration: int, script: Path) -> dict[str
     p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    cpu_ms = (cpu_seconds(pid) - cpu_before) * 1000.0 / requests if pid and requests else 0.0
     return {
+        "cpu_ms_per_request": round(cpu_ms, 3),
         "rps": rps,
         "p50_ms": p50,
         "p99_ms": p99,
@@ -162,9 +175,11 @@ def main() -> int:
         run_wrk(ours_url, 8, 2, script)  # warm-up (drift reference fills, caches warm)
         run_wrk(bare_url, 8, 2, script)
         for concurrency in args.concurrency:
-            results["bare"][concurrency] = run_wrk(bare_url, concurrency, args.duration, script)
+            results["bare"][concurrency] = run_wrk(
+                bare_url, concurrency, args.duration, script, bare.pid
+            )
             results["aimonitor"][concurrency] = run_wrk(
-                ours_url, concurrency, args.duration, script
+                ours_url, concurrency, args.duration, script, ours.pid
             )
         # RSS after a fixed number of requests (on top of what the runs above sent).
         with httpx.Client(timeout=10) as client:
@@ -194,6 +209,8 @@ def main() -> int:
                 "bare_p99_ms": b["p99_ms"],
                 "added_p99_ms": round(o["p99_ms"] - b["p99_ms"], 3),
                 "aimonitor_non2xx": o["non2xx"],
+                "aimonitor_cpu_ms_per_request": o["cpu_ms_per_request"],
+                "bare_cpu_ms_per_request": b["cpu_ms_per_request"],
             }
         )
     summary = {"rows": rows, "rss_mib_after_requests": round(rss, 1),
@@ -204,15 +221,18 @@ def main() -> int:
         print(json.dumps(summary, indent=2))
         return 0
     header = f"{'conc':>4} {'ours rps':>9} {'bare rps':>9} {'ratio':>6} {'ours p50':>9} " \
-             f"{'ours p99':>9} {'bare p99':>9} {'+p99 ms':>8}"  # fmt: skip
+             f"{'ours p99':>9} {'bare p99':>9} {'+p99 ms':>8} " \
+             f"{'ours cpu':>9} {'bare cpu':>9}"  # fmt: skip
     print(header)
     for row in rows:
         print(
             f"{row['concurrency']:>4} {row['aimonitor_rps']:>9} {row['bare_rps']:>9} "
             f"{row['throughput_ratio']:>6} {row['aimonitor_p50_ms']:>9.2f} "
             f"{row['aimonitor_p99_ms']:>9.2f} {row['bare_p99_ms']:>9.2f} "
-            f"{row['added_p99_ms']:>8.2f}"
+            f"{row['added_p99_ms']:>8.2f} {row['aimonitor_cpu_ms_per_request']:>9.3f} "
+            f"{row['bare_cpu_ms_per_request']:>9.3f}"
         )
+    print("cpu = server process CPU time (all threads) per request, in ms")
     print(f"RSS after the runs + {args.rss_requests} requests: {rss:.1f} MiB "
           f"(store holds {summary['requests_in_store']} requests)")  # fmt: skip
     stages = summary["stage_mean_us"]
