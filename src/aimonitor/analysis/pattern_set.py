@@ -43,8 +43,9 @@ def _import_re2() -> ModuleType | None:
 
 _re2 = _import_re2()
 
-# Enough for the attack rules' automaton with room to spare; RE2's default is 8 MiB.
-MAX_MEMORY = 32 << 20
+# RE2's default budget per set, which bounds the memory a set can take whatever the input:
+# the attack rules need more than 2 MiB to compile and run as fast with 4, 8 or 32 MiB.
+MAX_MEMORY = 8 << 20
 _SUPPORTED_FLAGS = re.MULTILINE | re.IGNORECASE | re.DOTALL | re.ASCII | re.UNICODE
 # Python syntax that RE2 reads differently without refusing it: "{,n}" is a repetition
 # in `re` and literal text in RE2.
@@ -166,7 +167,12 @@ class PatternSet:
                 raise RuntimeError("RE2 numbered the patterns out of order")
             self._by_index.append(name)
         self._sentinel = compiled.Add(r"\z")
-        compiled.Compile()
+        try:
+            compiled.Compile()
+        except _re2.error:  # the program outgrew the budget: `re` answers, as without RE2
+            self._by_index = []
+            self.unsupported = tuple(name for name, _ in pairs)
+            return
         self._set = compiled
         self.names = frozenset(self._by_index)
         self.unsupported = tuple(unsupported)
