@@ -31,6 +31,8 @@ from collections.abc import Iterable
 from types import ModuleType
 from typing import Any
 
+from aimonitor.analysis.regex_source import class_end, group_end
+
 
 def _import_re2() -> ModuleType | None:
     try:
@@ -67,54 +69,17 @@ def without_lookarounds(source: str) -> str | None:
             i += 2
             continue
         if char == "[":
-            end = _class_end(source, i)
+            end = class_end(source, i)
             out.append(source[i:end])
             i = end
             continue
         if source.startswith(_LOOKAROUND_OPENERS, i):
-            i = _group_end(source, i) + 1
+            i = group_end(source, i) + 1
             removed = True
             continue
         out.append(char)
         i += 1
     return "".join(out) if removed else None
-
-
-def _class_end(source: str, start: int) -> int:
-    """Index just after the character class opening at `start` ("]" first is a member)."""
-    i = start + 1
-    if source.startswith("^", i):
-        i += 1
-    if source.startswith("]", i):
-        i += 1
-    while i < len(source):
-        if source[i] == "\\":
-            i += 2
-            continue
-        if source[i] == "]":
-            return i + 1
-        i += 1
-    raise ValueError(f"unterminated character class in {source!r}")
-
-
-def _group_end(source: str, start: int) -> int:
-    depth, i = 0, start
-    while i < len(source):
-        char = source[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            i = _class_end(source, i)
-            continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    raise ValueError(f"unbalanced group in {source!r}")
 
 
 def available() -> bool:

@@ -10,27 +10,9 @@ from __future__ import annotations
 
 import re
 
+from aimonitor.analysis.regex_source import class_end, group_end
+
 _MAX_STEM_HITS = 8
-
-
-def _group_end(src: str, start: int) -> int:
-    depth, i = 0, start
-    while i < len(src):
-        char = src[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            i = src.index("]", i + 1) + 1  # a class may hold "(" or ")"
-            continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    raise ValueError(f"unbalanced group in {src!r}")
 
 
 def _alternatives(src: str) -> list[str]:
@@ -41,7 +23,7 @@ def _alternatives(src: str) -> list[str]:
             i += 2
             continue
         if char == "[":
-            i = src.index("]", i + 1) + 1
+            i = class_end(src, i)
             continue
         if char == "(":
             depth += 1
@@ -62,7 +44,7 @@ def literal_stems(src: str, min_len: int = 3, max_len: int = 8) -> frozenset[str
     for alternative in _alternatives(src):
         alternative = alternative.removeprefix("\\b")
         if alternative.startswith("(?:"):
-            end = _group_end(alternative, 0)
+            end = group_end(alternative, 0)
             quantifier = alternative[end + 1 : end + 2]
             if quantifier == "{":
                 return None
