@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -80,17 +81,29 @@ def test_texts_re2_cannot_read_like_re_are_left_to_re(rules_set: PatternSet) -> 
     assert rules_set.names_matching("ignore toutes les consignes précédentes") is None
 
 
+def _quietly_compiled(source: str) -> re.Pattern[str]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # "possible nested set": the point
+        return re.compile(source)
+
+
 def test_a_pattern_re2_refuses_is_reported_not_dropped() -> None:
     patterns = [
         ("plain", re.compile(r"\bhello\b")),
         ("backreference", re.compile(r"(\w+) \1")),
         ("lookahead", re.compile(r"\bfree\b(?! to)")),
         ("repeat_without_low", re.compile(r"a{,3}b")),  # RE2 would read "{,3}" literally
+        ("posix_class", _quietly_compiled(r"[[:digit:]]+")),  # literal characters for `re`
+        ("dollar", re.compile(r"end$")),  # `re` also matches before a final newline
+        ("dollar_multiline", re.compile(r"end$", re.MULTILINE)),
+        ("dollar_in_class", re.compile(r"cost[$]")),
     ]
     found = PatternSet(patterns)
-    assert found.unsupported == ("backreference", "repeat_without_low")
+    assert found.unsupported == ("backreference", "repeat_without_low", "posix_class", "dollar")
     assert found.to_confirm == {"lookahead"}
     assert found.names_matching("hello, free to go") == {"plain", "lookahead"}
+    assert found.names_matching("the end\n") == {"dollar_multiline"}
+    assert found.names_matching("a cost$ here") == {"dollar_in_class"}
     assert found.names_matching("nothing here") == frozenset()
 
 

@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from types import ModuleType
 from typing import Any
 
-from aimonitor.analysis.regex_source import class_end, group_end
+from aimonitor.analysis.regex_source import class_end, group_end, split_classes
 
 
 def _import_re2() -> ModuleType | None:
@@ -49,9 +49,17 @@ _re2 = _import_re2()
 # the attack rules need more than 2 MiB to compile and run as fast with 4, 8 or 32 MiB.
 MAX_MEMORY = 8 << 20
 _SUPPORTED_FLAGS = re.MULTILINE | re.IGNORECASE | re.DOTALL | re.ASCII | re.UNICODE
-# Python syntax that RE2 reads differently without refusing it: "{,n}" is a repetition
-# in `re` and literal text in RE2.
-_AMBIGUOUS = re.compile(r"(?<!\\)\{,")
+
+
+def _read_alike(pattern: re.Pattern[str], source: str) -> bool:
+    """False for Python syntax that RE2 accepts but reads differently: "{,n}" (a repetition
+    in `re`, literal text in RE2), "[:alpha:]" inside a class (literal characters in `re`,
+    a POSIX class in RE2), and "$" without re.MULTILINE (before a final newline too in
+    `re`, only at the very end in RE2)."""
+    outside, classes = split_classes(source)
+    if "{," in outside or any("[:" in body[1:] for body in classes):
+        return False
+    return bool(pattern.flags & re.MULTILINE) or "$" not in outside
 
 
 _LOOKAROUND_OPENERS = ("(?=", "(?!", "(?<=", "(?<!")
@@ -87,7 +95,7 @@ def available() -> bool:
 
 
 def _re2_source(pattern: re.Pattern[str], source: str) -> str | None:
-    if pattern.flags & ~_SUPPORTED_FLAGS or _AMBIGUOUS.search(source):
+    if pattern.flags & ~_SUPPORTED_FLAGS or not _read_alike(pattern, source):
         return None
     inline = "".join(
         letter

@@ -43,3 +43,24 @@ def group_end(source: str, start: int) -> int:
                 return i
         i += 1
     raise ValueError(f"unbalanced group in {source!r}")
+
+
+def split_classes(source: str) -> tuple[str, list[str]]:
+    """(the source with every escape and character class taken out, the classes): what
+    is left are the pattern's own operators and literal characters."""
+    outside: list[str] = []
+    classes: list[str] = []
+    i = 0
+    while i < len(source):
+        char = source[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            end = class_end(source, i)
+            classes.append(source[i:end])
+            i = end
+            continue
+        outside.append(char)
+        i += 1
+    return "".join(outside), classes

@@ -282,12 +282,16 @@ class ToxicityDetector:
         self._index = dict(index)
         # On an ASCII reading, the lexicon and the phrases run in one RE2 pass
         # (`pattern_set.py`). A lexicon entry (a-z only) is one of the text's words
-        # exactly when it stands between non-letters; a phrase is still only counted
-        # when one of its trigger words occurs, as on the `re` path.
+        # exactly when it stands between non-letters; line ends are non-letters too, so
+        # re.MULTILINE changes nothing there but lets RE2 read "$" as `re` does. A phrase
+        # is still only counted when one of its trigger words occurs, as on the `re` path.
         self._lexicon_by_name = {f"word.{word}": entry for word, entry in _LEXICON.items()}
         self._phrase_by_name = {f"phrase.{i}": phrase for i, phrase in enumerate(_PHRASES)}
         self._one_pass = PatternSet(
-            [(f"word.{word}", re.compile(rf"(?:^|[^a-z]){word}(?:[^a-z]|$)")) for word in _LEXICON]
+            [
+                (f"word.{word}", re.compile(rf"(?:^|[^a-z]){word}(?:[^a-z]|$)", re.MULTILINE))
+                for word in _LEXICON
+            ]
             + [(name, phrase.ascii_pattern) for name, phrase in self._phrase_by_name.items()]
         )
 
