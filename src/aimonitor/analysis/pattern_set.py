@@ -11,7 +11,8 @@ groups or possessive quantifiers (RE2 refuses those, and such patterns stay with
 both engines recognise the same language, so "a match exists" has the same answer;
 leftmost-first against leftmost-longest only changes *which* match is found. The
 character classes agree on ASCII (`\\w`, `\\d`, `\\b` as in `re.ASCII`) except `\\s`: RE2
-leaves out the vertical tab, so a text holding one is refused and the caller uses `re`.
+leaves out the vertical tab (and the separators U+001C-U+001F that Unicode `re` counts),
+so a text holding one is refused and the caller uses `re`.
 `tests/analysis/test_pattern_set.py` compares both engines rule by rule.
 
 RE2 builds its automaton lazily within a memory budget. When a text makes it give up
@@ -152,15 +153,28 @@ class PatternSet:
         self.to_confirm = frozenset(relaxed)
 
     def names_matching(self, text: str) -> frozenset[str] | None:
-        """None when this text must be left to `re`: not ASCII, holds a vertical tab, or
-        RE2 gave up on it."""
-        if self._set is None or not text.isascii() or "\x0b" in text:
+        """None when this text must be left to `re`: not ASCII, holding a character that
+        `\\s` reads differently, or one RE2 gave up on."""
+        if self._set is None or not text.isascii():
+            return None
+        if not text.isprintable() and _unlike_spaces(text):
             return None
         hits = self._set.Match(text)
         if not hits or self._sentinel not in hits:
             return None
         by_index = self._by_index
         return frozenset(by_index[index] for index in hits if index != self._sentinel)
+
+
+# ASCII characters that Python's `\s` counts as whitespace and RE2's does not: the
+# vertical tab (for every pattern) and the four information separators (for patterns
+# without re.ASCII).
+_UNLIKE_SPACES = "\x0b\x1c\x1d\x1e\x1f"
+_ALL_BUT_UNLIKE_SPACES = bytes(b for b in range(128) if chr(b) not in _UNLIKE_SPACES)
+
+
+def _unlike_spaces(text: str) -> bool:
+    return len(text.encode("ascii").translate(None, _ALL_BUT_UNLIKE_SPACES)) > 0
 
 
 def _loose_source(source: str) -> str | None:
