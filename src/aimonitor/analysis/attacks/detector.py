@@ -91,11 +91,10 @@ class AttackDetector:
         found: list[Rule] = []
         if in_one_pass is not None and not in_one_pass and not self._index_outside_pass:
             return found  # the common case: nothing matched, no word lists needed
+        words = _words(text, known)
         if in_one_pass is None:
-            words = _words(text, known)
             candidates = _candidates(self._index, text, words)
         else:
-            words = _words(text, known)
             candidates = _candidates(self._index_outside_pass, text, words)
             to_confirm = self._one_pass.to_confirm
             for rule in map(self._by_name.__getitem__, in_one_pass):
