@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from aimonitor.analysis.attacks.vocabulary import segment
+from aimonitor.analysis.latin1 import byte_table, is_latin1, latin1_bytes
 from aimonitor.analysis.pattern_set import PatternSet
 
 # Zero-width, joiners, word joiners, BOM, soft hyphen, bidi controls, and the
@@ -366,7 +367,7 @@ def _decoded_views(
 
 def _decodings(text: str) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
-    if not text.isascii() and not _is_latin1(text) and _TAG_CHARS.search(text):
+    if not is_latin1(text) and _TAG_CHARS.search(text):
         hidden = "".join(chr(_TAGS[ord(ch)] or 32) for ch in _TAG_CHARS.findall(text))
         found.append(("tags", hidden))
     # Encoded payloads are long runs without spaces: look only inside such tokens (an
@@ -405,14 +406,6 @@ def _decodings(text: str) -> list[tuple[str, str]]:
 # anything else an "x"; a token of 16+ characters is then a run of 16 "x".
 _TOKEN_BYTES = bytes(ord(" ") if chr(byte).isspace() else ord("x") for byte in range(256))
 _LONG_RUN = b"x" * _LONG_TOKEN
-
-
-def _is_latin1(text: str) -> bool:
-    try:
-        text.encode("latin-1")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _long_tokens(text: str) -> list[str]:
@@ -468,32 +461,17 @@ def _strip_accents_slow(text: str) -> str:
     return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
 
 
-def _latin1_tables() -> tuple[bytes, bytes]:
-    """For Latin-1 text (French, German, Spanish, Italian), accent stripping maps each
-    character to one character: a byte table does it in one C pass. Characters that
-    decompose into several ("½") are listed apart, and send the text to the slow path."""
-    table = bytearray(range(256))
-    several = bytearray()
-    for byte in range(256):
-        folded = _strip_accents_slow(chr(byte))
-        if len(folded) == 1 and ord(folded) < 256:
-            table[byte] = ord(folded)
-        else:
-            several.append(byte)
-    return bytes(table), bytes(several)
-
-
-_LATIN1_FOLD, _LATIN1_SEVERAL = _latin1_tables()
+# For Latin-1 text (French, German, Spanish, Italian), accent stripping maps each
+# character to one character; characters that decompose into several ("½") are listed
+# apart, and send the text to the slow path.
+_LATIN1_FOLD, _LATIN1_SEVERAL = byte_table(_strip_accents_slow)
 
 
 def _strip_accents(text: str) -> str:
     if text.isascii():
         return text
-    try:
-        raw = text.encode("latin-1")
-    except UnicodeEncodeError:
-        return _strip_accents_slow(text)
-    if _LATIN1_SEVERAL and len(raw.translate(None, _LATIN1_SEVERAL)) != len(raw):
+    raw = latin1_bytes(text)
+    if raw is None or (_LATIN1_SEVERAL and len(raw.translate(None, _LATIN1_SEVERAL)) != len(raw)):
         return _strip_accents_slow(text)
     return raw.translate(_LATIN1_FOLD).decode("latin-1")
 

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
+from aimonitor.analysis.latin1 import latin1_bytes
+
 # Any run of at least six digits, possibly split by single separators: the gate that lets
 # numeric detectors skip texts with no number long enough to be an identifier.
 _DIGIT_RUN = re.compile(r"\d(?:[ .\-/]?\d){5}")
@@ -48,10 +50,12 @@ _LOOKAROUND = 3  # characters the patterns' lookaheads inspect after a number
 class ScanContext:
     """Per-text facts computed at most once and shared by all detectors."""
 
-    __slots__ = ("_has_digit_run", "_window_digits", "_windows", "text")
+    __slots__ = ("_has_digit_run", "_latin1", "_window_digits", "_windows", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
+        # Encoded once: the windows pass and the digit counts both read it.
+        self._latin1 = latin1_bytes(text)
         self._has_digit_run: bool | None = None
         self._windows: list[tuple[int, int]] | None = None
         self._window_digits: list[int] | None = None
@@ -87,14 +91,14 @@ class ScanContext:
         the skipped windows could not have produced one."""
         text = self.text
         if self._window_digits is None:
-            self._window_digits = _digit_counts(text, self.number_windows)
+            self._window_digits = _digit_counts(text, self._latin1, self.number_windows)
         for (start, end), digits in zip(self.number_windows, self._window_digits, strict=True):
             if digits >= min_digits and (not containing or text.find(containing, start, end) >= 0):
                 yield from pattern.finditer(text, start, end)
 
     def _find_windows(self) -> list[tuple[int, int]]:
         merged: list[list[int]] = []
-        pattern = _NUMBER_RUN_LATIN1 if _is_latin1(self.text) else _NUMBER_RUN
+        pattern = _NUMBER_RUN_LATIN1 if self._latin1 is not None else _NUMBER_RUN
         for match in pattern.finditer(self.text):
             start, end = match.span()
             if merged and start - merged[-1][1] <= _MERGE_GAP:
@@ -112,26 +116,15 @@ class ScanContext:
 _ASCII_DIGITS = b"0123456789"
 
 
-def _digit_counts(text: str, windows: list[tuple[int, int]]) -> list[int]:
-    """How many `\\d` characters each window holds. Latin-1 text holds no decimal digit but
-    0-9, so its windows are counted on bytes, deleting the ten digits in one C pass."""
-    try:
-        raw = text.encode("latin-1")
-    except UnicodeEncodeError:
+def _digit_counts(text: str, raw: bytes | None, windows: list[tuple[int, int]]) -> list[int]:
+    """How many `\\d` characters each window holds. Latin-1 text (`raw`, its encoding)
+    holds no decimal digit but 0-9, so its windows are counted on bytes, deleting the ten
+    digits in one C pass."""
+    if raw is None:
         return [len(digits_of(text[start:end])) for start, end in windows]
     return [
         end - start - len(raw[start:end].translate(None, _ASCII_DIGITS)) for start, end in windows
     ]
-
-
-def _is_latin1(text: str) -> bool:
-    if text.isascii():
-        return True
-    try:
-        text.encode("latin-1")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 class PiiDetector(Protocol):

@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from aimonitor.analysis.latin1 import byte_table, latin1_bytes
 from aimonitor.analysis.pii.base import Candidate, PiiDetector, ScanContext
 from aimonitor.types import Finding
 
@@ -30,24 +31,11 @@ def fold(text: str) -> str:
     return _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower()))
 
 
-def _latin1_fold_table() -> tuple[bytes, bytes]:
-    """`fold` works character by character on Latin-1 text (lower-casing and decomposing
-    are per character there, and every combining mark they produce is removed), so a byte
-    table folds a whole Latin-1 text in one C pass. Characters that fold to several
-    characters or outside Latin-1 ("½", "µ") are listed apart: a text holding one is
-    folded slice by slice as before, since its offsets would shift."""
-    table = bytearray(range(256))
-    apart = bytearray()
-    for byte in range(256):
-        folded = fold(chr(byte))
-        if len(folded) == 1 and ord(folded) < 256:
-            table[byte] = ord(folded)
-        else:
-            apart.append(byte)
-    return bytes(table), bytes(apart)
-
-
-_LATIN1_FOLD, _LATIN1_APART = _latin1_fold_table()
+# `fold` works character by character on Latin-1 text (lower-casing and decomposing are
+# per character there, and every combining mark they produce is removed), so a byte
+# table folds a whole Latin-1 text in one C pass; a text holding a character listed
+# apart is folded slice by slice, since its offsets would shift.
+_LATIN1_FOLD, _LATIN1_APART = byte_table(fold)
 
 
 def fold_whole(text: str) -> str | None:
@@ -55,11 +43,8 @@ def fold_whole(text: str) -> str | None:
     `fold_whole(text)[a:b] == fold(text[a:b])`; None otherwise."""
     if text.isascii():
         return text.lower()
-    try:
-        raw = text.encode("latin-1")
-    except UnicodeEncodeError:
-        return None
-    if len(raw.translate(None, _LATIN1_APART)) != len(raw):
+    raw = latin1_bytes(text)
+    if raw is None or len(raw.translate(None, _LATIN1_APART)) != len(raw):
         return None
     return raw.translate(_LATIN1_FOLD).decode("latin-1")
 
