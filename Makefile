@@ -8,7 +8,11 @@ PYTEST_ARGS ?=
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# setup.py compiles these with mypyc; an edited one must be compiled again, or the old
+# extension module would go on shadowing it.
+COMPILED_SOURCES := $(shell sed -n 's/^ *"\(src\/aimonitor\/.*\.py\)",$$/\1/p' setup.py)
+
+$(VENV)/.installed: pyproject.toml setup.py $(COMPILED_SOURCES)
 	@scripts/install-system-deps.sh venv
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
@@ -33,13 +37,13 @@ system-deps:
 	@scripts/install-system-deps.sh
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks eval deploy ai_load_client.py
-	$(BIN)/ruff format --check src tests benchmarks eval deploy ai_load_client.py
+	$(BIN)/ruff check src tests benchmarks eval deploy ai_load_client.py setup.py
+	$(BIN)/ruff format --check src tests benchmarks eval deploy ai_load_client.py setup.py
 	$(BIN)/mypy
 
 format: install
-	$(BIN)/ruff check --fix src tests benchmarks eval deploy ai_load_client.py
-	$(BIN)/ruff format src tests benchmarks eval deploy ai_load_client.py
+	$(BIN)/ruff check --fix src tests benchmarks eval deploy ai_load_client.py setup.py
+	$(BIN)/ruff format src tests benchmarks eval deploy ai_load_client.py setup.py
 
 e2e: install system-deps
 	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
@@ -60,4 +64,5 @@ dashboards: install
 	$(BIN)/python deploy/grafana/generate.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build
+	find src -name "*.so" -delete

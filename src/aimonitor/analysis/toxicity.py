@@ -341,9 +341,9 @@ class ToxicityDetector:
 
     def _evidence_with_re(self, reading: str, known: Canonical | None) -> list[tuple[str, float]]:
         words = known.words if known is not None else words_of(reading)
-        found = [_LEXICON[word] for word in words & _LEXICON.keys()]
+        found = [_LEXICON[word] for word in _LEXICON.keys() & words]
         candidates: dict[int, _Phrase] = {}
-        for word in words & self._index.keys():
+        for word in self._index.keys() & words:
             for phrase in self._index[word]:
                 candidates[id(phrase)] = phrase
         ascii_only = reading.isascii()

@@ -132,7 +132,7 @@ def _has_required(rule: Rule, text: str) -> bool:
 
 def _candidates(index: dict[str, list[Rule]], text: str, words: frozenset[str]) -> list[Rule]:
     seen: dict[str, Rule] = {}
-    for word in words & index.keys():
+    for word in index.keys() & words:
         for rule in index[word]:
             if rule.name not in seen and _has_required(rule, text):
                 seen[rule.name] = rule
