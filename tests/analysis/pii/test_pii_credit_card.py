@@ -4,6 +4,7 @@ import pytest
 from pii_helpers import found
 
 from aimonitor.analysis import Analyzer
+from aimonitor.analysis.pii import credit_card
 from aimonitor.analysis.pii.credit_card import issuer_of
 
 
@@ -48,3 +49,13 @@ def test_checksum_failures_and_near_misses(analyzer: Analyzer, text: str) -> Non
 
 def test_issuer_of_unknown_prefix() -> None:
     assert issuer_of("9999999999999995") is None
+
+
+def test_issuer_lookup_by_prefix_agrees_with_the_ranges() -> None:
+    # Every four-digit prefix at every card length, then short inputs, which the table
+    # cannot decide: the lookup must answer exactly what the range loop answers.
+    for prefix in range(10_000):
+        for length in range(12, 20):
+            digits = f"{prefix:04d}" + "7" * (length - 4)
+            assert credit_card.issuer_of(digits) == credit_card._issuer_by_ranges(digits)
+    assert credit_card.issuer_of("4") == credit_card._issuer_by_ranges("4") is None

@@ -8,7 +8,13 @@ from collections.abc import Iterator, Sequence
 import phonenumbers
 from phonenumbers.phonemetadata import PhoneMetadata, PhoneNumberDesc
 
-from aimonitor.analysis.pii.base import Candidate, ScanContext, digits_of, follows_iban_prefix
+from aimonitor.analysis.pii.base import (
+    Candidate,
+    ScanContext,
+    digit_count,
+    digits_of,
+    follows_iban_prefix,
+)
 
 # Bounded repetition keeps this linear: at most 20 characters are tried per start.
 # The lookbehind sits after the first character so that `re` can skip in C to positions
@@ -47,10 +53,10 @@ class PhoneDetector:
         for match in ctx.finditer(_PATTERN, min_digits=_MIN_DIGITS):
             raw = match.group()
             # Cheapest test first; none of these filters counts as a validation.
-            digit_count = len(digits_of(raw))
-            if not 8 <= digit_count <= 15:
+            digits = digit_count(raw)
+            if not 8 <= digits <= 15:
                 continue
-            if raw.count("(") != raw.count(")") or _SSN_SHAPE.fullmatch(raw):
+            if raw.count("(") != raw.count(")") or ("-" in raw and _SSN_SHAPE.fullmatch(raw)):
                 continue
             if follows_iban_prefix(ctx.text, match.start()):
                 continue
@@ -58,7 +64,7 @@ class PhoneDetector:
             if validations > MAX_VALIDATIONS:
                 return
             international = raw.startswith(("+", "00"))
-            region = self._region(raw, international, digit_count)
+            region = self._region(raw, international, digits)
             if region is None:
                 continue
             separated = not raw.lstrip("+").isdigit()
@@ -91,7 +97,9 @@ class PhoneDetector:
                 code = number.country_code or 0
             # The country code's main region: a dict lookup, where region_code_for_number
             # would validate the number again for every region sharing the code.
-            return phonenumbers.region_code_for_country_code(code)
+            # Declared, for mypyc builds where phonenumbers' stubs are absent (Any).
+            region: str | None = phonenumbers.region_code_for_country_code(code)
+            return region
         if digit_count < 9:
             return None  # eight national digits are more often dates or references
         leading_zero = raw.lstrip("(").startswith("0")
