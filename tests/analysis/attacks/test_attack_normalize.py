@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import base64
+import random
 from urllib.parse import quote
 
 import pytest
 
+from aimonitor.analysis.attacks import normalize
 from aimonitor.analysis.attacks.normalize import ascii_twin, canonicalize, fold_text
 
 
@@ -165,3 +167,17 @@ def test_spaced_letter_gate_branch_by_branch_equals_the_one_pass_gate() -> None:
         assert normalize._has_spaced_letters(text) is expected, repr(text)
         positives += expected
     assert positives > 300
+
+
+def test_leet_positions_are_where_the_leet_gate_matches() -> None:
+    # Letters, leet characters, other ASCII, Latin-1 letters outside a-z, and characters
+    # beyond Latin-1 (the regex path).
+    rng = random.Random(2)
+    alphabet = "ab z7@$0138 .-\u00e9\u00ff\u0100\u0416"
+    hits = 0
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        expected = [match.start() for match in normalize._LEET_GATE.finditer(text)]
+        assert normalize.leet_positions(text) == expected, text
+        hits += len(expected)
+    assert hits > 1000
