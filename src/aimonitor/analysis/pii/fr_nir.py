@@ -14,6 +14,8 @@ _PATTERN = re.compile(
 )
 # 15 characters, 14 of them digits when the department is Corsican ("2A").
 _MIN_DIGITS = 14
+# Every match ends with commune, order and key in one of these shapes (`base.shape_of`).
+_SHAPES = (b"ddd ddd dd", b"dddddd dd", b"ddd ddddd", b"dddddddd")
 
 
 # Corsica's departments count as these numbers in the key.
@@ -41,7 +43,7 @@ class FrNirDetector:
     def detect(self, ctx: ScanContext) -> Iterator[Candidate]:
         if not ctx.has_digit_run:
             return
-        for match in ctx.finditer(_PATTERN, min_digits=_MIN_DIGITS):
+        for match in ctx.finditer(_PATTERN, min_digits=_MIN_DIGITS, shapes=_SHAPES):
             if not nir_valid(match.group().replace(" ", "").upper()):
                 continue
             yield Candidate(

@@ -17,6 +17,8 @@ from aimonitor.analysis.pii.base import (
 _PATTERN = re.compile(r"\d(?<![\d\-.]\d)\d{2} ?\d{3} ?\d{3}(?: ?\d{5})?(?![\d\-]|[.,]\d)")
 # A SIREN has 9 digits, a SIRET 14.
 _MIN_DIGITS = 9
+# Every match begins with a SIREN in one of these shapes (`base.shape_of`).
+_SHAPES = (b"ddd ddd ddd", b"dddddd ddd", b"ddd dddddd", b"ddddddddd")
 
 # La Poste's SIRETs (SIREN 356000000) use a digit-sum rule instead of Luhn.
 _LA_POSTE = "356000000"
@@ -29,7 +31,7 @@ class FrSirenDetector:
     def detect(self, ctx: ScanContext) -> Iterator[Candidate]:
         if not ctx.has_digit_run:
             return
-        for match in ctx.finditer(_PATTERN, min_digits=_MIN_DIGITS):
+        for match in ctx.finditer(_PATTERN, min_digits=_MIN_DIGITS, shapes=_SHAPES):
             if follows_iban_prefix(ctx.text, match.start()):
                 continue
             digits = digits_of(match.group())

@@ -11,6 +11,8 @@ from aimonitor.analysis.pii.base import Candidate, ScanContext, follows_iban_pre
 _PATTERN = re.compile(r"(\d(?<![\d\-.]\d)\d{2})([\- ]?)(\d{2})\2(\d{4})(?![\d\-]|\.\d)")
 # Area, group and serial: 3 + 2 + 4 digits.
 _MIN_DIGITS = 9
+# Every match is written in one of these shapes (`base.shape_of`).
+_SHAPES = (b"ddd-dd-dddd", b"ddd dd dddd", b"ddddddddd")
 
 
 def ssa_valid(area: str, group: str, serial: str) -> bool:
@@ -27,7 +29,7 @@ class UsSsnDetector:
     def detect(self, ctx: ScanContext) -> Iterator[Candidate]:
         if not ctx.has_digit_run:
             return
-        for match in ctx.finditer(_PATTERN, min_digits=_MIN_DIGITS):
+        for match in ctx.finditer(_PATTERN, min_digits=_MIN_DIGITS, shapes=_SHAPES):
             if follows_iban_prefix(ctx.text, match.start()):
                 continue
             area, separator, group, serial = match.groups()
