@@ -21,7 +21,7 @@ GATES: dict[str, tuple[re.Pattern[str], int, str, tuple[bytes, ...]]] = {
     "fr_siren": (fr_siren._PATTERN, fr_siren._MIN_DIGITS, "", fr_siren._SHAPES),
     "us_ssn": (us_ssn._PATTERN, us_ssn._MIN_DIGITS, "", us_ssn._SHAPES),
     "phone": (phone._PATTERN, phone._MIN_DIGITS, "", ()),
-    "ipv4": (ip._IPV4, 4, ".", ()),
+    "ipv4": (ip._IPV4, 4, ".", ip._IPV4_SHAPES),
 }
 
 

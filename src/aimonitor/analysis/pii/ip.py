@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from aimonitor.analysis.pii.base import Candidate, ScanContext
 
 _IPV4 = re.compile(r"\d(?<![\w.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?![\w]|\.\w)")
+# Every IPv4 match holds a digit, a dot and a digit (`base.shape_of`).
+_IPV4_SHAPES = (b"d.d",)
 _IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f:.]{2,45}+(?![\w:])")
 
 
@@ -51,4 +53,4 @@ class IpDetector:
 
 def _ipv4_matches(ctx: ScanContext) -> Iterator[re.Match[str]]:
     # Four numbers of one to three digits, joined by three dots.
-    return ctx.finditer(_IPV4, min_digits=4, containing=".")
+    return ctx.finditer(_IPV4, min_digits=4, containing=".", shapes=_IPV4_SHAPES)
