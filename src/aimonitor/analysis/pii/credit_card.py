@@ -84,6 +84,12 @@ class CreditCardDetector:
             return
         for match in ctx.finditer(_PATTERN, min_digits=_MIN_DIGITS):
             raw = match.group()
+            # Issuer and checksum first: they turn away most matches (the tail of an IBAN,
+            # a NIR) for less than the layout checks cost.
+            digits = digits_of(raw)
+            issuer = issuer_of(digits)
+            if issuer is None or not luhn_valid(digits):
+                continue
             # The pattern allows no other separator than these three.
             separators = {ch for ch in " -." if ch in raw}
             if len(separators) > 1:
@@ -91,10 +97,6 @@ class CreditCardDetector:
             if separators == {"."} and [len(g) for g in raw.split(".")] not in _DOTTED_GROUPS:
                 continue  # dots make decimals too ("3.14159..."): only card-shaped groups
             if follows_iban_prefix(ctx.text, match.start()):
-                continue
-            digits = digits_of(raw)
-            issuer = issuer_of(digits)
-            if issuer is None or not luhn_valid(digits):
                 continue
             yield Candidate(
                 "CREDIT_CARD",
