@@ -157,7 +157,7 @@ class PatternSet:
         `\\s` reads differently, or one RE2 gave up on."""
         if self._set is None or not text.isascii():
             return None
-        if not text.isprintable() and _unlike_spaces(text):
+        if _unlike_spaces(text):
             return None
         hits = self._set.Match(text)
         if not hits or self._sentinel not in hits:
@@ -166,15 +166,12 @@ class PatternSet:
         return frozenset(by_index[index] for index in hits if index != self._sentinel)
 
 
-# ASCII characters that Python's `\s` counts as whitespace and RE2's does not: the
-# vertical tab (for every pattern) and the four information separators (for patterns
-# without re.ASCII).
-_UNLIKE_SPACES = "\x0b\x1c\x1d\x1e\x1f"
-_ALL_BUT_UNLIKE_SPACES = bytes(b for b in range(128) if chr(b) not in _UNLIKE_SPACES)
-
-
 def _unlike_spaces(text: str) -> bool:
-    return len(text.encode("ascii").translate(None, _ALL_BUT_UNLIKE_SPACES)) > 0
+    """Whether the text holds an ASCII character that Python's `\\s` counts as whitespace
+    and RE2's does not: the vertical tab (for every pattern) and the four information
+    separators (for patterns without re.ASCII). Five `in` tests at memchr speed; a
+    `str.isprintable` pre-check looked up every character's category, which cost more."""
+    return "\x0b" in text or "\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text
 
 
 def _loose_source(source: str) -> str | None:
