@@ -181,3 +181,17 @@ def test_leet_positions_are_where_the_leet_gate_matches() -> None:
         assert normalize.leet_positions(text) == expected, text
         hits += len(expected)
     assert hits > 1000
+
+
+def test_has_word_answers_as_the_set_of_words() -> None:
+    rng = random.Random(8)
+    alphabet = ["ab", "a", "b", "ba", " ", ".", "\u00e9", "A", "1", "\n", "bab"]
+    asked = ["a", "b", "ab", "ba", "bab", "aba"]
+    found = 0
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10)))
+        words = normalize.words_of(text)
+        for word in asked:
+            assert normalize.has_word(text, word) == (word in words), (text, word)
+            found += word in words
+    assert found > 1000

@@ -10,9 +10,15 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 
-from aimonitor.analysis.attacks.normalize import Canonical, ascii_twin, canonicalize, words_of
+from aimonitor.analysis.attacks.normalize import (
+    Canonical,
+    ascii_twin,
+    canonicalize,
+    has_word,
+    words_of,
+)
 from aimonitor.analysis.attacks.rules import LOCAL_RADIUS, RULES, Rule
 from aimonitor.analysis.pattern_set import PatternSet
 from aimonitor.analysis.stems import literal_stems, search_at_stems
@@ -91,14 +97,24 @@ class AttackDetector:
         found: list[Rule] = []
         if in_one_pass is not None and not in_one_pass and not self._index_outside_pass:
             return found  # the common case: nothing matched, no word lists needed
-        words = _words(text, known)
+        words: Container[str]
         if in_one_pass is None:
+            words = _words(text, known)
             candidates = _candidates(self._index, text, words)
         else:
-            candidates = _candidates(self._index_outside_pass, text, words)
+            # Only the few rules that matched ask about their trigger words: answered from
+            # the text, unless its set of words is already built (`_WordTest`).
+            words = _WordTest(text, known)
+            candidates = (
+                _candidates(self._index_outside_pass, text, _words(text, known))
+                if self._index_outside_pass
+                else []
+            )
             to_confirm = self._one_pass.to_confirm
             for rule in map(self._by_name.__getitem__, in_one_pass):
-                if rule.triggers.isdisjoint(words) or not _has_required(rule, text):
+                if not any(word in words for word in rule.triggers):
+                    continue
+                if not _has_required(rule, text):
                     continue
                 if rule.name in to_confirm:
                     candidates.append(rule)  # matched without its look-arounds: ask `re`
@@ -116,6 +132,25 @@ class AttackDetector:
 
 def _words(text: str, known: Canonical | None) -> frozenset[str]:
     return known.words if known is not None else words_of(text)
+
+
+class _WordTest:
+    """`word in words_of(text)`, from the set when the canonical view already built it,
+    from the text (`has_word`) otherwise."""
+
+    __slots__ = ("_known", "_text")
+
+    def __init__(self, text: str, known: Canonical | None) -> None:
+        self._text = text
+        self._known = known
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        known = self._known
+        if known is not None and known.words_ready:
+            return word in known.words
+        return has_word(self._text, word)
 
 
 def _trigger_index(rules: Sequence[Rule]) -> dict[str, list[Rule]]:
@@ -167,7 +202,7 @@ def _matches(
     rule: Rule,
     pattern: re.Pattern[str],
     text: str,
-    words: frozenset[str],
+    words: Container[str],
     stems: frozenset[str] | None = None,
     occurrences: dict[str, tuple[int, ...] | None] | None = None,
 ) -> bool:
@@ -196,7 +231,7 @@ def _occurrences(text: str, word: str) -> tuple[int, ...] | None:
 
 
 def _regions(
-    rule: Rule, text: str, words: frozenset[str], occurrences: dict[str, tuple[int, ...] | None]
+    rule: Rule, text: str, words: Container[str], occurrences: dict[str, tuple[int, ...] | None]
 ) -> list[tuple[int, int]]:
     """Where to search: only around the rule's trigger words when the rule is local, a few
     hundred characters instead of the whole text. The whole text when a trigger occurs
@@ -206,7 +241,9 @@ def _regions(
     if not rule.local or limit <= 3 * LOCAL_RADIUS:
         return [(0, limit)]
     windows: list[tuple[int, int]] = []
-    for word in rule.triggers & words:
+    for word in rule.triggers:
+        if word not in words:
+            continue
         if word not in occurrences:
             occurrences[word] = _occurrences(text, word)
         positions = occurrences[word]

@@ -214,6 +214,11 @@ class Canonical:
         self._words: frozenset[str] | None = None
 
     @property
+    def words_ready(self) -> bool:
+        """Whether `words` is already built (then asking it costs a set lookup)."""
+        return self._words is not None
+
+    @property
     def words(self) -> frozenset[str]:
         """The words of `text`, shared by the attack and toxicity rules; computed on first
         use, since the one-pass rule matching needs them only when a rule matched."""
@@ -334,6 +339,22 @@ def ascii_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
     Unicode `\\s` also matches U+001C-U+001F; views never hold those, `_collapse` turns
     every whitespace character but the newline into a plain space."""
     return re.compile(pattern.pattern, (pattern.flags & ~re.UNICODE) | re.ASCII)
+
+
+def has_word(text: str, word: str) -> bool:
+    """`word in words_of(text)` for a word of a-z letters, without building the set: an
+    occurrence with no a-z letter right before or after it. Cheaper when a few words are
+    asked about, as when one rule of a hundred matched."""
+    size = len(word)
+    position = text.find(word)
+    while position >= 0:
+        end = position + size
+        if (position == 0 or not "a" <= text[position - 1] <= "z") and (
+            end == len(text) or not "a" <= text[end] <= "z"
+        ):
+            return True
+        position = text.find(word, position + 1)
+    return False
 
 
 def words_of(text: str) -> frozenset[str]:
