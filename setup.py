@@ -40,17 +40,28 @@ class OptionalBuildExt(build_ext):
     """A failed compilation leaves the pure-Python modules in place instead of failing the
     install: the extensions are a speed-up, never a requirement."""
 
+    _group_failed = False
+
     def run(self) -> None:
+        # The group's shared library first (see build_extension).
+        self.extensions.sort(key=lambda ext: not ext.name.endswith("__mypyc"))
         try:
             super().run()
         except Exception as error:  # any compiler failure means "stay pure"
             _warn(f"compiling with mypyc failed ({error}); installing pure Python")
 
     def build_extension(self, ext: Any) -> None:
+        # Each module's extension is a small shim that loads the group's shared library
+        # (built first): without that library, no shim may be built, or importing the
+        # module would fail instead of falling back to its source.
+        if self._group_failed:
+            return
         try:
             super().build_extension(ext)
         except Exception as error:
             _warn(f"compiling {ext.name} failed ({error}); it stays pure Python")
+            if ext.name.endswith("__mypyc"):
+                self._group_failed = True
 
 
 def _warn(message: str) -> None:
