@@ -173,14 +173,11 @@ def digits_of(text: str) -> str:
     return _NON_DIGITS.sub("", text)
 
 
-# Deleting these from an ASCII text leaves its digits.
-_ASCII_NON_DIGITS = bytes(byte for byte in range(128) if not chr(byte).isdigit())
-
-
 def digit_count(text: str) -> int:
-    """`len(digits_of(text))`, without building the digits for ASCII text."""
+    """`len(digits_of(text))`, without building the digits for ASCII text: counted, as
+    the windows' digits are, by deleting the ten digits in one C pass."""
     if text.isascii():
-        return len(text.encode("ascii").translate(None, _ASCII_NON_DIGITS))
+        return len(text) - len(text.encode("ascii").translate(None, _ASCII_DIGITS))
     return len(digits_of(text))
 
 
