@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from aimonitor.analysis.regex_source import class_end, group_end
+from aimonitor.analysis.regex_source import class_end, group_end, units
 
 
 @pytest.mark.parametrize(
@@ -24,3 +24,9 @@ def test_unbalanced_sources_are_reported() -> None:
         group_end("(ab", 0)
     with pytest.raises(ValueError, match="unterminated"):
         class_end("[ab", 0)
+
+
+def test_units_keep_escapes_and_classes_whole() -> None:
+    source = r"a\(b[)|]c"
+    assert [source[i:end] for i, end in units(source)] == ["a", r"\(", "b", "[)|]", "c"]
+    assert [source[i:end] for i, end in units(source, 4)] == ["[)|]", "c"]

@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from types import ModuleType
 from typing import Any
 
-from aimonitor.analysis.regex_source import class_end, group_end, split_classes
+from aimonitor.analysis.regex_source import group_end, split_classes, units
 
 
 def _import_re2() -> ModuleType | None:
@@ -70,24 +70,15 @@ def without_lookarounds(source: str) -> str | None:
     """`source` with its look-around groups removed (a pattern that matches wherever the
     original does), or None when it holds none or cannot be followed."""
     out: list[str] = []
-    i, removed = 0, False
-    while i < len(source):
-        char = source[i]
-        if char == "\\":
-            out.append(source[i : i + 2])
-            i += 2
-            continue
-        if char == "[":
-            end = class_end(source, i)
-            out.append(source[i:end])
-            i = end
-            continue
-        if source.startswith(_LOOKAROUND_OPENERS, i):
-            i = group_end(source, i) + 1
+    skip_to, removed = 0, False
+    for i, end in units(source):
+        if i < skip_to:
+            continue  # inside a look-around already removed
+        if end - i == 1 and source.startswith(_LOOKAROUND_OPENERS, i):
+            skip_to = group_end(source, i) + 1
             removed = True
             continue
-        out.append(char)
-        i += 1
+        out.append(source[i:end])
     return "".join(out) if removed else None
 
 

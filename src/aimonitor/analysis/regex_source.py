@@ -1,10 +1,13 @@
 """Walking the source of a regular expression: where a character class or a group ends.
 
 Shared by the stem parser (`stems.py`) and the look-around remover (`pattern_set.py`),
-which both skip escapes and classes (a class may hold "(" , ")" or "|") while they scan.
+which both skip escapes and classes (a class may hold "(" , ")" or "|") while they scan:
+`units` is that walk, once.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 
 def class_end(source: str, start: int) -> int:
@@ -24,24 +27,29 @@ def class_end(source: str, start: int) -> int:
     raise ValueError(f"unterminated character class in {source!r}")
 
 
-def group_end(source: str, start: int) -> int:
-    """Index of the ")" closing the group opening at `start`."""
-    depth, i = 0, start
+def units(source: str, start: int = 0) -> Iterator[tuple[int, int]]:
+    """(start, end) of each unit of `source` from `start` on: an escape ("\\d", "\\("), a
+    whole character class, or one character. The scanners below walk these, so that a
+    "(", ")" or "|" inside an escape or a class is never taken for an operator."""
+    i = start
     while i < len(source):
         char = source[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            i = class_end(source, i)
-            continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
+        end = i + 2 if char == "\\" else class_end(source, i) if char == "[" else i + 1
+        yield i, end
+        i = end
+
+
+def group_end(source: str, start: int) -> int:
+    """Index of the ")" closing the group opening at `start`."""
+    depth = 0
+    for i, end in units(source, start):
+        if end - i == 1:
+            if source[i] == "(":
+                depth += 1
+            elif source[i] == ")":
+                depth -= 1
+                if depth == 0:
+                    return i
     raise ValueError(f"unbalanced group in {source!r}")
 
 
@@ -50,17 +58,9 @@ def split_classes(source: str) -> tuple[str, list[str]]:
     is left are the pattern's own operators and literal characters."""
     outside: list[str] = []
     classes: list[str] = []
-    i = 0
-    while i < len(source):
-        char = source[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            end = class_end(source, i)
+    for i, end in units(source):
+        if source[i] == "[":
             classes.append(source[i:end])
-            i = end
-            continue
-        outside.append(char)
-        i += 1
+        elif source[i] != "\\":
+            outside.append(source[i])
     return "".join(outside), classes

@@ -10,21 +10,17 @@ from __future__ import annotations
 
 import re
 
-from aimonitor.analysis.regex_source import class_end, group_end
+from aimonitor.analysis.regex_source import group_end, units
 
 _MAX_STEM_HITS = 8
 
 
 def _alternatives(src: str) -> list[str]:
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(src):
+    parts, depth, start = [], 0, 0
+    for i, end in units(src):
+        if end - i != 1:
+            continue  # an escape or a class
         char = src[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            i = class_end(src, i)
-            continue
         if char == "(":
             depth += 1
         elif char == ")":
@@ -32,7 +28,6 @@ def _alternatives(src: str) -> list[str]:
         elif char == "|" and depth == 0:
             parts.append(src[start:i])
             start = i + 1
-        i += 1
     parts.append(src[start:])
     return parts
 
