@@ -12,7 +12,7 @@ install: $(VENV)/.installed
 # extension module would go on shadowing it.
 COMPILED_SOURCES := $(shell sed -n 's/^ *"\(src\/aimonitor\/.*\.py\)",$$/\1/p' setup.py)
 
-$(VENV)/.installed: pyproject.toml setup.py $(COMPILED_SOURCES)
+$(VENV)/.installed: pyproject.toml setup.py $(COMPILED_SOURCES) $(wildcard src/aimonitor/*/*.c)
 	@scripts/install-system-deps.sh venv
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip

@@ -1,10 +1,13 @@
-"""Compiles the detectors' per-text code with mypyc when a C compiler is there.
+"""Compiles the detectors' per-text code with mypyc, and the embedder's C core, when a
+C compiler is there.
 
 Everything else about the package is in pyproject.toml. The modules listed below run on
 every prompt and every answer; mypyc turns their (fully typed) Python into C extensions,
 which makes a scan about 15 % cheaper (docs/bench/detectors.md). The Python sources stay
 the reference: without mypy or a C compiler, or with AIMONITOR_PURE_PYTHON=1, the package
-installs as plain Python and behaves the same, only slower.
+installs as plain Python and behaves the same, only slower. The same holds for
+`aimonitor.signals._hashembed`, hand-written C for the hashing embedder's counting loop
+(numpy's reference in embedding.py is used without it).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import os
 import sys
 from typing import Any
 
-from setuptools import setup
+from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
 # Kept in step with tests/test_compiled.py, which checks that CI runs these compiled.
@@ -34,6 +37,8 @@ COMPILED = [
     "src/aimonitor/analysis/pii/secrets.py",
     "src/aimonitor/analysis/pii/us_ssn.py",
 ]
+# Hand-written C extensions (module name, source), also checked by tests/test_compiled.py.
+NATIVE = [("aimonitor.signals._hashembed", "src/aimonitor/signals/_hashembed.c")]
 
 
 class OptionalBuildExt(build_ext):
@@ -51,10 +56,10 @@ class OptionalBuildExt(build_ext):
             _warn(f"compiling with mypyc failed ({error}); installing pure Python")
 
     def build_extension(self, ext: Any) -> None:
-        # Each module's extension is a small shim that loads the group's shared library
-        # (built first): without that library, no shim may be built, or importing the
-        # module would fail instead of falling back to its source.
-        if self._group_failed:
+        # Each mypyc module's extension is a small shim that loads the group's shared
+        # library (built first): without that library, no shim may be built, or importing
+        # the module would fail instead of falling back to its source.
+        if self._group_failed and ext.name not in dict(NATIVE):
             return
         try:
             super().build_extension(ext)
@@ -71,16 +76,17 @@ def _warn(message: str) -> None:
 def _ext_modules() -> list[Any]:
     if os.environ.get("AIMONITOR_PURE_PYTHON") == "1":
         return []
+    native = [Extension(name, [source], extra_compile_args=["-O2"]) for name, source in NATIVE]
     try:
         from mypyc.build import mypycify
     except ImportError:
-        _warn("mypyc is not installed; installing pure Python")
-        return []
+        _warn("mypyc is not installed; the detectors stay pure Python")
+        return native
     try:
-        return list(mypycify(COMPILED, opt_level="3", group_name="aimonitor_native"))
+        return [*mypycify(COMPILED, opt_level="3", group_name="aimonitor_native"), *native]
     except BaseException as error:  # mypy exits through SystemExit on errors
-        _warn(f"mypyc could not translate the modules ({error}); installing pure Python")
-        return []
+        _warn(f"mypyc could not translate the modules ({error}); they stay pure Python")
+        return native
 
 
 setup(ext_modules=_ext_modules(), cmdclass={"build_ext": OptionalBuildExt})

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import random
 import re
 import subprocess
 import sys
@@ -8,6 +9,7 @@ import zlib
 import numpy as np
 import pytest
 
+from aimonitor.signals import embedding
 from aimonitor.signals.embedding import HashingEmbedder
 
 
@@ -141,3 +143,52 @@ def test_embeddings_equal_the_plain_reference_bit_for_bit() -> None:
         expected = _reference_embedding(text)
         assert np.array_equal(emb.embed(text), expected), text[:30]
         assert np.array_equal(batch[i], expected), text[:30]
+
+
+def _varied_texts() -> list[str]:
+    rng = random.Random(7)
+    alphabet = "ab cdé\tЖ中_-1\n\x00😀'"
+    texts = [
+        "",
+        " ",
+        "?!",
+        "a",
+        "ab",
+        "Reset my VPN password, please: it expired yesterday.",
+        "Explique le monitoring IA et les SLO de latence pour une application en production",
+        "lone \udcff surrogate",
+        "aaaa " * 3000,  # one bucket past the signed-log1p table
+        "é" * 5000,  # cut at MAX_EMBED_CHARS
+    ]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80))) for _ in range(300)]
+    return texts
+
+
+@pytest.mark.parametrize(("dim", "sizes"), [(1024, (3, 4, 5)), (1000, (3, 4, 5)), (64, (2, 4))])
+def test_the_compiled_core_gives_the_reference_vectors_bit_for_bit(
+    dim: int, sizes: tuple[int, ...]
+) -> None:
+    emb = HashingEmbedder(dim, sizes)
+    texts = _varied_texts()
+    for start in range(0, len(texts), 7):
+        batch = texts[start : start + 7]
+        np.testing.assert_array_equal(emb.embed_many(batch), emb.embed_many_reference(batch))
+
+
+def test_the_reference_is_what_runs_without_the_compiled_core(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    emb = HashingEmbedder()
+    expected = emb.embed_many_reference(["Reset my VPN password"])
+    monkeypatch.setattr(embedding, "_hashembed", None)
+    np.testing.assert_array_equal(emb.embed_many(["Reset my VPN password"]), expected)
+
+
+def test_the_compiled_core_refuses_inconsistent_buffers() -> None:
+    if embedding._hashembed is None:
+        pytest.skip("built without a C compiler: no compiled core to call")
+    out = np.empty((2, 16), dtype=np.float32)
+    with pytest.raises(ValueError, match="inconsistent"):
+        embedding._hashembed.embed_rows([b" a "], out, embedding._SIGNED_LOG1P, 16, 0, 8, 3, 2)
+    with pytest.raises(TypeError, match="bytes"):
+        embedding._hashembed.embed_rows(["a", "b"], out, embedding._SIGNED_LOG1P, 16, 0, 8, 3, 2)
