@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -35,14 +35,19 @@ from aimonitor.signals import (
 from aimonitor.signals.embedding import Embedder, make_embedder
 from aimonitor.store import (
     AsyncWriter,
+    AuditWriter,
     ConfigChangeRecord,
     Event,
     FeedbackRecord,
+    ProcessWriter,
+    SqlStore,
+    WriterOptions,
     event_severity,
     event_type,
     open_store,
 )
 from aimonitor.store import Store as StoreProtocol
+from aimonitor.store.engine import sqlite_path
 from aimonitor.telemetry.logging import (
     RequestLogger,
     configure_logging,
@@ -77,15 +82,49 @@ class MetricsWriterObserver:
         self.metrics.audit_replayed.inc(n)
 
     def on_written(self, events: Sequence[Event]) -> None:
+        # One increment per (type, severity) of the batch, not one labels() per event.
+        self.on_written_counts(
+            Counter((event_type(event), event_severity(event)) for event in events)
+        )
+
+    def on_written_counts(self, counts: Mapping[tuple[str, str], int]) -> None:
         self.healthy = True
         self.metrics.store_up.set(1)
-        # One increment per (type, severity) of the batch, not one labels() per event.
-        counts = Counter((event_type(event), event_severity(event)) for event in events)
         for (kind, severity), n in counts.items():
             self.metrics.audit_events.labels(kind, severity).inc(n)
 
     def queue_depth(self, n: int) -> None:
         self.metrics.audit_queue_depth.set(n)
+
+
+def build_writer(
+    settings: Settings, store: StoreProtocol, observer: MetricsWriterObserver
+) -> AuditWriter:
+    """A child process writing to the store's database when another process can open it
+    (a database file or server), else the thread writer."""
+    spill_dir = settings.data_dir / "spill"
+    if settings.audit_writer == "process" and isinstance(store, SqlStore):
+        url = store.engine.url.render_as_string(hide_password=False)
+        shareable = store.dialect != "sqlite" or sqlite_path(url) is not None
+    else:
+        shareable = False
+    if shareable:
+        options = WriterOptions(
+            database_url=url,
+            spill_dir=spill_dir,
+            batch_size=settings.write_batch_size,
+            flush_interval_s=settings.write_flush_interval_s,
+            queue_max=settings.write_queue_max,
+        )
+        return ProcessWriter(options, observer)
+    return AsyncWriter(
+        store,
+        spill_dir=spill_dir,
+        batch_size=settings.write_batch_size,
+        flush_interval_s=settings.write_flush_interval_s,
+        queue_max=settings.write_queue_max,
+        observer=observer,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,14 +159,7 @@ class Service:
             settings.resolved_database_url, settings.data_dir
         )
         self.observer = MetricsWriterObserver(self.metrics)
-        self.writer = AsyncWriter(
-            self.store,
-            spill_dir=settings.data_dir / "spill",
-            batch_size=settings.write_batch_size,
-            flush_interval_s=settings.write_flush_interval_s,
-            queue_max=settings.write_queue_max,
-            observer=self.observer,
-        )
+        self.writer = build_writer(settings, self.store, self.observer)
         self.backend = backend or build_backend(settings)
         self.tracing = tracing or Tracing.from_settings(settings)
         self.analyzer = Analyzer.default()

@@ -10,6 +10,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -189,6 +190,7 @@ class RecordingObserver:
         self.spilled = 0
         self.replayed = 0
         self.written: list[Any] = []
+        self.written_counts: Counter[tuple[str, str]] = Counter()
         self.depths: list[int] = []
 
     def on_write_failure(self) -> None:
@@ -202,6 +204,9 @@ class RecordingObserver:
 
     def on_written(self, events: Any) -> None:
         self.written.extend(events)
+
+    def on_written_counts(self, counts: Any) -> None:
+        self.written_counts.update(counts)
 
     def queue_depth(self, n: int) -> None:
         self.depths.append(n)

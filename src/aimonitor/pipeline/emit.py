@@ -25,7 +25,7 @@ from aimonitor.pipeline.request import (
 from aimonitor.rolling import RollingMean
 from aimonitor.signals import DailyBudget, SloTracker
 from aimonitor.signals.compliance import RollingCompliance
-from aimonitor.store import AsyncWriter, RequestRecord
+from aimonitor.store import AuditWriter, RequestRecord
 from aimonitor.telemetry.logging import RequestLogger
 from aimonitor.telemetry.metrics import Metrics
 from aimonitor.telemetry.tracing import Tracing
@@ -51,7 +51,7 @@ class Emitter:
         child: MetricChildren,
         backend: ModelBackend,
         model_label: str,
-        writer: AsyncWriter,
+        writer: AuditWriter,
         request_logger: RequestLogger,
         tracing: Tracing,
         budget: DailyBudget,

@@ -56,7 +56,7 @@ from aimonitor.signals.compliance import (
 from aimonitor.signals.compliance import high_risk as is_high_risk
 from aimonitor.signals.embedding import Embedder, HashingEmbedder
 from aimonitor.signals.quality import quality_inputs, score_quality
-from aimonitor.store import AsyncWriter
+from aimonitor.store import AuditWriter
 from aimonitor.telemetry.logging import RequestLogger
 from aimonitor.telemetry.metrics import Metrics
 from aimonitor.telemetry.tracing import Tracing
@@ -85,7 +85,7 @@ class Pipeline:
         engine: GuardrailEngine,
         limiter: RateLimiter,
         backend: ModelBackend,
-        writer: AsyncWriter,
+        writer: AuditWriter,
         tracing: Tracing,
         request_logger: RequestLogger,
         embedder: Embedder,

@@ -5,6 +5,9 @@ hash-chained audit trail, in SQLite (default) or PostgreSQL.
     writer = AsyncWriter(store, settings.data_dir / "spill", observer=...)
     writer.start(); writer.submit(record); ...; writer.stop()
 
+`ProcessWriter` is the same writer in a child process (the service's default on a
+database file or server).
+
 See docs/store.md and docs/audit.md.
 """
 
@@ -14,7 +17,8 @@ from aimonitor.store.chain import AuditEntry
 from aimonitor.store.errors import RecordRejected, StoreError, StoreUnavailable
 from aimonitor.store.factory import open_store
 from aimonitor.store.memory import InMemoryStore
-from aimonitor.store.protocol import Store
+from aimonitor.store.process_writer import ProcessWriter, WriterOptions
+from aimonitor.store.protocol import AuditWriter, Store
 from aimonitor.store.records import (
     ConfigChangeRecord,
     Event,
@@ -31,10 +35,12 @@ from aimonitor.store.writer import AsyncWriter, WriterObserver
 __all__ = [
     "AsyncWriter",
     "AuditEntry",
+    "AuditWriter",
     "ConfigChangeRecord",
     "Event",
     "FeedbackRecord",
     "InMemoryStore",
+    "ProcessWriter",
     "RecordRejected",
     "RequestRecord",
     "SqlStore",
@@ -44,6 +50,7 @@ __all__ = [
     "Turn",
     "VerifyResult",
     "WriterObserver",
+    "WriterOptions",
     "event_severity",
     "event_type",
     "open_store",

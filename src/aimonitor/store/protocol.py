@@ -1,5 +1,6 @@
-"""The store interface that the pipeline and the API depend on. `SqlStore` and
-`InMemoryStore` both implement it."""
+"""The interfaces that the pipeline and the API depend on: the store (`SqlStore`,
+`InMemoryStore`) and the audit writer in front of it (`AsyncWriter`, a thread;
+`ProcessWriter`, a child process)."""
 
 from __future__ import annotations
 
@@ -34,3 +35,18 @@ class Store(Protocol):
     def export_audit(self, since: datetime | None = None) -> Iterator[dict[str, Any]]: ...
 
     def close(self) -> None: ...
+
+
+class AuditWriter(Protocol):
+    """Hands records to the store off the request path."""
+
+    @property
+    def queue_depth(self) -> int: ...
+
+    def start(self) -> None: ...
+
+    def submit(self, event: Event) -> None: ...
+
+    def flush(self, timeout_s: float = 5.0) -> bool: ...
+
+    def stop(self, timeout_s: float = 10.0) -> None: ...

@@ -3,8 +3,9 @@
 Every write that touches the audit chain locks the chain-head row first
 (`SELECT ... FOR UPDATE` on PostgreSQL, `BEGIN IMMEDIATE` on SQLite), so two writers,
 even in two processes, append one after the other and never fork the chain. In normal
-operation there is one writer anyway: the `AsyncWriter` thread; erasure and retention
-purges are the only other appenders.
+operation there is one writer anyway: the audit writer (a thread, or by default a child
+process, see process_writer.py); erasure and retention purges are the only other
+appenders.
 """
 
 from __future__ import annotations

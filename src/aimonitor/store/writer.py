@@ -88,6 +88,7 @@ class AsyncWriter:
         self._count_lock = threading.Lock()
         self._accepted = 0
         self._finished = 0
+        self._settled_on_submit = 0  # events submit spilled (or lost), never queued
         # Events that neither the store nor the spill file (disk full...) could take; the
         # writer thread retries them. Last resort, memory only.
         self._held: list[Event] = []
@@ -108,6 +109,17 @@ class AsyncWriter:
             + len(self._held)
             + self._retrying_held
         )
+
+    @property
+    def finished_count(self) -> int:
+        """Events handed over so far that are written, spilled or held (no longer only
+        in the queue). The process writer's parent forgets its copies up to this count."""
+        return self._finished + self._settled_on_submit
+
+    @property
+    def backlog(self) -> int:
+        """Finished events that are not in the store yet: spilled or held."""
+        return self._spill.pending + len(self._held) + self._retrying_held
 
     # --- producer side -----------------------------------------------------------
 
@@ -139,6 +151,8 @@ class AsyncWriter:
                 # Queue full (or stopping) and the disk refuses too: nothing is left.
                 log.critical("audit record lost: queue full and spill file not writable")
                 self._call("on_write_failure")
+            with self._count_lock:
+                self._settled_on_submit += 1
 
     def flush(self, timeout_s: float = 5.0) -> bool:
         """Wait until everything handed over so far is in the store. False on timeout."""
