@@ -64,3 +64,26 @@ def test_written_counts_feed_the_audit_metrics(observer: MetricsWriterObserver) 
     )
     assert value == 3
     assert registry.get_sample_value("ai_store_up") == 1
+
+
+def test_burn_rates_are_computed_at_scrape_from_the_slo_windows(tmp_path: Path) -> None:
+    import asyncio
+    import time
+
+    from aimonitor.service import Service
+
+    service = Service(load_settings(data_dir=tmp_path / "data", log_dir=tmp_path / "logs"))
+    try:
+        now = time.monotonic()
+        for i in range(10):
+            service.slo.record(now, available=i != 0, latency_s=0.01, quality=0.9)
+        registry = service.metrics.registry
+        gauge = "ai_slo_error_budget_burn_rate"
+        assert registry.get_sample_value(gauge, {"slo": "availability"}) in (None, 0.0)
+        service.sync_scrape_metrics()
+        # 1 bad in 10 against a 0.5 % budget: a burn rate of 20.
+        burn = registry.get_sample_value(gauge, {"slo": "availability"})
+        assert burn == pytest.approx(0.1 / 0.005)
+        assert registry.get_sample_value(gauge, {"slo": "latency"}) == 0.0
+    finally:
+        asyncio.run(service.stop())

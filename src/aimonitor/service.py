@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -298,9 +299,14 @@ class Service:
             self.metrics.audit_events.labels("retention_purge", "info").inc()
         return purged
 
-    def sync_scrape_counters(self) -> None:
-        """Carry failure counts kept by components into their counters (at scrape)."""
+    def sync_scrape_metrics(self) -> None:
+        """At scrape: carry failure counts kept by components into their counters, and
+        compute the burn-rate gauges over the windows ending now (a request would
+        recompute them for nothing between scrapes, and they must move with time even
+        when no request comes)."""
         m = self.metrics
+        for slo_name, rate in self.slo.burn_rates(time.monotonic()).items():
+            m.burn_rate.labels(slo_name).set(rate)
         for counter, current in (
             (m.exporter_failures.labels("otlp"), self.tracing.export_failures),
             (m.rate_limit_storage_errors, self.limiter.storage_errors),

@@ -180,11 +180,8 @@ class Emitter:
             fast = latency_s <= self.settings.slo_latency_threshold_s
             (m.sli_latency_success if fast else m.sli_latency_violations).inc()
         quality = state.scores.get("quality") if state.status_code == 200 else None
-        if available is not None:
-            now = time.monotonic()
-            self.slo.record(now, available, latency_for_sli, quality)
-            for slo_name, rate in self.slo.burn_rates(now).items():
-                self.child(m.burn_rate, slo_name).set(rate)
+        if available is not None:  # burn rates are computed at scrape (Service)
+            self.slo.record(time.monotonic(), available, latency_for_sli, quality)
 
         # Conversation bookkeeping (redacted texts only).
         if request.conversation_id and state.status_code == 200:

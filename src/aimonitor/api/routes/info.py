@@ -48,7 +48,7 @@ async def health(service: ServiceDep) -> JSONResponse:
 
 @router.get("/metrics", summary="Prometheus exposition", include_in_schema=True)
 async def metrics(service: ServiceDep, request: Request) -> Response:
-    service.sync_scrape_counters()
+    service.sync_scrape_metrics()
     # Exemplars (trace ids on latency buckets) exist only in the OpenMetrics format.
     if "application/openmetrics-text" in request.headers.get("accept", ""):
         exposition = generate_openmetrics(service.metrics.registry)  # type: ignore[no-untyped-call]
