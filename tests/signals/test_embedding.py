@@ -147,7 +147,9 @@ def test_embeddings_equal_the_plain_reference_bit_for_bit() -> None:
 
 def _varied_texts() -> list[str]:
     rng = random.Random(7)
-    alphabet = "ab cdé\tЖ中_-1\n\x00😀'"
+    # Letters, digits of other scripts, numerals, combining marks, joiners, spaces that
+    # are not ASCII, underscores, NUL, an astral character: each side of "alphanumeric".
+    alphabet = "ab cdé\tЖ中_-1\n\x00😀'İ\u0307ßⅫ²٣\u200d\u00a0Σ"
     texts = [
         "",
         " ",
@@ -189,6 +191,6 @@ def test_the_compiled_core_refuses_inconsistent_buffers() -> None:
         pytest.skip("built without a C compiler: no compiled core to call")
     out = np.empty((2, 16), dtype=np.float32)
     with pytest.raises(ValueError, match="inconsistent"):
-        embedding._hashembed.embed_rows([b" a "], out, embedding._SIGNED_LOG1P, 16, 0, 8, 3, 2)
-    with pytest.raises(TypeError, match="bytes"):
-        embedding._hashembed.embed_rows(["a", "b"], out, embedding._SIGNED_LOG1P, 16, 0, 8, 3, 2)
+        embedding._hashembed.embed_rows([" a "], out, embedding._SIGNED_LOG1P, 16, 0, 8, 3, 2)
+    with pytest.raises(TypeError, match="str"):
+        embedding._hashembed.embed_rows([b"a", b"b"], out, embedding._SIGNED_LOG1P, 16, 0, 8, 3, 2)

@@ -51,7 +51,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.service = service
-    for module in (info, predict, feedback, conversations, stats, guardrails, drift):
+    # Routes are matched in order: the hot one first.
+    for module in (predict, info, feedback, conversations, stats, guardrails, drift):
         app.include_router(module.router)
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected_error)

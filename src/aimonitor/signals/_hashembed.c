@@ -8,7 +8,9 @@
  * and tests/signals/test_embedding.py checks both give the same vectors.
  *
  * embed_rows(texts, out, table, dim, shift, sizes_mask, max_n, words_repeat)
- *   texts: sequence of bytes, each one folded text (" word word ") in UTF-8
+ *   texts: sequence of str, each already lower-cased (str.lower) and cut; folded here as
+ *          embedding._fold does (every run of characters that are not alphanumeric to
+ *          one space, a space at each end) and counted over its UTF-8 bytes
  *   out:   writable C-contiguous float32 buffer of len(texts) * dim cells
  *   table: float64 buffer of 2h+1 cells, table[c + h] = sign(c) * log1p(|c|)
  *   shift: > 0 when dim is a power of two (bucket = hash >> shift), else 0
@@ -82,6 +84,62 @@ static void count_text(Row *row, const unsigned char *p, Py_ssize_t n, unsigned 
     }
 }
 
+/* The UTF-8 bytes of `" " + re.sub(r"[\W_]+", " ", text).strip() + " "`: re's \w is
+ * Py_UNICODE_ISALNUM or "_", so [\W_] is "not alphanumeric". Characters that are not
+ * alphanumeric (surrogates among them) never reach the encoder. Returns the length, or
+ * -1 with an exception set. */
+static Py_ssize_t fold_text(PyObject *text, unsigned char **buf, Py_ssize_t *cap) {
+    if (PyUnicode_READY(text) < 0) return -1;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (n > (PY_SSIZE_T_MAX - 2) / 4) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t need = 4 * n + 2;
+    if (need > *cap) {
+        unsigned char *grown = (unsigned char *)realloc(*buf, (size_t)need);
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        *buf = grown;
+        *cap = need;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    unsigned char *o = *buf;
+    Py_ssize_t len = 0;
+    int gap = 0, words = 0;
+    o[len++] = ' ';
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (!Py_UNICODE_ISALNUM(ch)) {
+            gap = 1;
+            continue;
+        }
+        if (gap && words) o[len++] = ' ';
+        gap = 0;
+        words = 1;
+        if (ch < 0x80) {
+            o[len++] = (unsigned char)ch;
+        } else if (ch < 0x800) {
+            o[len++] = (unsigned char)(0xC0 | (ch >> 6));
+            o[len++] = (unsigned char)(0x80 | (ch & 0x3F));
+        } else if (ch < 0x10000) {
+            o[len++] = (unsigned char)(0xE0 | (ch >> 12));
+            o[len++] = (unsigned char)(0x80 | ((ch >> 6) & 0x3F));
+            o[len++] = (unsigned char)(0x80 | (ch & 0x3F));
+        } else {
+            o[len++] = (unsigned char)(0xF0 | (ch >> 18));
+            o[len++] = (unsigned char)(0x80 | ((ch >> 12) & 0x3F));
+            o[len++] = (unsigned char)(0x80 | ((ch >> 6) & 0x3F));
+            o[len++] = (unsigned char)(0x80 | (ch & 0x3F));
+        }
+    }
+    o[len++] = ' ';
+    return len;
+}
+
 static PyObject *embed_rows(PyObject *self, PyObject *args) {
     PyObject *texts;
     Py_buffer out, table;
@@ -93,6 +151,8 @@ static PyObject *embed_rows(PyObject *self, PyObject *args) {
         return NULL;
     PyObject *seq = NULL;
     double *counts = NULL;
+    unsigned char *folded = NULL;
+    Py_ssize_t folded_cap = 0;
     PyObject *result = NULL;
     seq = PySequence_Fast(texts, "texts must be a sequence of bytes");
     if (seq == NULL) goto done;
@@ -112,14 +172,15 @@ static PyObject *embed_rows(PyObject *self, PyObject *args) {
     float *rows = (float *)out.buf;
     for (Py_ssize_t t = 0; t < k; t++) {
         PyObject *item = PySequence_Fast_GET_ITEM(seq, t);
-        if (!PyBytes_Check(item)) {
-            PyErr_SetString(PyExc_TypeError, "embed_rows: texts must be bytes");
+        if (!PyUnicode_Check(item)) {
+            PyErr_SetString(PyExc_TypeError, "embed_rows: texts must be str");
             goto done;
         }
+        Py_ssize_t folded_len = fold_text(item, &folded, &folded_cap);
+        if (folded_len < 0) goto done;
         memset(counts, 0, (size_t)dim * sizeof(double));
         Row row = {counts, dim, shift};
-        count_text(&row, (const unsigned char *)PyBytes_AS_STRING(item), PyBytes_GET_SIZE(item),
-                   sizes_mask, max_n, words_repeat);
+        count_text(&row, folded, folded_len, sizes_mask, max_n, words_repeat);
         double norm2 = 0.0;
         for (Py_ssize_t j = 0; j < dim; j++) {
             double c = counts[j];
@@ -141,6 +202,7 @@ static PyObject *embed_rows(PyObject *self, PyObject *args) {
     Py_INCREF(result);
 done:
     free(counts);
+    free(folded);
     Py_XDECREF(seq);
     PyBuffer_Release(&out);
     PyBuffer_Release(&table);

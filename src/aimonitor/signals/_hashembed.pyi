@@ -3,7 +3,7 @@ from collections.abc import Sequence
 from typing_extensions import Buffer
 
 def embed_rows(
-    texts: Sequence[bytes],
+    texts: Sequence[str],
     out: Buffer,
     table: Buffer,
     dim: int,

@@ -96,11 +96,12 @@ class HashingEmbedder:
         """Embed several texts in one pass: row i is `embed(texts[i])`."""
         if _hashembed is None:
             return self.embed_many_reference(texts)
-        encoded = [_fold(t).encode("utf-8", "replace") for t in texts]
+        # Lower-cased here (str.lower's full case mapping); cut and folded in C.
+        lowered = [t[:MAX_EMBED_CHARS].lower() for t in texts]
         result: Matrix = np.empty((len(texts), self._dim), dtype=np.float32)
         sizes_mask = sum(1 << n for n in self._ngram_sizes)
         _hashembed.embed_rows(
-            encoded,
+            lowered,
             result,
             _SIGNED_LOG1P,
             self._dim,
