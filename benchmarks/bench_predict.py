@@ -161,12 +161,13 @@ def stage_means_us(metrics_text: str) -> dict[str, float]:
     return {k: round(sums[k] / counts[k] * 1e6, 1) for k in sums if counts.get(k)}
 
 
-def rss_mib(pid: int) -> float:
-    """Resident memory of `pid` and its children, in MiB."""
+def memory_mib(pid: int, field: str = "Rss") -> float:
+    """Memory of `pid` and its children in MiB: "Rss" (resident; pages shared between the
+    processes counted in each) or "Pss" (each shared page split between its sharers)."""
     total_kib = 0
     for member in process_tree(pid):
-        for line in Path(f"/proc/{member}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
+            if line.startswith(f"{field}:"):
                 total_kib += int(line.split()[1])
     return total_kib / 1024.0
 
@@ -208,7 +209,8 @@ def main() -> int:
                 client.post(ours_url, json={"prompt": f"{PROMPT} #{i}", "scenario": "A"})
         stats = httpx.get(f"http://127.0.0.1:{ours_port}/stats", timeout=30).json()
         metrics_text = httpx.get(f"http://127.0.0.1:{ours_port}/metrics", timeout=30).text
-        rss = rss_mib(ours.pid)
+        rss, pss = memory_mib(ours.pid, "Rss"), memory_mib(ours.pid, "Pss")
+        processes = len(process_tree(ours.pid))
     finally:
         for proc in (ours, bare):
             proc.terminate()
@@ -235,6 +237,7 @@ def main() -> int:
             }
         )
     summary = {"rows": rows, "rss_mib_after_requests": round(rss, 1),
+               "pss_mib_after_requests": round(pss, 1), "processes": processes,
                "requests_in_store": stats.get("total_requests"),
                "stage_mean_us": stage_means_us(metrics_text),
                "load_average": [round(x, 2) for x in os.getloadavg()]}  # fmt: skip
@@ -254,7 +257,8 @@ def main() -> int:
             f"{row['bare_cpu_ms_per_request']:>9.3f}"
         )
     print("cpu = CPU time of the server and its child processes (all threads) per request, ms")
-    print(f"RSS (server + children) after the runs + {args.rss_requests} requests: {rss:.1f} MiB "
+    print(f"memory of the server and its {processes - 1} child processes after the runs + "
+          f"{args.rss_requests} requests: RSS {rss:.1f} MiB, PSS {pss:.1f} MiB "
           f"(store holds {summary['requests_in_store']} requests)")  # fmt: skip
     stages = summary["stage_mean_us"]
     assert isinstance(stages, dict)
