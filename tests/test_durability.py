@@ -81,3 +81,59 @@ def test_store_outage_mid_load_loses_and_duplicates_nothing(tmp_path: Path) -> N
         assert result.checked >= len(accepted)
     finally:
         reopened.close()
+
+
+def _descendants(pid: int) -> list[int]:
+    found, index = [pid], 0
+    while index < len(found):
+        for task in Path(f"/proc/{found[index]}/task").iterdir():
+            found += [int(c) for c in (task / "children").read_text().split()]
+        index += 1
+    return found[1:]
+
+
+def _writer_process(server_pid: int) -> int:
+    """The audit writer: the child of the server's fork server."""
+    for pid in _descendants(server_pid):
+        parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        if b"forkserver" in Path(f"/proc/{parent}/cmdline").read_bytes():
+            return pid
+    raise AssertionError("no audit writer process under the server")
+
+
+def test_a_killed_writer_process_under_load_loses_and_duplicates_nothing(tmp_path: Path) -> None:
+    import os
+    import signal
+
+    import httpx
+
+    from support.service_process import running_service
+
+    env = {"AIMONITOR_RATE_LIMIT_PER_MINUTE": "1000000", "AIMONITOR_WRITE_BATCH_SIZE": "16"}
+    accepted: list[str] = []
+    with running_service(tmp_path, env) as service, httpx.Client(timeout=30) as client:
+        first_writer = _writer_process(service.proc.pid)
+        for i in range(400):
+            if i == 150:
+                os.kill(first_writer, signal.SIGKILL)
+            response = client.post(
+                f"{service.base_url}/predict",
+                json={"prompt": f"Explain SLO burn rates, take {i}", "scenario": "A"},
+            )
+            assert response.status_code == 200
+            accepted.append(response.json()["request_id"])
+        metrics = client.get(f"{service.base_url}/metrics").text
+        assert _writer_process(service.proc.pid) != first_writer
+    # The server drained on SIGTERM: one record per accepted request, a valid chain.
+    url = f"sqlite:///{(tmp_path / 'data' / 'aimonitor.db').as_posix()}"
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT request_id FROM requests")).scalars().all()
+    engine.dispose()
+    assert sorted(rows) == sorted(accepted)
+    assert "ai_audit_write_failures_total 1.0" in metrics
+    reopened = open_store(url, tmp_path / "data")
+    try:
+        assert reopened.verify_chain().ok
+    finally:
+        reopened.close()
