@@ -6,8 +6,9 @@ every prompt and every answer; mypyc turns their (fully typed) Python into C ext
 which makes a scan about 15 % cheaper (docs/bench/detectors.md). The Python sources stay
 the reference: without mypy or a C compiler, or with AIMONITOR_PURE_PYTHON=1, the package
 installs as plain Python and behaves the same, only slower. The same holds for
-`aimonitor.signals._hashembed`, hand-written C for the hashing embedder's counting loop
-(numpy's reference in embedding.py is used without it).
+the NATIVE modules, hand-written C for the hashing embedder's counting loop and the
+token estimate's piece count (embedding.py and tokens.py keep the reference code, used
+without them).
 """
 
 from __future__ import annotations
@@ -38,7 +39,10 @@ COMPILED = [
     "src/aimonitor/analysis/pii/us_ssn.py",
 ]
 # Hand-written C extensions (module name, source), also checked by tests/test_compiled.py.
-NATIVE = [("aimonitor.signals._hashembed", "src/aimonitor/signals/_hashembed.c")]
+NATIVE = [
+    ("aimonitor.signals._hashembed", "src/aimonitor/signals/_hashembed.c"),
+    ("aimonitor.signals._tokens", "src/aimonitor/signals/_tokens.c"),
+]
 
 
 class OptionalBuildExt(build_ext):

@@ -10,8 +10,12 @@ import re
 from typing import Final
 
 _HEAD: Final = 300
+# Every pattern starts with a word beginning with i, a, t, j or e: the look-ahead lets `re`
+# skip other positions without trying the ten alternatives there (half the time; the
+# same matches, since it is case-folded like the alternatives).
 _PATTERNS: Final = re.compile(
-    r"|".join(
+    r"(?=[iatje])\b(?:"
+    + r"|".join(
         [
             r"\bI(?:'m| am)?\s+(?:sorry|afraid)\b[^.]{0,60}"
             r"\b(?:can(?:not|'t|’t)|unable|won(?:'|’)t)",
@@ -27,7 +31,8 @@ _PATTERNS: Final = re.compile(
             r"\ben\s+tant\s+qu['’]ia\b",
             r"\bje\s+dois\s+(?:refuser|décliner)\b",
         ]
-    ),
+    )
+    + ")",
     re.IGNORECASE,
 )
 
