@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 
 from limits import RateLimitItemPerMinute
@@ -31,6 +32,7 @@ from limits.strategies import MovingWindowRateLimiter
 REDIS_TIMEOUT_S = 0.25
 DEFAULT_RETRY_INTERVAL_S = 5.0
 _NAMESPACE = "aimonitor"
+_WINDOW_S = 60  # every limit is per minute
 
 
 class _PerMinute(RateLimitItemPerMinute):
@@ -53,14 +55,23 @@ class RateLimitDecision:
 
 class _SweptMemoryStorage(MemoryStorage):
     """`limits`' memory storage, with expired windows swept by one long-lived
-    thread once a second. The stock storage starts a new 10 ms `Timer` thread from
-    inside `hit` whenever the previous one has finished: under load that is a thread
-    start on the request path every few requests (about a millisecond each)."""
+    thread once a second, and moving windows kept as queues.
+
+    The stock storage starts a new 10 ms `Timer` thread from inside `hit` whenever the
+    previous one has finished: under load that is a thread start on the request path
+    every few requests (about a millisecond each). And it keeps a window as a list,
+    newest first, inserting each request at the front: a copy of the whole window per
+    request, which grows with the limit (a client allowed 100,000 a minute moved up to
+    800 kB a request). Here a window is a deque of request times, oldest first: a
+    request appends, expired times leave from the left; the decisions are the stock
+    storage's (allowed while fewer than `limit` requests are within `expiry`)."""
 
     SWEEP_INTERVAL_S = 1.0
 
     def __init__(self) -> None:
         super().__init__()
+        self._windows: dict[str, deque[float]] = {}
+        self._windows_lock = threading.Lock()
         self._sweep_stop = threading.Event()
         self._sweeper = threading.Thread(
             target=self._sweep_loop, name="aimonitor-ratelimit-sweep", daemon=True
@@ -73,6 +84,65 @@ class _SweptMemoryStorage(MemoryStorage):
     def _sweep_loop(self) -> None:
         while not self._sweep_stop.wait(self.SWEEP_INTERVAL_S):
             self._MemoryStorage__expire_events()  # type: ignore[attr-defined]
+            self._expire_windows(time.time())
+
+    @staticmethod
+    def _expire(window: deque[float], oldest_kept: float) -> None:
+        while window and window[0] < oldest_kept:
+            window.popleft()
+
+    def _expire_windows(self, now: float) -> None:
+        # Every window has the same length (a minute): expire against the longest kept.
+        with self._windows_lock:
+            for key in list(self._windows):
+                window = self._windows[key]
+                self._expire(window, now - _WINDOW_S)
+                if not window:
+                    del self._windows[key]
+
+    def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
+        if amount > limit:
+            return False
+        now = time.time()
+        with self._windows_lock:
+            window = self._windows.get(key)
+            if window is None:
+                window = self._windows[key] = deque()
+            self._expire(window, now - expiry)
+            if len(window) + amount > limit:
+                return False
+            window.extend([now] * amount)
+            return True
+
+    def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
+        """(time of the oldest request in the window, requests in the window). As in the
+        stock storage, a request exactly `expiry` old still blocks a hit but no longer
+        counts here."""
+        now = time.time()
+        oldest_counted = now - expiry
+        with self._windows_lock:
+            window = self._windows.get(key)
+            if not window:
+                return now, 0
+            self._expire(window, oldest_counted)
+            first = 0
+            while first < len(window) and window[first] <= oldest_counted:
+                first += 1
+            if first == len(window):
+                return now, 0
+            return window[first], len(window) - first
+
+    def clear(self, key: str) -> None:
+        super().clear(key)
+        with self._windows_lock:
+            self._windows.pop(key, None)
+
+    def reset(self) -> int | None:
+        cleared = super().reset()
+        with self._windows_lock:
+            windows = len(self._windows)
+            self._windows.clear()
+        return max(cleared or 0, windows)
 
     def stop(self) -> None:
         self._sweep_stop.set()
