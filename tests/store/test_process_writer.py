@@ -37,24 +37,23 @@ def _options(url: str, tmp_path: Path, **overrides: Any) -> WriterOptions:
     return WriterOptions(**values)
 
 
-def _stored(url: str) -> dict[str, int]:
-    """request_id -> number of rows, read through a connection of our own."""
+def _rows(url: str, sql: str) -> list[Any]:
+    """Rows of a query, through a connection of our own (not the writer's)."""
     store = open_store(url, Path("/tmp"))
     try:
         with store.engine.connect() as conn:
-            rows = conn.execute(text("SELECT request_id, COUNT(*) FROM requests GROUP BY 1"))
-            return {r[0]: r[1] for r in rows}
+            return list(conn.execute(text(sql)))
     finally:
         store.close()
+
+
+def _stored(url: str) -> dict[str, int]:
+    """request_id -> number of rows."""
+    return {r[0]: r[1] for r in _rows(url, "SELECT request_id, COUNT(*) FROM requests GROUP BY 1")}
 
 
 def _audit_entries(url: str) -> int:
-    store = open_store(url, Path("/tmp"))
-    try:
-        with store.engine.connect() as conn:
-            return int(conn.execute(text("SELECT COUNT(*) FROM audit_log")).scalar_one())
-    finally:
-        store.close()
+    return int(_rows(url, "SELECT COUNT(*) FROM audit_log")[0][0])
 
 
 def test_records_reach_the_store_and_the_counts_reach_the_observer(

@@ -42,7 +42,7 @@ from typing import Any, Protocol
 
 from aimonitor.store.records import Event, event_severity, event_type
 from aimonitor.store.spill import SPILL_FILE, SpillFile
-from aimonitor.store.writer import AsyncWriter
+from aimonitor.store.writer import AsyncWriter, call_observer, take_up_to, wait_for_empty
 
 log = logging.getLogger(__name__)
 
@@ -184,13 +184,7 @@ class ProcessWriter:
                 while self._unsent and time.monotonic() < deadline:
                     self._changed.wait(0.01)
             self._send(("flush", max(0.0, deadline - time.monotonic())))
-            with self._changed:
-                while self.queue_depth > 0:
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        return False
-                    self._changed.wait(min(remaining, 0.05))
-            return True
+            return wait_for_empty(self._changed, lambda: self.queue_depth, deadline)
         finally:
             self._hurry = False
 
@@ -255,14 +249,7 @@ class ProcessWriter:
         return True
 
     def _take(self, limit: int) -> list[Event]:
-        batch: list[Event] = []
-        pop = self._unsent.popleft
-        try:
-            while len(batch) < limit:
-                batch.append(pop())
-        except IndexError:
-            pass
-        return batch
+        return take_up_to(self._unsent, limit)
 
     def _send(self, message: tuple[str, Any]) -> None:
         """Send to the child; a dead child is the receiver's to handle (its batches stay
@@ -352,12 +339,7 @@ class ProcessWriter:
         self._call("queue_depth", self.queue_depth)
 
     def _call(self, method: str, *args: object) -> None:
-        if self._observer is None:
-            return
-        try:
-            getattr(self._observer, method)(*args)
-        except Exception:
-            log.exception("writer observer %s failed", method)
+        call_observer(self._observer, method, *args)
 
 
 def _context() -> ForkServerContext | SpawnContext:

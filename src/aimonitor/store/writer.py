@@ -22,7 +22,7 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -50,6 +50,41 @@ class WriterObserver(Protocol):
 
 class _Outage(Exception):
     """Internal: the store went away in the middle of a write."""
+
+
+def take_up_to(queue: deque[Event], limit: int) -> list[Event]:
+    """Pop up to `limit` events from the left of `queue`."""
+    batch: list[Event] = []
+    pop = queue.popleft
+    try:
+        while len(batch) < limit:
+            batch.append(pop())
+    except IndexError:  # empty
+        pass
+    return batch
+
+
+def wait_for_empty(
+    condition: threading.Condition, depth: Callable[[], int], deadline: float
+) -> bool:
+    """Wait on `condition` until `depth()` is 0 (True) or `deadline` passes (False)."""
+    with condition:
+        while depth() > 0:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            condition.wait(min(remaining, 0.05))
+    return True
+
+
+def call_observer(observer: object | None, method: str, *args: object) -> None:
+    """Report to the observer; a failing observer is logged, never raised to the writer."""
+    if observer is None:
+        return
+    try:
+        getattr(observer, method)(*args)
+    except Exception:
+        log.exception("writer observer %s failed", method)
 
 
 class AsyncWriter:
@@ -160,13 +195,7 @@ class AsyncWriter:
         self._hurry.set()
         self._wake.set()
         try:
-            with self._idle:
-                while self.queue_depth > 0:
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        return False
-                    self._idle.wait(min(remaining, 0.05))
-            return True
+            return wait_for_empty(self._idle, lambda: self.queue_depth, deadline)
         finally:
             self._hurry.clear()
 
@@ -230,14 +259,7 @@ class AsyncWriter:
         return self._take_nowait(self._batch_size)
 
     def _take_nowait(self, limit: int) -> list[Event]:
-        batch: list[Event] = []
-        pop = self._queue.popleft
-        try:
-            while len(batch) < limit:
-                batch.append(pop())
-        except IndexError:  # empty
-            pass
-        return batch
+        return take_up_to(self._queue, limit)
 
     def _write(self, batch: list[Event]) -> None:
         try:
@@ -339,9 +361,4 @@ class AsyncWriter:
             self._idle.notify_all()
 
     def _call(self, method: str, *args: object) -> None:
-        if self._observer is None:
-            return
-        try:
-            getattr(self._observer, method)(*args)
-        except Exception:
-            log.exception("writer observer %s failed", method)
+        call_observer(self._observer, method, *args)
