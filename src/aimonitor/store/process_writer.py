@@ -151,11 +151,16 @@ class ProcessWriter:
             name="aimonitor-store-writer",
             daemon=False,  # a daemon child is killed at exit, before it has drained
         )
+        # Until the child's first report, the spill file it is about to replay counts as
+        # not stored yet: a flush in between must not see an empty backlog. (No child runs
+        # now, so opening the file is safe.)
+        pending = SpillFile(self._options.spill_dir).pending
         process.start()
         child_end.close()
         with self._send_lock, self._lock:
             self._process, self._conn = process, parent_end
-            self._sent = self._finished = self._backlog = 0
+            self._sent = self._finished = 0
+            self._backlog = pending
         self._receiver = threading.Thread(
             target=self._receive_loop,
             args=(parent_end, process),
