@@ -8,13 +8,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 
 from aimonitor import __version__
+from aimonitor.api.fast_predict import FastPredictMiddleware
 from aimonitor.api.middleware import BodySizeLimitMiddleware, HttpMetricsMiddleware
 from aimonitor.api.routes import conversations, drift, feedback, guardrails, info, predict, stats
+from aimonitor.api.routes.predict import PREDICT_PATH
 from aimonitor.config import Settings, load_settings
 from aimonitor.service import Service
 
@@ -56,6 +59,10 @@ def create_app(
         app.include_router(module.router)
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected_error)
+    # Innermost: it answers valid /predict bodies without FastAPI's router (see its module).
+    app.add_middleware(
+        FastPredictMiddleware, service=service, route=_route(predict.router, PREDICT_PATH)
+    )
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_bytes=settings.max_prompt_chars * 4 + CONTEXT_ALLOWANCE_BYTES,
@@ -63,6 +70,13 @@ def create_app(
     # Added last, so outermost: bodies refused for their size are still counted.
     app.add_middleware(HttpMetricsMiddleware, metrics=service.metrics)
     return app
+
+
+def _route(router: APIRouter, path: str) -> APIRoute:
+    for route in router.routes:
+        if isinstance(route, APIRoute) and route.path == path:
+            return route
+    raise LookupError(path)
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

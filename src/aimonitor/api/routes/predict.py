@@ -1,17 +1,24 @@
-"""`POST /predict`: one prompt through the monitored pipeline."""
+"""`POST /predict`: one prompt through the monitored pipeline.
+
+Valid JSON bodies are normally answered by `api.fast_predict` before FastAPI's router;
+this route answers the rest (and documents the endpoint in the OpenAPI schema). Both
+go through `answer_predict`.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Final
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from aimonitor.api.deps import client_address, presented_key
 from aimonitor.api.schemas import PredictRequest
-from aimonitor.pipeline import ClientInfo, PredictInput
+from aimonitor.pipeline import ClientInfo, PredictInput, PredictOutcome
 from aimonitor.service import Service
+
+PREDICT_PATH: Final = "/predict"
 
 router = APIRouter(tags=["predict"])
 
@@ -20,13 +27,32 @@ router = APIRouter(tags=["predict"])
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
+def encode_body(content: Any) -> bytes:
+    return _ENCODER.encode(content).encode("utf-8")
+
+
 class _PredictResponse(JSONResponse):
     def render(self, content: Any) -> bytes:
-        return _ENCODER.encode(content).encode("utf-8")
+        return encode_body(content)
+
+
+async def answer_predict(
+    service: Service, body: PredictRequest, request: Request
+) -> PredictOutcome:
+    return await service.pipeline.predict(
+        PredictInput(
+            prompt=body.prompt,
+            scenario=body.scenario,
+            user_id=body.user_id,
+            conversation_id=body.conversation_id,
+            context=body.context,
+        ),
+        ClientInfo(api_key=presented_key(request), address=client_address(request, service)),
+    )
 
 
 @router.post(
-    "/predict",
+    PREDICT_PATH,
     summary="Answer a prompt, with every analysis, guardrail and signal applied",
     responses={
         403: {"description": "Blocked by a guardrail"},
@@ -38,17 +64,8 @@ class _PredictResponse(JSONResponse):
     },
 )
 async def predict(body: PredictRequest, request: Request) -> JSONResponse:
-    # The service straight from the app state rather than a dependency: the hottest
-    # route skips FastAPI's per-request dependency resolution.
+    # The service straight from the app state rather than a dependency: FastAPI's
+    # per-request dependency resolution is skipped.
     service: Service = request.app.state.service
-    outcome = await service.pipeline.predict(
-        PredictInput(
-            prompt=body.prompt,
-            scenario=body.scenario,
-            user_id=body.user_id,
-            conversation_id=body.conversation_id,
-            context=body.context,
-        ),
-        ClientInfo(api_key=presented_key(request), address=client_address(request, service)),
-    )
+    outcome = await answer_predict(service, body, request)
     return _PredictResponse(outcome.body, status_code=outcome.status_code, headers=outcome.headers)
