@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from aimonitor.signals.embedding import HashingEmbedder
-from aimonitor.signals.quality import assess_quality, repetition
+from aimonitor.signals.quality import assess_quality, continuity_of, repetition
 from aimonitor.signals.refusal import is_refusal
 
 EMB = HashingEmbedder()
@@ -101,3 +102,15 @@ def test_components_are_reported() -> None:
         "relevance", "coherence", "language", "length", "repetition", "refusal",
     }  # fmt: skip
     assert all(0.0 <= v <= 1.0 for v in result.components.values())
+
+
+def test_continuity_is_the_mean_cosine_of_adjacent_sentences() -> None:
+    rng = np.random.default_rng(3)
+    for rows in range(2, 9):
+        vectors = rng.normal(size=(rows, 64)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors *= 0.1  # cosines near the mapped range, so that the clip does not hide errors
+        pairs = [float(vectors[i] @ vectors[i + 1]) for i in range(rows - 1)]
+        expected = min(1.0, max(0.0, sum(pairs) / len(pairs) / 0.12))
+        assert continuity_of(vectors) == pytest.approx(expected, abs=1e-6)
+    assert continuity_of(vectors[:1]) == 1.0

@@ -82,8 +82,10 @@ def continuity_of(sentence_vectors: np.ndarray) -> float:
     """Mean cosine of adjacent sentences, mapped to [0, 1]; 1 for a single sentence."""
     if len(sentence_vectors) < 2:
         return 1.0
-    adjacent = np.einsum("ij,ij->i", sentence_vectors[:-1], sentence_vectors[1:])
-    return _clip01(float(adjacent.mean()) / _CONTINUITY_FULL)
+    # The sum of all adjacent products over the pair count is the mean of the pairs'
+    # dot products, in one numpy call instead of two (each costs microseconds).
+    total = float(np.einsum("ij,ij->", sentence_vectors[:-1], sentence_vectors[1:]))
+    return _clip01(total / (len(sentence_vectors) - 1) / _CONTINUITY_FULL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +133,7 @@ def score_quality(inputs: QualityInputs, answer: str, vectors: np.ndarray) -> Qu
     after those are ignored)."""
     answer_words, n_texts = inputs.answer_words, inputs.sources
     answer_vec, sources = vectors[0], vectors[1:n_texts]
-    cosine = float((sources @ answer_vec).max())
+    cosine = float(max((sources @ answer_vec).tolist()))
     low, high = _RELEVANCE_RANGE
     relevance = _clip01((cosine - low) / (high - low))
     rep = repetition(answer_words)
