@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 import pytest
 
 from aimonitor.guardrails import client_key
@@ -45,3 +48,11 @@ def test_kinds_do_not_share_buckets() -> None:
 def test_empty_secret_is_refused() -> None:
     with pytest.raises(ValueError, match="secret"):
         client_key("bob", None, None, b"")
+
+
+def test_the_key_is_the_documented_hmac_whatever_came_before() -> None:
+    # Stored pseudonyms must stay valid across versions: pin the construction, and check
+    # that the keyed template copied per call carries nothing from one call to the next.
+    for user in ("alice", "bob", "alice"):
+        expected = hmac.new(SECRET, f"user\x00{user}".encode(), hashlib.sha256).hexdigest()
+        assert client_key(user, None, None, SECRET) == f"user:{expected[:32]}"
