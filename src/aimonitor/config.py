@@ -113,6 +113,11 @@ class Settings(BaseSettings):
     # uses the thread (a child could not see it).
     audit_writer: Literal["process", "thread"] = "process"
 
+    # --- scheduling ---------------------------------------------------------
+    # Requests in flight together cross the pipeline's stages together, for warm CPU
+    # caches (pipeline/cohort.py); off, each request runs its stages back to back.
+    cohort_scheduling: bool = True
+
     @field_validator("otel_exporter_otlp_endpoint", "admin_api_key", "upstream_url", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:

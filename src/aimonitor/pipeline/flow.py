@@ -3,6 +3,8 @@
     rate limit -> length -> input analysis -> input guardrails -> model
       -> output analysis -> output guardrails -> signals -> emit
 
+Requests in flight together cross the stages together (`pipeline.cohort`).
+
 `Pipeline.predict` returns a `PredictOutcome` that the HTTP layer turns into a
 response; it never raises for a request the service has accepted (upstream failures
 become outcomes with a 502/504 status). Every outcome — served, blocked,
@@ -22,6 +24,7 @@ from aimonitor.backends import ModelBackend, UpstreamError
 from aimonitor.config import Settings
 from aimonitor.conversations import ConversationTracker
 from aimonitor.guardrails import GuardrailEngine, RateLimiter, client_key
+from aimonitor.pipeline.cohort import Cohorts
 from aimonitor.pipeline.emit import Emitter
 from aimonitor.pipeline.request import (
     ClientInfo,
@@ -124,6 +127,7 @@ class Pipeline:
         self.model_label = prices.canonical_model(backend.model)
         self.child = MetricChildren()
         self.recent_requests = RecentRequests()
+        self.cohorts = Cohorts(settings.cohort_scheduling)
         self.emitter = Emitter(
             settings=settings,
             metrics=metrics,
@@ -169,7 +173,10 @@ class Pipeline:
             model=self.backend.model,
         )
         self.metrics.inflight.inc()
+        cohorts = self.cohorts
+        cohorts.join()
         try:
+            await cohorts.gather()
             with self.tracing.request_span(
                 operation="chat",
                 provider=self.backend.provider,
@@ -178,11 +185,15 @@ class Pipeline:
                 request_id=state.request_id,
             ) as span:
                 outcome = await self._run(request, state, span)
+                await cohorts.boundary()
                 latency_ms = self.emitter.finish(request, state)
                 if "latency_ms" in outcome.body:
                     outcome.body["latency_ms"] = latency_ms
-                return outcome
+            # The cohort's answers are then encoded and sent one after the other.
+            await cohorts.boundary()
+            return outcome
         finally:
+            cohorts.leave()
             self.metrics.inflight.dec()
 
     async def _run(self, request: PredictInput, state: RequestState, span: Any) -> PredictOutcome:
@@ -238,6 +249,7 @@ class Pipeline:
                 )
 
         # Input analysis -------------------------------------------------------------
+        await self.cohorts.boundary()
         with self._stage("input_analysis"):
             scan = self.analyzer.scan(prompt)
             start = time.perf_counter()
@@ -321,6 +333,7 @@ class Pipeline:
         state.model = answer.model or self.backend.model
 
         # Output analysis & guardrails ---------------------------------------------------
+        await self.cohorts.boundary()
         with self._stage("output_analysis"):
             out_scan = self.analyzer.scan(answer.text)
         state.output_scan = out_scan
@@ -358,6 +371,7 @@ class Pipeline:
         state.answer = response_text
 
         # Signals ----------------------------------------------------------------------
+        await self.cohorts.boundary()
         with self._stage("signals"):
             body = self._signals(request, state, scan, out_scan, risk, prompt, answer.text)
         return PredictOutcome(200, body)
