@@ -6,7 +6,13 @@ drives the load so that the client costs little CPU. The simulated model runs at
 zero latency (AIMONITOR_SIM_LATENCY_SCALE=0), so what is measured is aimonitor's own
 overhead: analysis, guardrails, signals, metrics, tracing, logging and audit.
 
-Usage: python benchmarks/bench_predict.py [--duration 10] [--concurrency 1 8 32]
+Each concurrency level is measured in `--rounds` slices per server, alternating bare and
+ours (bare first in odd rounds, ours first in even ones): the machine's speed drifts
+over minutes (it is shared), and alternating makes the drift hit both servers alike.
+Throughput and CPU are totals over the slices; p50 and p99 are the medians of the
+slices' percentiles.
+
+Usage: python benchmarks/bench_predict.py [--duration 10] [--rounds 5] [--concurrency 1 8 32]
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -117,12 +124,12 @@ def cpu_seconds(pid: int) -> float:
 
 
 def run_wrk(
-    url: str, concurrency: int, duration: int, script: Path, pid: int | None = None
+    url: str, concurrency: int, duration: float, script: Path, pid: int | None = None
 ) -> dict[str, float]:
     """wrk's figures, plus the server's CPU time per request when its `pid` is given."""
     cpu_before = cpu_seconds(pid) if pid is not None else 0.0
     out = subprocess.run(
-        ["wrk", "-t", "1", "-c", str(concurrency), "-d", f"{duration}s", "--latency", "-s",
+        ["wrk", "-t", "1", "-c", str(concurrency), "-d", f"{duration:g}s", "--latency", "-s",
          str(script), url],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
@@ -134,11 +141,30 @@ def run_wrk(
     requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     cpu_ms = (cpu_seconds(pid) - cpu_before) * 1000.0 / requests if pid and requests else 0.0
     return {
+        "requests": float(requests),
+        "seconds": requests / rps if rps else 0.0,
         "cpu_ms_per_request": round(cpu_ms, 3),
         "rps": rps,
         "p50_ms": p50,
         "p99_ms": p99,
         "non2xx": float(non2xx.group(1)) if non2xx else 0.0,
+    }
+
+
+def combine(slices: list[dict[str, float]]) -> dict[str, float]:
+    """One level's figures from its slices: totals for throughput and CPU, medians of the
+    slices' percentiles."""
+    requests = sum(s["requests"] for s in slices)
+    seconds = sum(s["seconds"] for s in slices)
+    cpu_ms = sum(s["cpu_ms_per_request"] * s["requests"] for s in slices)
+    return {
+        "requests": requests,
+        "seconds": seconds,
+        "cpu_ms_per_request": round(cpu_ms / requests, 3) if requests else 0.0,
+        "rps": requests / seconds if seconds else 0.0,
+        "p50_ms": statistics.median(s["p50_ms"] for s in slices),
+        "p99_ms": statistics.median(s["p99_ms"] for s in slices),
+        "non2xx": sum(s["non2xx"] for s in slices),
     }
 
 
@@ -174,7 +200,8 @@ def memory_mib(pid: int, field: str = "Rss") -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--duration", type=float, default=10, help="seconds per level and server")
+    parser.add_argument("--rounds", type=int, default=5, help="alternated slices per level")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--rss-requests", type=int, default=10_000)
     parser.add_argument("--json", action="store_true")
@@ -196,13 +223,15 @@ def main() -> int:
         wait_ready(bare_url)
         run_wrk(ours_url, 8, 2, script)  # warm-up (drift reference fills, caches warm)
         run_wrk(bare_url, 8, 2, script)
+        slice_s = args.duration / max(1, args.rounds)
+        targets = (("bare", bare_url, bare.pid), ("aimonitor", ours_url, ours.pid))
         for concurrency in args.concurrency:
-            results["bare"][concurrency] = run_wrk(
-                bare_url, concurrency, args.duration, script, bare.pid
-            )
-            results["aimonitor"][concurrency] = run_wrk(
-                ours_url, concurrency, args.duration, script, ours.pid
-            )
+            slices: dict[str, list[dict[str, float]]] = {"bare": [], "aimonitor": []}
+            for round_no in range(max(1, args.rounds)):
+                for name, url, pid in targets if round_no % 2 == 0 else targets[::-1]:
+                    slices[name].append(run_wrk(url, concurrency, slice_s, script, pid))
+            for name, runs in slices.items():
+                results[name][concurrency] = combine(runs)
         # RSS after a fixed number of requests (on top of what the runs above sent).
         with httpx.Client(timeout=10) as client:
             for i in range(args.rss_requests):
