@@ -26,25 +26,26 @@ def _run(main: Callable[[], Awaitable[None]]) -> None:
     asyncio.run(main())  # type: ignore[arg-type]
 
 
-def test_requests_in_flight_together_cross_each_boundary_together() -> None:
-    cohorts, log = Cohorts(enabled=True), list[str]()
+@pytest.mark.parametrize(
+    ("enabled", "order"),
+    [
+        # Each boundary is crossed by the whole cohort before anyone crosses the next.
+        (True, ["a0", "b0", "c0", "a1", "b1", "c1", "a2", "b2", "c2"]),
+        # Switched off, each request runs its stages back to back.
+        (False, ["a0", "a1", "a2", "b0", "b1", "b2", "c0", "c1", "c2"]),
+    ],
+)
+def test_requests_in_flight_together_cross_each_boundary_together(
+    enabled: bool, order: list[str]
+) -> None:
+    cohorts, log = Cohorts(enabled=enabled), list[str]()
 
     async def main() -> None:
         await asyncio.gather(*(_request(cohorts, name, log) for name in "abc"))
 
     _run(main)
-    assert log == ["a0", "b0", "c0", "a1", "b1", "c1", "a2", "b2", "c2"]
+    assert log == order
     assert cohorts.in_flight == 0
-
-
-def test_switched_off_each_request_runs_its_stages_back_to_back() -> None:
-    cohorts, log = Cohorts(enabled=False), list[str]()
-
-    async def main() -> None:
-        await asyncio.gather(*(_request(cohorts, name, log) for name in "abc"))
-
-    _run(main)
-    assert log == ["a0", "a1", "a2", "b0", "b1", "b2", "c0", "c1", "c2"]
 
 
 def test_a_request_alone_yields_on_entering_and_never_at_a_boundary() -> None:
