@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import signal
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def test_real_serve_process_answers_and_drains_on_sigterm(tmp_path: Path) -> Non
     assert service.proc.returncode in (0, -signal.SIGTERM), output_text
     assert "Traceback" not in output_text
     log_lines = (tmp_path / "logs" / "app.log").read_text().splitlines()
-    assert sum('"message": "request"' in line for line in log_lines) == 15
+    assert sum(json.loads(line)["message"] == "request" for line in log_lines) == 15
 
     store = open_store(f"sqlite:///{tmp_path / 'data' / 'aimonitor.db'}", tmp_path / "data")
     try:

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
+import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -196,12 +200,19 @@ def test_trace_id_of_the_current_span_is_added(tmp_path: Path) -> None:
 def test_log_file_rotates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(aimonitor_logging, "MAX_BYTES", 2_000)
     configure_logging(_settings(tmp_path))
-    for i in range(100):
+    for i in range(300):  # ≈ 20 files' worth: the oldest beyond five are dropped
         logging.getLogger("aimonitor.x").warning("line %d", i)
     shutdown_logging()
 
     names = sorted(p.name for p in (tmp_path / "logs").iterdir())
     assert names == ["app.log", "app.log.1", "app.log.2", "app.log.3", "app.log.4", "app.log.5"]
+    # Rolled over between whole lines, each file under the limit, the newest lines kept.
+    numbers = []
+    for name in reversed(names):
+        text = (tmp_path / "logs" / name).read_text(encoding="utf-8")
+        assert 0 < len(text) < 2_000
+        numbers += [int(json.loads(line)["message"].split()[1]) for line in text.splitlines()]
+    assert numbers == list(range(numbers[0], 300))
 
 
 def test_full_queue_drops_and_counts_instead_of_blocking(
@@ -229,3 +240,57 @@ def test_formatter_keeps_extra_attributes_and_core_keys() -> None:
     assert line["level"] == "INFO"
     assert line["user_id"] == "u-1"
     assert line["k"] == 1
+
+
+@dataclass
+class _Opaque:
+    secret: str
+
+
+def test_formatter_writes_what_the_standard_encoder_wrote_for_any_field() -> None:
+    moment = datetime(2026, 12, 6, 16, 0, tzinfo=UTC)
+    fields: dict[str, object] = {
+        "text": "été — ok",
+        "counts": {1: 2},  # a non-string key becomes a string
+        "when": moment,  # str(), as before: not orjson's own datetime form
+        "obj": _Opaque("x"),  # str() of the object, never its fields one by one
+        "huge": 2**70,  # beyond 64 bits: the standard encoder takes over
+        "ratio": 0.25,
+        "tags": ("a", "b"),
+    }
+    record = logging.LogRecord("aimonitor.x", logging.INFO, __file__, 1, "hello", None, None)
+    record.json_fields = fields
+    line = json.loads(JsonFormatter().format(record))
+    expected = json.loads(json.dumps(fields, ensure_ascii=False, default=str))
+    assert {key: line[key] for key in fields} == expected
+    del fields["huge"]
+    line = json.loads(JsonFormatter().format(record))
+    assert {key: line[key] for key in fields} == {k: v for k, v in expected.items() if k != "huge"}
+    assert "été — ok" in JsonFormatter().format(record)  # UTF-8, not \\u escapes
+
+
+class _CountingStream(io.StringIO):
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes = 0
+
+    def write(self, text: str) -> int:
+        self.writes += 1
+        return super().write(text)
+
+
+def test_a_burst_of_records_is_written_in_a_few_writes_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stdout = _CountingStream()
+    monkeypatch.setattr(sys, "stdout", stdout)
+    configure_logging(_settings(tmp_path))
+    for i in range(500):
+        logging.getLogger("aimonitor.x").warning("line %d", i)
+    shutdown_logging()
+
+    for text in (stdout.getvalue(), (tmp_path / "logs" / LOG_FILE_NAME).read_text("utf-8")):
+        messages = [json.loads(line)["message"] for line in text.splitlines()]
+        assert messages == [f"line {i}" for i in range(500)]
+    # One write per batch of what piled up between two polls, not one per record.
+    assert stdout.writes < 50
