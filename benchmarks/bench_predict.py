@@ -62,14 +62,14 @@ def wait_ready(url: str, timeout_s: float = 30.0) -> None:
     raise RuntimeError(f"{url} did not start")
 
 
-def start_aimonitor(port: int, workdir: Path) -> subprocess.Popen[bytes]:
+def start_aimonitor(port: int, workdir: Path, log_level: str) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     env.update(
         AIMONITOR_SIM_LATENCY_SCALE="0",
         AIMONITOR_RATE_LIMIT_PER_MINUTE="1000000",
         AIMONITOR_DATA_DIR=str(workdir / "data"),
         AIMONITOR_LOG_DIR=str(workdir / "logs"),
-        AIMONITOR_LOG_LEVEL="WARNING",
+        AIMONITOR_LOG_LEVEL=log_level,
     )
     return subprocess.Popen(
         [sys.executable, "-m", "aimonitor", "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -204,6 +204,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5, help="alternated slices per level")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--rss-requests", type=int, default=10_000)
+    parser.add_argument(
+        "--log-level",
+        default="INFO",
+        help="the server's AIMONITOR_LOG_LEVEL; INFO, the default, writes the request lines",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -214,7 +219,7 @@ def main() -> int:
     script = workdir / "post.lua"
     script.write_text(LUA % json.dumps({"prompt": PROMPT, "scenario": "A"}))
     ours_port, bare_port = free_port(), free_port()
-    ours, bare = start_aimonitor(ours_port, workdir), start_bare(bare_port)
+    ours, bare = start_aimonitor(ours_port, workdir, args.log_level), start_bare(bare_port)
     results: dict[str, dict[int, dict[str, float]]] = {"aimonitor": {}, "bare": {}}
     try:
         ours_url = f"http://127.0.0.1:{ours_port}/predict"
