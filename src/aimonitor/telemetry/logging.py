@@ -116,18 +116,19 @@ class JsonFormatter(logging.Formatter):
 POLL_S: Final = 0.05
 
 
-class _QuietQueue(queue.Queue[logging.LogRecord]):
-    """A bounded queue whose put_nowait does not wake the reader: the reader polls
-    every POLL_S and writes what piled up. A blocking put (the stop sentinel) wakes it."""
+class _QuietQueue(queue.Queue[str | None]):
+    """A bounded queue of formatted lines whose put_nowait does not wake the reader: the
+    reader polls every POLL_S and writes what piled up. A blocking put (the stop
+    sentinel, None) wakes it."""
 
-    def put_nowait(self, item: logging.LogRecord) -> None:
+    def put_nowait(self, item: str | None) -> None:
         with self.mutex:
             if 0 < self.maxsize <= self._qsize():
                 raise queue.Full
             self._put(item)
             self.unfinished_tasks += 1
 
-    def get(self, block: bool = True, timeout: float | None = None) -> logging.LogRecord:
+    def get(self, block: bool = True, timeout: float | None = None) -> str | None:
         if not block or timeout is not None:
             return super().get(block, timeout)
         with self.not_empty:
@@ -139,16 +140,23 @@ class _QuietQueue(queue.Queue[logging.LogRecord]):
 
 
 class _DroppingQueueHandler(QueueHandler):
-    """Formats in the caller's thread; drops (and counts) instead of blocking."""
+    """Formats in the caller's thread and queues the line (not a copy of the record, as
+    the stock handler does: ≈ 8 µs a record); drops (and counts) instead of blocking."""
 
-    def __init__(self, records: queue.Queue[logging.LogRecord]) -> None:
-        super().__init__(records)
+    def __init__(self, lines: _QuietQueue) -> None:
+        super().__init__(lines)
+        self.lines = lines
         self.dropped = 0
         self._dropped_lock = threading.Lock()
 
-    def enqueue(self, record: logging.LogRecord) -> None:
+    def emit(self, record: logging.LogRecord) -> None:
         try:
-            self.queue.put_nowait(record)
+            line = f"{self.format(record)}\n"
+        except Exception:  # as Handler.emit: reported on stderr, never raised
+            self.handleError(record)
+            return
+        try:
+            self.lines.put_nowait(line)
         except queue.Full:
             with self._dropped_lock:
                 self.dropped += 1
@@ -181,45 +189,43 @@ class _FileTarget(RotatingFileHandler):
 
 
 class _Listener(QueueListener):
-    """Writes the queued records in batches: one write and one flush per target for
+    """Writes the queued lines in batches: one write and one flush per target for
     everything that piled up since the last poll, where the stock listener made five
     system calls per record per target, each one a hand-over of the GIL to and from the
     event loop (measured in process: a request cost 370 µs more at INFO than at WARNING,
     ≈ 15 µs of which was its own line). Its stop() neither fails on a full queue nor
     hangs on a stuck writer, and may be called twice."""
 
-    def __init__(self, records: queue.Queue[logging.LogRecord], *targets: _Target) -> None:
-        super().__init__(records, *targets)
+    def __init__(self, lines: _QuietQueue, *targets: _Target) -> None:
+        super().__init__(lines, *targets)
         self.targets = targets
-        # A typed handle on the queue; the base class types it as a bare protocol.
-        self._records: queue.Queue[logging.LogRecord | None] = records  # type: ignore[assignment]
+        self.lines = lines
 
     def _monitor(self) -> None:
-        records = self._records
+        lines = self.lines
         while True:
-            batch = [records.get()]  # waits (polling, see _QuietQueue)
+            batch = [lines.get()]  # waits (polling, see _QuietQueue)
             while batch[-1] is not None:
                 try:
-                    batch.append(records.get_nowait())
+                    batch.append(lines.get_nowait())
                 except queue.Empty:
                     break
             stopping = batch[-1] is None
-            lines = [f"{record.getMessage()}\n" for record in batch if record is not None]
-            if lines:
-                self._write(lines, batch[0])
+            written = [line for line in batch if line is not None]
+            if written:
+                self._write(written)
             for _ in batch:
-                records.task_done()
+                lines.task_done()
             if stopping:
                 return
 
-    def _write(self, lines: list[str], first: logging.LogRecord | None) -> None:
+    def _write(self, lines: list[str]) -> None:
         for target in self.targets:
             target.acquire()
             try:
                 target.write_lines(lines)
             except Exception:  # as Handler.emit: reported on stderr, never raised
-                if first is not None:
-                    target.handleError(first)
+                target.handleError(logging.makeLogRecord({"msg": lines[0].rstrip("\n")}))
             finally:
                 target.release()
 
@@ -228,7 +234,7 @@ class _Listener(QueueListener):
         if thread is None:
             return
         try:
-            self._records.put(None, timeout=STOP_TIMEOUT_S)  # None: the base class's sentinel
+            self.lines.put(None, timeout=STOP_TIMEOUT_S)  # None: the sentinel
         except queue.Full:
             return  # the writer is stuck (e.g. stdout blocked): leave its daemon thread
         thread.join(STOP_TIMEOUT_S)
@@ -272,7 +278,7 @@ def configure_logging(settings: Settings) -> None:
         for target in (stdout, rotating):
             target.setFormatter(passthrough)
 
-        records: queue.Queue[logging.LogRecord] = _QuietQueue(QUEUE_SIZE)
+        records = _QuietQueue(QUEUE_SIZE)
         handler = _DroppingQueueHandler(records)
         handler.setFormatter(JsonFormatter())
         listener = _Listener(records, stdout, rotating)
