@@ -13,6 +13,7 @@ Throughput and CPU are totals over the slices; p50 and p99 are the medians of th
 slices' percentiles.
 
 Usage: python benchmarks/bench_predict.py [--duration 10] [--rounds 5] [--concurrency 1 8 32]
+       [--log-level INFO] [--prompts one|benign|mix]
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from pathlib import Path
 
 import httpx
 
+from aimonitor.loadgen.prompts import PromptPicker, builtin_prompts
+
 ROOT = Path(__file__).resolve().parent.parent
 PROMPT = "Explique le monitoring IA et les SLO de latence pour une application en production"
 LUA = """
@@ -39,6 +42,39 @@ wrk.method = "POST"
 wrk.body   = '%s'
 wrk.headers["Content-Type"] = "application/json"
 """
+# Several bodies, in turn (wrk runs one thread, whose connections share the list).
+LUA_CYCLE = """
+local bodies = {
+%s
+}
+local next_body = 0
+request = function()
+  next_body = next_body %% #bodies + 1
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, bodies[next_body])
+end
+"""
+MIX_SIZE = 500  # requests in one pass of the --prompts mix plan
+
+
+def prompt_texts(kind: str) -> list[str]:
+    """The prompts of a run: `one` the fixed prompt (comparable across sessions),
+    `benign` the load client's benign prompts (English and French), `mix` its weighted
+    mix of benign, personal data, attacks, toxic and off-topic prompts (some blocked or
+    redacted, as in `aimonitor load`)."""
+    if kind == "one":
+        return [PROMPT]
+    if kind == "benign":
+        return [sample.text for sample in builtin_prompts()["benign"]]
+    picker = PromptPicker(seed=0)
+    return [picker.pick(index).text for index in range(MIX_SIZE)]
+
+
+def wrk_script(texts: list[str]) -> str:
+    bodies = [json.dumps({"prompt": text, "scenario": "A"}) for text in texts]
+    if len(bodies) == 1:
+        return LUA % bodies[0]
+    # Lua long strings take the JSON as it is (no body holds "]==]").
+    return LUA_CYCLE % ",\n".join(f"  [==[{body}]==]" for body in bodies)
 
 
 def free_port() -> int:
@@ -209,6 +245,12 @@ def main() -> int:
         default="INFO",
         help="the server's AIMONITOR_LOG_LEVEL; INFO, the default, writes the request lines",
     )
+    parser.add_argument(
+        "--prompts",
+        choices=("one", "benign", "mix"),
+        default="one",
+        help="one fixed prompt (default), the load client's benign prompts, or its mix",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -217,7 +259,7 @@ def main() -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="aimonitor-bench-"))
     script = workdir / "post.lua"
-    script.write_text(LUA % json.dumps({"prompt": PROMPT, "scenario": "A"}))
+    script.write_text(wrk_script(prompt_texts(args.prompts)))
     ours_port, bare_port = free_port(), free_port()
     ours, bare = start_aimonitor(ours_port, workdir, args.log_level), start_bare(bare_port)
     results: dict[str, dict[int, dict[str, float]]] = {"aimonitor": {}, "bare": {}}
