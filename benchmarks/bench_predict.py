@@ -270,11 +270,12 @@ def main() -> int:
         wait_ready(bare_url)
         run_wrk(ours_url, 8, 2, script)  # warm-up (drift reference fills, caches warm)
         run_wrk(bare_url, 8, 2, script)
-        slice_s = args.duration / max(1, args.rounds)
+        rounds = max(1, args.rounds)
+        slice_s = args.duration / rounds
         targets = (("bare", bare_url, bare.pid), ("aimonitor", ours_url, ours.pid))
         for concurrency in args.concurrency:
             slices: dict[str, list[dict[str, float]]] = {"bare": [], "aimonitor": []}
-            for round_no in range(max(1, args.rounds)):
+            for round_no in range(rounds):
                 for name, url, pid in targets if round_no % 2 == 0 else targets[::-1]:
                     slices[name].append(run_wrk(url, concurrency, slice_s, script, pid))
             for name, runs in slices.items():

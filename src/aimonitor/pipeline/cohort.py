@@ -9,8 +9,8 @@ several requests are in flight, each one yields to the event loop at the boundar
 between stages, so that the loop runs one stage for every waiting request before any
 of them moves to the next: the stage's code and data stay warm across the cohort
 (J. Larus and M. Parkes, "Using Cohort Scheduling to Enhance Server Performance",
-USENIX 2002). Measured in docs/bench/predict.md: about 15 % less CPU a request at
-concurrency 8 and 32, the same answers.
+USENIX 2002). Measured in docs/bench/predict.md: 7 % less CPU a request at
+concurrency 8, 17 % at 32, the same answers.
 
 A request alone yields once, on entering (so that requests accepted in the same
 loop iteration can join it), and never again: at concurrency 1 the boundaries cost

@@ -267,7 +267,6 @@ def configure_logging(settings: Settings) -> None:
     with _installed.lock:
         _stop_locked()
         settings.log_dir.mkdir(parents=True, exist_ok=True)
-        passthrough = logging.Formatter("%(message)s")
         stdout = _StdoutTarget(sys.stdout)
         rotating = _FileTarget(
             settings.log_dir / LOG_FILE_NAME,
@@ -275,8 +274,6 @@ def configure_logging(settings: Settings) -> None:
             backupCount=BACKUP_COUNT,
             encoding="utf-8",
         )
-        for target in (stdout, rotating):
-            target.setFormatter(passthrough)
 
         records = _QuietQueue(QUEUE_SIZE)
         handler = _DroppingQueueHandler(records)
