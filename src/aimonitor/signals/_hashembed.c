@@ -50,6 +50,7 @@ static int is_space(unsigned char c) {
 
 typedef struct {
     double *counts;
+    uint64_t *touched; /* one bit per bucket: the few hundred a short text reaches */
     Py_ssize_t dim;
     int shift;
 } Row;
@@ -61,6 +62,7 @@ static inline void add_hash(Row *row, uint64_t h, double weight) {
         row->shift > 0 ? (Py_ssize_t)(h >> row->shift) : (Py_ssize_t)((h >> 32) % (uint64_t)row->dim);
     double sign = 1.0 - 2.0 * (double)((h >> 31) & 1U);
     row->counts[bucket] += sign * weight;
+    row->touched[bucket >> 6] |= 1ULL << (bucket & 63);
 }
 
 static void count_text(Row *row, const unsigned char *p, Py_ssize_t n, unsigned long sizes_mask,
@@ -151,6 +153,7 @@ static PyObject *embed_rows(PyObject *self, PyObject *args) {
         return NULL;
     PyObject *seq = NULL;
     double *counts = NULL;
+    uint64_t *touched = NULL;
     unsigned char *folded = NULL;
     Py_ssize_t folded_cap = 0;
     PyObject *result = NULL;
@@ -163,8 +166,10 @@ static PyObject *embed_rows(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "embed_rows: inconsistent sizes");
         goto done;
     }
-    counts = (double *)malloc((size_t)dim * sizeof(double));
-    if (counts == NULL) {
+    Py_ssize_t words = (dim + 63) / 64;
+    counts = (double *)calloc((size_t)dim, sizeof(double));
+    touched = (uint64_t *)calloc((size_t)words, sizeof(uint64_t));
+    if (counts == NULL || touched == NULL) {
         PyErr_NoMemory();
         goto done;
     }
@@ -178,30 +183,44 @@ static PyObject *embed_rows(PyObject *self, PyObject *args) {
         }
         Py_ssize_t folded_len = fold_text(item, &folded, &folded_cap);
         if (folded_len < 0) goto done;
-        memset(counts, 0, (size_t)dim * sizeof(double));
-        Row row = {counts, dim, shift};
+        Row row = {counts, touched, dim, shift};
         count_text(&row, folded, folded_len, sizes_mask, max_n, words_repeat);
+        /* Only the touched buckets, in index order: an untouched one adds +0.0 to the
+         * norm and gets +0.0 in the row, so the result is that of a pass over all dim
+         * buckets (a short text touches a few hundred of 1024). */
         double norm2 = 0.0;
-        for (Py_ssize_t j = 0; j < dim; j++) {
-            double c = counts[j];
-            double v;
-            if (c > -(double)half && c < (double)half) {
-                v = log_table[(Py_ssize_t)c + half];
-            } else {
-                v = c > 0 ? log1p(c) : -log1p(-c);
+        for (Py_ssize_t w = 0; w < words; w++) {
+            for (uint64_t bits = touched[w]; bits; bits &= bits - 1) {
+                Py_ssize_t j = w * 64 + __builtin_ctzll(bits);
+                double c = counts[j];
+                double v;
+                if (c > -(double)half && c < (double)half) {
+                    v = log_table[(Py_ssize_t)c + half];
+                } else {
+                    v = c > 0 ? log1p(c) : -log1p(-c);
+                }
+                counts[j] = v;
+                norm2 += v * v;
             }
-            counts[j] = v;
-            norm2 += v * v;
         }
         double norm = sqrt(norm2);
         if (norm == 0.0) norm = 1.0;
         float *dst = rows + t * dim;
-        for (Py_ssize_t j = 0; j < dim; j++) dst[j] = (float)(counts[j] / norm);
+        memset(dst, 0, (size_t)dim * sizeof(float));
+        for (Py_ssize_t w = 0; w < words; w++) {
+            for (uint64_t bits = touched[w]; bits; bits &= bits - 1) {
+                Py_ssize_t j = w * 64 + __builtin_ctzll(bits);
+                dst[j] = (float)(counts[j] / norm);
+                counts[j] = 0.0;
+            }
+            touched[w] = 0;
+        }
     }
     result = Py_None;
     Py_INCREF(result);
 done:
     free(counts);
+    free(touched);
     free(folded);
     Py_XDECREF(seq);
     PyBuffer_Release(&out);
