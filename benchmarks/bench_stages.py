@@ -1,0 +1,305 @@
+"""Where the CPU time of one POST /predict goes, in process (no sockets, no HTTP parser).
+
+Measured in the same run, each row the median of `--rounds` rounds of `--iterations`
+sequential calls (concurrency 1), with the simulated model at zero latency:
+
+- each pipeline stage alone in a tight loop, on the same prompt and answer: its code
+  and data stay warm in the CPU's caches from one call to the next;
+- the pipeline's glue: `Pipeline.predict` with every stage answering at once from
+  memory what it answered before (spans, stage timers, metrics, guardrail bookkeeping,
+  cohort scheduling, the request state);
+- the whole pipeline (`Pipeline.predict`), the whole app through ASGI, and the bare
+  FastAPI app of bench_predict.py through ASGI: the baseline of the ratios.
+
+"Stages interleaved" is the whole pipeline minus the warm stages and the warm glue: what
+the stages cost more when each runs between the others, which evict its code and data
+from the caches and its branches from the predictors. bench_predict.py measures the
+same requests over HTTP; docs/bench/predict.md reads the two together.
+
+Usage: python benchmarks/bench_stages.py [--iterations 3000] [--rounds 5]
+       [--log-level INFO]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PROMPT = "Explique le monitoring IA et les SLO de latence pour une application en production"
+STAGE_ROWS = (
+    "input_analysis",
+    "input_guardrails",
+    "model",
+    "output_analysis",
+    "output_guardrails",
+    "signals",
+    "emit",
+)
+
+Asgi = Callable[..., Awaitable[None]]
+
+
+def _scope(body: bytes) -> dict[str, Any]:
+    return {
+        "type": "http",
+        "method": "POST",
+        "path": "/predict",
+        "raw_path": b"/predict",
+        "root_path": "",
+        "headers": [
+            (b"host", b"bench"),
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+        ],
+        "query_string": b"",
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+        "scheme": "http",
+        "http_version": "1.1",
+        "asgi": {"version": "3.0"},
+    }
+
+
+async def _call_asgi(app: Asgi, body: bytes) -> int:
+    status: list[int] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            status.append(message["status"])
+
+    await app(_scope(body), receive, send)
+    return status[0]
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: Asgi) -> AsyncIterator[None]:
+    messages: asyncio.Queue[dict[str, str]] = asyncio.Queue()
+    started = asyncio.Event()
+
+    async def receive() -> dict[str, str]:
+        return await messages.get()
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "lifespan.startup.complete":
+            started.set()
+        elif message["type"] == "lifespan.startup.failed":
+            raise RuntimeError(message.get("message", "start-up failed"))
+
+    await messages.put({"type": "lifespan.startup"})
+    task = asyncio.create_task(app({"type": "lifespan", "asgi": {"version": "3.0"}}, receive, send))
+    await asyncio.wait_for(started.wait(), 60)
+    try:
+        yield
+    finally:
+        await messages.put({"type": "lifespan.shutdown"})
+        await task
+
+
+def _time_sync(call: Callable[[], object], iterations: int) -> float:
+    for _ in range(min(300, iterations)):
+        call()
+    start = time.perf_counter()
+    for _ in range(iterations):
+        call()
+    return (time.perf_counter() - start) / iterations * 1e6
+
+
+async def _time_async(call: Callable[[], Awaitable[object]], iterations: int) -> float:
+    for _ in range(min(300, iterations)):
+        await call()
+    start = time.perf_counter()
+    for _ in range(iterations):
+        await call()
+    return (time.perf_counter() - start) / iterations * 1e6
+
+
+class _Recorded:
+    """Stand-ins that answer at once with what a stage answered before."""
+
+    def __init__(self, inner: Any, **answers: Any) -> None:
+        self._inner = inner
+        self._answers = answers
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._answers:
+            answer = self._answers[name]
+            return lambda *args, **kwargs: answer
+        return getattr(self._inner, name)
+
+
+class _RecordedBackend(_Recorded):
+    async def generate(self, *args: Any, **kwargs: Any) -> Any:
+        return self._answers["generate"]
+
+
+async def _measure_round(app: Asgi, bare: Asgi, iterations: int) -> dict[str, float]:
+    from aimonitor.pipeline import ClientInfo, PredictInput
+    from aimonitor.types import Scenario
+
+    pipeline = app.state.service.pipeline  # type: ignore[attr-defined]
+    request = PredictInput(
+        prompt=PROMPT, scenario=Scenario.A, user_id=None, conversation_id=None, context=None
+    )
+    client = ClientInfo(api_key=None, address="127.0.0.1")
+    # One request through the real pipeline, recording what signals and emit were given.
+    recorded: dict[str, tuple[Any, ...]] = {}
+    signals, finish = pipeline._signals, pipeline.emitter.finish
+
+    def record_signals(*args: Any) -> Any:
+        recorded["signals"] = args
+        return signals(*args)
+
+    def record_finish(*args: Any) -> Any:
+        recorded["emit"] = args
+        return finish(*args)
+
+    pipeline._signals, pipeline.emitter.finish = record_signals, record_finish
+    try:
+        await pipeline.predict(request, client)
+    finally:
+        del pipeline._signals, pipeline.emitter.finish
+
+    analyzer, risk, engine, backend = (
+        pipeline.analyzer,
+        pipeline.risk_classifier,
+        pipeline.engine,
+        pipeline.backend,
+    )
+    scan, assessment = analyzer.scan(PROMPT), risk.classify(PROMPT)
+    answer = await backend.generate(PROMPT, Scenario.A)
+    out_scan = analyzer.scan(answer.text)
+    verdict_in = engine.evaluate_input(PROMPT, scan, assessment)
+    verdict_out = engine.evaluate_output(answer.text, out_scan)
+
+    row: dict[str, float] = {}
+    row["input_analysis"] = _time_sync(
+        lambda: (analyzer.scan(PROMPT), risk.classify(PROMPT)), iterations
+    )
+    row["input_guardrails"] = _time_sync(
+        lambda: engine.evaluate_input(PROMPT, scan, assessment), iterations
+    )
+    row["model"] = await _time_async(lambda: backend.generate(PROMPT, Scenario.A), iterations)
+    row["output_analysis"] = _time_sync(lambda: analyzer.scan(answer.text), iterations)
+    row["output_guardrails"] = _time_sync(
+        lambda: engine.evaluate_output(answer.text, out_scan), iterations
+    )
+    row["signals"] = _time_sync(lambda: signals(*recorded["signals"]), iterations)
+    row["emit"] = _time_sync(lambda: finish(*recorded["emit"]), iterations)
+
+    body = signals(*recorded["signals"])
+    latency = finish(*recorded["emit"])
+    pipeline.analyzer = _ScanByText({PROMPT: scan, answer.text: out_scan})
+    pipeline.risk_classifier = _Recorded(risk, classify=assessment)
+    pipeline.engine = _Recorded(engine, evaluate_input=verdict_in, evaluate_output=verdict_out)
+    pipeline.backend = _RecordedBackend(backend, generate=answer)
+    pipeline._signals = lambda *args: dict(body)
+    pipeline.emitter.finish = lambda *args: latency
+    try:
+        row["glue"] = await _time_async(lambda: pipeline.predict(request, client), iterations)
+    finally:
+        pipeline.analyzer, pipeline.risk_classifier = analyzer, risk
+        pipeline.engine, pipeline.backend = engine, backend
+        del pipeline._signals, pipeline.emitter.finish
+
+    row["pipeline"] = await _time_async(lambda: pipeline.predict(request, client), iterations)
+    payload = json.dumps({"prompt": PROMPT, "scenario": "A"}).encode()
+    row["app"] = await _time_async(lambda: _call_asgi(app, payload), iterations)
+    row["bare"] = await _time_async(lambda: _call_asgi(bare, payload), iterations)
+    return row
+
+
+class _ScanByText:
+    def __init__(self, scans: dict[str, Any]) -> None:
+        self._scans = scans
+
+    def scan(self, text: str) -> Any:
+        return self._scans[text]
+
+
+def _report(rows: list[dict[str, float]]) -> None:
+    median = {key: statistics.median(row[key] for row in rows) for key in rows[0]}
+    warm = sum(median[name] for name in STAGE_ROWS)
+    app = median["app"]
+
+    def line(label: str, micros: float, share: bool = True) -> None:
+        print(f"{label:46s} {micros:8.1f}" + (f" {micros / app:13.1%}" if share else ""))
+
+    print(f"{'row':46s} {'µs':>8s} {'share of app':>13s}")
+    for name in STAGE_ROWS:
+        line(f"  stage {name}", median[name])
+    line("stages, each warm (sum)", warm)
+    line("glue, stages answered from memory", median["glue"])
+    interleaved = median["pipeline"] - warm - median["glue"]
+    line("stages interleaved (pipeline - stages - glue)", interleaved)
+    line("whole pipeline (Pipeline.predict)", median["pipeline"])
+    line("framework (ASGI app - pipeline)", app - median["pipeline"])
+    line("whole app through ASGI", app)
+    line("bare FastAPI app through ASGI (baseline)", median["bare"], share=False)
+    bare = median["bare"]
+    print(
+        f"ratios to the baseline: app {app / bare:.1f}x, pipeline {median['pipeline'] / bare:.1f}x,"
+        f" warm stages + glue {(warm + median['glue']) / bare:.1f}x"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--iterations", type=int, default=3000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--log-level", default="INFO")
+    args = parser.parse_args()
+    if args.iterations < 1 or args.rounds < 1:
+        parser.error("--iterations and --rounds must be at least 1")
+
+    workdir = Path(tempfile.mkdtemp(prefix="aimonitor-bench-stages-"))
+    os.environ.update(
+        AIMONITOR_SIM_LATENCY_SCALE="0",
+        AIMONITOR_RATE_LIMIT_PER_MINUTE="1000000",
+        AIMONITOR_DATA_DIR=str(workdir / "data"),
+        AIMONITOR_LOG_DIR=str(workdir / "logs"),
+        AIMONITOR_LOG_LEVEL=args.log_level,
+    )
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bare_app import app as bare
+
+    from aimonitor.api.app import create_app
+
+    report_to = sys.stdout
+    # The service's log lines go to stdout: away from the report, as bench_predict does.
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (restored below)
+    try:
+        app = create_app()
+
+        async def run() -> list[dict[str, float]]:
+            async with _lifespan(app):
+                rounds = range(args.rounds)
+                return [await _measure_round(app, bare, args.iterations) for _ in rounds]
+
+        rows = asyncio.run(run())
+    finally:
+        sys.stdout.close()
+        sys.stdout = report_to
+    print(
+        f"POST /predict in process, concurrency 1, medians of {args.rounds} rounds of "
+        f"{args.iterations} calls, log level {args.log_level}"
+    )
+    _report(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
