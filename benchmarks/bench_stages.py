@@ -35,17 +35,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from aimonitor.telemetry.tracing import STAGES
+
 ROOT = Path(__file__).resolve().parent.parent
 PROMPT = "Explique le monitoring IA et les SLO de latence pour une application en production"
-STAGE_ROWS = (
-    "input_analysis",
-    "input_guardrails",
-    "model",
-    "output_analysis",
-    "output_guardrails",
-    "signals",
-    "emit",
-)
 
 Asgi = Callable[..., Awaitable[None]]
 
@@ -232,14 +225,14 @@ class _ScanByText:
 
 def _report(rows: list[dict[str, float]]) -> None:
     median = {key: statistics.median(row[key] for row in rows) for key in rows[0]}
-    warm = sum(median[name] for name in STAGE_ROWS)
+    warm = sum(median[name] for name in STAGES)
     app = median["app"]
 
     def line(label: str, micros: float, share: bool = True) -> None:
         print(f"{label:46s} {micros:8.1f}" + (f" {micros / app:13.1%}" if share else ""))
 
     print(f"{'row':46s} {'µs':>8s} {'share of app':>13s}")
-    for name in STAGE_ROWS:
+    for name in STAGES:
         line(f"  stage {name}", median[name])
     line("stages, each warm (sum)", warm)
     line("glue, stages answered from memory", median["glue"])
