@@ -198,6 +198,7 @@ class _Listener(QueueListener):
 
     def __init__(self, lines: _QuietQueue, *targets: _Target) -> None:
         super().__init__(lines, *targets)
+        # Typed handles: the base class keeps them as a bare queue protocol and Handlers.
         self.targets = targets
         self.lines = lines
 
@@ -275,10 +276,10 @@ def configure_logging(settings: Settings) -> None:
             encoding="utf-8",
         )
 
-        records = _QuietQueue(QUEUE_SIZE)
-        handler = _DroppingQueueHandler(records)
+        lines = _QuietQueue(QUEUE_SIZE)
+        handler = _DroppingQueueHandler(lines)
         handler.setFormatter(JsonFormatter())
-        listener = _Listener(records, stdout, rotating)
+        listener = _Listener(lines, stdout, rotating)
         listener.start()
 
         # The lines carry none of the caller's file, line, thread or process: not
