@@ -139,6 +139,16 @@ class _RecordedBackend(_Recorded):
         return self._answers["generate"]
 
 
+class _ScanByText:
+    """The analyzer's stand-in: the scan it gave each text."""
+
+    def __init__(self, scans: dict[str, Any]) -> None:
+        self._scans = scans
+
+    def scan(self, text: str) -> Any:
+        return self._scans[text]
+
+
 async def _measure_round(app: Asgi, bare: Asgi, iterations: int) -> dict[str, float]:
     from aimonitor.pipeline import ClientInfo, PredictInput
     from aimonitor.types import Scenario
@@ -148,17 +158,20 @@ async def _measure_round(app: Asgi, bare: Asgi, iterations: int) -> dict[str, fl
         prompt=PROMPT, scenario=Scenario.A, user_id=None, conversation_id=None, context=None
     )
     client = ClientInfo(api_key=None, address="127.0.0.1")
-    # One request through the real pipeline, recording what signals and emit were given.
-    recorded: dict[str, tuple[Any, ...]] = {}
+    # One request through the real pipeline, recording what signals and emit were given
+    # and what they answered.
+    recorded: dict[str, tuple[tuple[Any, ...], Any]] = {}
     signals, finish = pipeline._signals, pipeline.emitter.finish
 
     def record_signals(*args: Any) -> Any:
-        recorded["signals"] = args
-        return signals(*args)
+        answer = signals(*args)
+        recorded["signals"] = (args, answer)
+        return answer
 
     def record_finish(*args: Any) -> Any:
-        recorded["emit"] = args
-        return finish(*args)
+        answer = finish(*args)
+        recorded["emit"] = (args, answer)
+        return answer
 
     pipeline._signals, pipeline.emitter.finish = record_signals, record_finish
     try:
@@ -190,11 +203,10 @@ async def _measure_round(app: Asgi, bare: Asgi, iterations: int) -> dict[str, fl
     row["output_guardrails"] = _time_sync(
         lambda: engine.evaluate_output(answer.text, out_scan), iterations
     )
-    row["signals"] = _time_sync(lambda: signals(*recorded["signals"]), iterations)
-    row["emit"] = _time_sync(lambda: finish(*recorded["emit"]), iterations)
+    (signals_args, body), (emit_args, latency) = recorded["signals"], recorded["emit"]
+    row["signals"] = _time_sync(lambda: signals(*signals_args), iterations)
+    row["emit"] = _time_sync(lambda: finish(*emit_args), iterations)
 
-    body = signals(*recorded["signals"])
-    latency = finish(*recorded["emit"])
     pipeline.analyzer = _ScanByText({PROMPT: scan, answer.text: out_scan})
     pipeline.risk_classifier = _Recorded(risk, classify=assessment)
     pipeline.engine = _Recorded(engine, evaluate_input=verdict_in, evaluate_output=verdict_out)
@@ -213,14 +225,6 @@ async def _measure_round(app: Asgi, bare: Asgi, iterations: int) -> dict[str, fl
     row["app"] = await _time_async(lambda: _call_asgi(app, payload), iterations)
     row["bare"] = await _time_async(lambda: _call_asgi(bare, payload), iterations)
     return row
-
-
-class _ScanByText:
-    def __init__(self, scans: dict[str, Any]) -> None:
-        self._scans = scans
-
-    def scan(self, text: str) -> Any:
-        return self._scans[text]
 
 
 def _report(rows: list[dict[str, float]]) -> None:
