@@ -83,12 +83,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_ready(url: str, timeout_s: float = 30.0) -> None:
+def wait_ready(url: str, timeout_s: float = 30.0, prompt: str = "ping") -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         try:
             if (
-                httpx.post(url, json={"prompt": "ping", "scenario": "A"}, timeout=2).status_code
+                httpx.post(url, json={"prompt": prompt, "scenario": "A"}, timeout=2).status_code
                 < 500
             ):
                 return

@@ -35,10 +35,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from stand_ins import PROMPT, from_memory, predict_input, record
+
 from aimonitor.telemetry.tracing import STAGES
 
 ROOT = Path(__file__).resolve().parent.parent
-PROMPT = "Explique le monitoring IA et les SLO de latence pour une application en production"
 
 Asgi = Callable[..., Awaitable[None]]
 
@@ -120,76 +121,20 @@ async def _time_async(call: Callable[[], Awaitable[object]], iterations: int) ->
     return (time.perf_counter() - start) / iterations * 1e6
 
 
-class _Recorded:
-    """Stand-ins that answer at once with what a stage answered before."""
-
-    def __init__(self, inner: Any, **answers: Any) -> None:
-        self._inner = inner
-        self._answers = answers
-
-    def __getattr__(self, name: str) -> Any:
-        if name in self._answers:
-            answer = self._answers[name]
-            return lambda *args, **kwargs: answer
-        return getattr(self._inner, name)
-
-
-class _RecordedBackend(_Recorded):
-    async def generate(self, *args: Any, **kwargs: Any) -> Any:
-        return self._answers["generate"]
-
-
-class _ScanByText:
-    """The analyzer's stand-in: the scan it gave each text."""
-
-    def __init__(self, scans: dict[str, Any]) -> None:
-        self._scans = scans
-
-    def scan(self, text: str) -> Any:
-        return self._scans[text]
-
-
 async def _measure_round(app: Asgi, bare: Asgi, iterations: int) -> dict[str, float]:
-    from aimonitor.pipeline import ClientInfo, PredictInput
     from aimonitor.types import Scenario
 
     pipeline = app.state.service.pipeline  # type: ignore[attr-defined]
-    request = PredictInput(
-        prompt=PROMPT, scenario=Scenario.A, user_id=None, conversation_id=None, context=None
-    )
-    client = ClientInfo(api_key=None, address="127.0.0.1")
-    # One request through the real pipeline, recording what signals and emit were given
-    # and what they answered.
-    recorded: dict[str, tuple[tuple[Any, ...], Any]] = {}
-    signals, finish = pipeline._signals, pipeline.emitter.finish
-
-    def record_signals(*args: Any) -> Any:
-        answer = signals(*args)
-        recorded["signals"] = (args, answer)
-        return answer
-
-    def record_finish(*args: Any) -> Any:
-        answer = finish(*args)
-        recorded["emit"] = (args, answer)
-        return answer
-
-    pipeline._signals, pipeline.emitter.finish = record_signals, record_finish
-    try:
-        await pipeline.predict(request, client)
-    finally:
-        del pipeline._signals, pipeline.emitter.finish
-
+    request, client = predict_input()
+    answers = await record(pipeline)
     analyzer, risk, engine, backend = (
         pipeline.analyzer,
         pipeline.risk_classifier,
         pipeline.engine,
         pipeline.backend,
     )
-    scan, assessment = analyzer.scan(PROMPT), risk.classify(PROMPT)
-    answer = await backend.generate(PROMPT, Scenario.A)
-    out_scan = analyzer.scan(answer.text)
-    verdict_in = engine.evaluate_input(PROMPT, scan, assessment)
-    verdict_out = engine.evaluate_output(answer.text, out_scan)
+    scan, assessment, answer = answers.scan, answers.assessment, answers.answer
+    signals, finish = pipeline._signals, pipeline.emitter.finish
 
     row: dict[str, float] = {}
     row["input_analysis"] = _time_sync(
@@ -201,24 +146,12 @@ async def _measure_round(app: Asgi, bare: Asgi, iterations: int) -> dict[str, fl
     row["model"] = await _time_async(lambda: backend.generate(PROMPT, Scenario.A), iterations)
     row["output_analysis"] = _time_sync(lambda: analyzer.scan(answer.text), iterations)
     row["output_guardrails"] = _time_sync(
-        lambda: engine.evaluate_output(answer.text, out_scan), iterations
+        lambda: engine.evaluate_output(answer.text, answers.out_scan), iterations
     )
-    (signals_args, body), (emit_args, latency) = recorded["signals"], recorded["emit"]
-    row["signals"] = _time_sync(lambda: signals(*signals_args), iterations)
-    row["emit"] = _time_sync(lambda: finish(*emit_args), iterations)
-
-    pipeline.analyzer = _ScanByText({PROMPT: scan, answer.text: out_scan})
-    pipeline.risk_classifier = _Recorded(risk, classify=assessment)
-    pipeline.engine = _Recorded(engine, evaluate_input=verdict_in, evaluate_output=verdict_out)
-    pipeline.backend = _RecordedBackend(backend, generate=answer)
-    pipeline._signals = lambda *args: dict(body)
-    pipeline.emitter.finish = lambda *args: latency
-    try:
+    row["signals"] = _time_sync(lambda: signals(*answers.signals_args), iterations)
+    row["emit"] = _time_sync(lambda: finish(*answers.emit_args), iterations)
+    with from_memory(pipeline, answers, emit=True):
         row["glue"] = await _time_async(lambda: pipeline.predict(request, client), iterations)
-    finally:
-        pipeline.analyzer, pipeline.risk_classifier = analyzer, risk
-        pipeline.engine, pipeline.backend = engine, backend
-        del pipeline._signals, pipeline.emitter.finish
 
     row["pipeline"] = await _time_async(lambda: pipeline.predict(request, client), iterations)
     payload = json.dumps({"prompt": PROMPT, "scenario": "A"}).encode()
