@@ -39,6 +39,7 @@ from bench_predict import (
     free_port,
     prompt_texts,
     run_wrk,
+    service_env,
     start_aimonitor,
     start_bare,
     wait_ready,
@@ -51,15 +52,7 @@ FROM_MEMORY = {"free analyses": "analyses", "free analyses + emit": "all"}
 
 def start_ceiling(port: int, workdir: Path, log_level: str, mode: str) -> subprocess.Popen[bytes]:
     workdir.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ)
-    env.update(
-        AIMONITOR_SIM_LATENCY_SCALE="0",
-        AIMONITOR_RATE_LIMIT_PER_MINUTE="1000000",
-        AIMONITOR_DATA_DIR=str(workdir / "data"),
-        AIMONITOR_LOG_DIR=str(workdir / "logs"),
-        AIMONITOR_LOG_LEVEL=log_level,
-        AIMONITOR_BENCH_FROM_MEMORY=mode,
-    )
+    env = service_env(workdir, log_level) | {"AIMONITOR_BENCH_FROM_MEMORY": mode}
     return subprocess.Popen(
         [sys.executable, str(ROOT / "benchmarks" / "ceiling_app.py"), str(port)],
         env=env, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -98,7 +98,9 @@ def wait_ready(url: str, timeout_s: float = 30.0, prompt: str = "ping") -> None:
     raise RuntimeError(f"{url} did not start")
 
 
-def start_aimonitor(port: int, workdir: Path, log_level: str) -> subprocess.Popen[bytes]:
+def service_env(workdir: Path, log_level: str) -> dict[str, str]:
+    """The environment of a benchmarked service: the model at zero latency, no rate limit
+    in the way, its data and logs under `workdir`."""
     env = dict(os.environ)
     env.update(
         AIMONITOR_SIM_LATENCY_SCALE="0",
@@ -107,6 +109,11 @@ def start_aimonitor(port: int, workdir: Path, log_level: str) -> subprocess.Pope
         AIMONITOR_LOG_DIR=str(workdir / "logs"),
         AIMONITOR_LOG_LEVEL=log_level,
     )
+    return env
+
+
+def start_aimonitor(port: int, workdir: Path, log_level: str) -> subprocess.Popen[bytes]:
+    env = service_env(workdir, log_level)
     return subprocess.Popen(
         [sys.executable, "-m", "aimonitor", "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
