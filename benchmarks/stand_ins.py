@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from bench_predict import PROMPT
+
 from aimonitor.pipeline import ClientInfo, PredictInput
 from aimonitor.types import Scenario
-
-PROMPT = "Explique le monitoring IA et les SLO de latence pour une application en production"
 
 
 class Recorded:
