@@ -7,7 +7,7 @@ hex, URL encoding), produced by the functions at the end, so anyone can regenera
 file: `python eval/make_attack_set.py`.
 
 Caveat: the rules and this set have the same author. The public set
-(`/work/shared/datasets/prompt_attacks_public.jsonl`) is the independent check.
+(`eval/data/prompt_attacks_public.jsonl`) is the independent check.
 """
 
 # ruff: noqa: E501  (one prompt per line reads better than wrapped strings)

@@ -22,9 +22,7 @@ import numpy as np
 from aimonitor.analysis import Analyzer
 
 HERE = Path(__file__).resolve().parent
-PUBLIC = (
-    Path(__file__).resolve().parent.parent.parent / "shared/datasets/prompt_attacks_public.jsonl"
-)
+PUBLIC = HERE / "data" / "prompt_attacks_public.jsonl"
 
 
 def main(argv: list[str] | None = None) -> int:

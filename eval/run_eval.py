@@ -30,12 +30,12 @@ PUBLIC_SET_ENV = "AIMONITOR_PUBLIC_ATTACKS"
 
 
 def _public_set() -> Path:
-    """The shared public attack set: $AIMONITOR_PUBLIC_ATTACKS, else `shared/datasets/`
-    beside the checkout (where the project's checkouts and CI find it)."""
+    """The public attack set: $AIMONITOR_PUBLIC_ATTACKS, else the copy vendored in
+    `eval/data/` (see its README for origins and licences)."""
     override = os.environ.get(PUBLIC_SET_ENV)
     if override:
         return Path(override)
-    return HERE.parent.parent / "shared" / "datasets" / "prompt_attacks_public.jsonl"
+    return HERE / "data" / "prompt_attacks_public.jsonl"
 
 
 PUBLIC_SET = _public_set()

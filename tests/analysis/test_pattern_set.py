@@ -28,9 +28,8 @@ def _texts() -> list[str]:
         json.loads(line)["text"]
         for line in (_ROOT / "eval" / "attacks_labelled.jsonl").read_text("utf-8").splitlines()
     ]
-    public = _ROOT.parent / "shared" / "datasets" / "prompt_attacks_public.jsonl"
-    if public.exists():
-        texts += [json.loads(line)["text"] for line in public.read_text("utf-8").splitlines()[:300]]
+    public = _ROOT / "eval" / "data" / "prompt_attacks_public.jsonl"
+    texts += [json.loads(line)["text"] for line in public.read_text("utf-8").splitlines()[:300]]
     views = [view.text for text in texts for view in canonicalize(text).views]
     rng = random.Random(5)
     for _ in range(1500):
