@@ -8,7 +8,7 @@ import pytest
 
 from aimonitor.config import ConfigError, load_settings
 from aimonitor.service import MetricsWriterObserver, build_writer
-from aimonitor.store import AsyncWriter, InMemoryStore, ProcessWriter, open_store
+from aimonitor.store import AsyncWriter, ProcessWriter, open_store
 from aimonitor.telemetry.metrics import Metrics
 
 
@@ -43,7 +43,6 @@ def test_databases_a_child_cannot_open_keep_the_thread_writer(
     tmp_path: Path, observer: MetricsWriterObserver
 ) -> None:
     settings = load_settings(data_dir=tmp_path / "data", log_dir=tmp_path / "logs")
-    assert isinstance(build_writer(settings, InMemoryStore(), observer), AsyncWriter)
     memory_sqlite = open_store("sqlite://", tmp_path)
     try:
         assert isinstance(build_writer(settings, memory_sqlite, observer), AsyncWriter)

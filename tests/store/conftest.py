@@ -1,5 +1,5 @@
 """Fixtures for the store tests: a real PostgreSQL server started for the session, and
-a `store` fixture that runs each test against the in-memory store, SQLite and PostgreSQL."""
+a `store` fixture that runs each test against SQLite in memory, a SQLite file and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -18,7 +18,13 @@ from typing import Any
 
 import pytest
 
-from aimonitor.store import InMemoryStore, RequestRecord, Store, StoreUnavailable, open_store
+from aimonitor.store import (
+    RequestRecord,
+    Store,
+    StoreUnavailable,
+    memory_store,
+    open_store,
+)
 from support.servers import free_port, missing
 
 
@@ -115,7 +121,9 @@ def sql_store(database_url: str, tmp_path: Path) -> Iterator[Any]:
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """The same behaviour, whichever store implements it."""
     if request.param == "memory":
-        yield InMemoryStore()
+        memory = memory_store()
+        yield memory
+        memory.close()
         return
     if request.param == "sqlite":
         url = f"sqlite:///{(tmp_path / 'db' / 'aimonitor.db').as_posix()}"

@@ -1,4 +1,4 @@
-"""The store contract, run against the in-memory store, SQLite and PostgreSQL."""
+"""The store contract, run against SQLite in memory, a SQLite file and PostgreSQL."""
 
 from __future__ import annotations
 

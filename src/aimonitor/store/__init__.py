@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from aimonitor.store.chain import AuditEntry
 from aimonitor.store.errors import RecordRejected, StoreError, StoreUnavailable
-from aimonitor.store.factory import open_store
-from aimonitor.store.memory import InMemoryStore
+from aimonitor.store.factory import memory_store, open_store
 from aimonitor.store.process_writer import ProcessWriter, WriterOptions
 from aimonitor.store.protocol import AuditWriter, Store
 from aimonitor.store.records import (
@@ -39,7 +38,6 @@ __all__ = [
     "ConfigChangeRecord",
     "Event",
     "FeedbackRecord",
-    "InMemoryStore",
     "ProcessWriter",
     "RecordRejected",
     "RequestRecord",
@@ -53,5 +51,6 @@ __all__ = [
     "WriterOptions",
     "event_severity",
     "event_type",
+    "memory_store",
     "open_store",
 ]

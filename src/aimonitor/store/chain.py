@@ -1,7 +1,5 @@
 """The audit hash chain: how an audit entry is built, hashed and checked.
 
-Pure functions shared by the SQL and the in-memory store, so both chain exactly alike.
-
     hash_n = SHA256( canonical({seq, event_id, event_type, severity, created_at,
                                 request_id, conversation_id, digests})
                      + "\n" + metadata_json + "\n" + hash_{n-1} )
@@ -36,6 +34,7 @@ from aimonitor.store.records import (
     event_id_of,
     event_severity,
     event_type,
+    record_fields,
     utc,
 )
 
@@ -204,44 +203,22 @@ def seal(
     )
 
 
+# Not part of the metadata: the time and id are hashed as columns of their own, the
+# texts only through their salted digests.
+_NOT_METADATA = frozenset({"created_at", "event_id", "prompt_text", "response_text", "comment"})
+
+
 def event_metadata(event: Event) -> dict[str, Any]:
     """Everything about an event except its free texts."""
+    metadata = {k: v for k, v in record_fields(event).items() if k not in _NOT_METADATA}
     if isinstance(event, RequestRecord):
-        return {
-            "request_id": event.request_id,
-            "client": event.client,
-            "user": event.user,
-            "conversation_id": event.conversation_id,
-            "scenario": event.scenario,
-            "model": event.model,
-            "backend": event.backend,
-            "decision": str(event.decision),
-            "status_code": event.status_code,
-            "guardrails": event.guardrails,
-            "findings": event.findings,
-            "risk_level": event.risk_level,
-            "risk_domain": event.risk_domain,
-            "scores": {k: _finite(v) for k, v in event.scores.items()},
-            "latency_ms": _finite(event.latency_ms),
-            "tokens_input": event.tokens_input,
-            "tokens_output": event.tokens_output,
-            "tokens_estimated": event.tokens_estimated,
-            "cost_eur": _finite(event.cost_eur),
-            "error": event.error,
-        }
-    if isinstance(event, FeedbackRecord):
-        return {
-            "request_id": event.request_id,
-            "rating": event.rating,
-            "category": event.category,
-        }
-    assert isinstance(event, ConfigChangeRecord)
-    return {
-        "actor": event.actor,
-        "guardrail": event.guardrail,
-        "before": event.before,
-        "after": event.after,
-    }
+        metadata.update(
+            decision=str(event.decision),
+            scores={k: _finite(v) for k, v in event.scores.items()},
+            latency_ms=_finite(event.latency_ms),
+            cost_eur=_finite(event.cost_eur),
+        )
+    return metadata
 
 
 def event_texts(event: Event) -> dict[str, str | None]:

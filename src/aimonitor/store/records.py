@@ -144,7 +144,7 @@ def event_severity(event: Event) -> str:
     return "info"
 
 
-# --- JSON round trip (spill file) --------------------------------------------
+# --- dicts and the JSON round trip (journal) --------------------------------------------
 
 _KINDS: dict[str, type[RequestRecord] | type[FeedbackRecord] | type[ConfigChangeRecord]] = {
     "request": RequestRecord,
@@ -153,11 +153,16 @@ _KINDS: dict[str, type[RequestRecord] | type[FeedbackRecord] | type[ConfigChange
 }
 
 
+def record_fields(event: Event) -> dict[str, Any]:
+    """The record as a dict, field by field (values as they are, not copied). The audit
+    metadata, the table rows and the JSON lines are all built from this."""
+    return {f.name: getattr(event, f.name) for f in fields(event)}
+
+
 def event_to_json(event: Event) -> dict[str, Any]:
     data: dict[str, Any] = {"kind": event_type(event)}
-    for f in fields(event):
-        value = getattr(event, f.name)
-        data[f.name] = utc(value).isoformat() if isinstance(value, datetime) else value
+    data.update(record_fields(event))
+    data["created_at"] = utc(event.created_at).isoformat()
     return data
 
 

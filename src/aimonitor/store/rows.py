@@ -8,51 +8,25 @@ from sqlalchemy import Row
 
 from aimonitor.store import schema
 from aimonitor.store.chain import TEXT_KINDS, AuditEntry
-from aimonitor.store.records import FeedbackRecord, RequestRecord, utc
+from aimonitor.store.records import FeedbackRecord, RequestRecord, record_fields, utc
 
 ERASED_TEXTS: dict[str, None] = {f"text_{k}": None for k in TEXT_KINDS} | {"text_salt": None}
 
 
 def request_row(event: RequestRecord) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "request_id": event.request_id,
-        "created_at": utc(event.created_at),
-        "client": event.client,
-        "user_id": event.user,
-        "conversation_id": event.conversation_id,
-        "scenario": event.scenario,
-        "model": event.model,
-        "backend": event.backend,
-        "decision": str(event.decision),
-        "status_code": event.status_code,
-        "guardrails": event.guardrails,
-        "findings": event.findings,
-        "risk_level": event.risk_level,
-        "risk_domain": event.risk_domain,
-        "scores": event.scores,
-        "latency_ms": event.latency_ms,
-        "tokens_input": event.tokens_input,
-        "tokens_output": event.tokens_output,
-        "tokens_estimated": event.tokens_estimated,
-        "cost_eur": event.cost_eur,
-        "prompt_text": event.prompt_text,
-        "response_text": event.response_text,
-        "error": event.error,
-    }
+    row = record_fields(event)
+    row["user_id"] = row.pop("user")
+    row["created_at"] = utc(event.created_at)
+    row["decision"] = str(event.decision)
     for name in schema.SCORE_COLUMNS:
         row[f"score_{name}"] = event.scores.get(name)
     return row
 
 
 def feedback_row(event: FeedbackRecord) -> dict[str, Any]:
-    return {
-        "event_id": event.event_id,
-        "request_id": event.request_id,
-        "rating": event.rating,
-        "comment": event.comment,
-        "category": event.category,
-        "created_at": utc(event.created_at),
-    }
+    row = record_fields(event)
+    row["created_at"] = utc(event.created_at)
+    return row
 
 
 def request_from_row(row: Row[Any]) -> RequestRecord:

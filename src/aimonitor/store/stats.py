@@ -1,5 +1,4 @@
-"""Shared pieces of `stats()`: the percentile rule and the shape of the result, so the SQL
-and in-memory stores answer identically."""
+"""Pieces of `stats()`: the percentile rule and the shape of the result."""
 
 from __future__ import annotations
 
