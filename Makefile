@@ -8,12 +8,11 @@ PYTEST_ARGS ?=
 
 install: $(VENV)/.installed
 
-# setup.py compiles these with mypyc; an edited one must be compiled again, or the old
-# extension module would go on shadowing it.
-COMPILED_SOURCES := $(shell sed -n 's/^ *"\(src\/aimonitor\/.*\.py\)",$$/\1/p' setup.py)
-
-$(VENV)/.installed: pyproject.toml setup.py $(COMPILED_SOURCES) $(wildcard src/aimonitor/*/*.c)
+# The package is pure Python. Extension modules an older compiled build left in src/ would
+# be imported instead of the edited sources beside them: installing removes them.
+$(VENV)/.installed: pyproject.toml
 	@scripts/install-system-deps.sh venv
+	find src -name "*.so" -delete
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -37,13 +36,13 @@ system-deps:
 	@scripts/install-system-deps.sh
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks eval deploy ai_load_client.py setup.py
-	$(BIN)/ruff format --check src tests benchmarks eval deploy ai_load_client.py setup.py
+	$(BIN)/ruff check src tests benchmarks eval deploy ai_load_client.py
+	$(BIN)/ruff format --check src tests benchmarks eval deploy ai_load_client.py
 	$(BIN)/mypy
 
 format: install
-	$(BIN)/ruff check --fix src tests benchmarks eval deploy ai_load_client.py setup.py
-	$(BIN)/ruff format src tests benchmarks eval deploy ai_load_client.py setup.py
+	$(BIN)/ruff check --fix src tests benchmarks eval deploy ai_load_client.py
+	$(BIN)/ruff format src tests benchmarks eval deploy ai_load_client.py
 
 e2e: install system-deps
 	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 import subprocess
@@ -9,7 +10,6 @@ import zlib
 import numpy as np
 import pytest
 
-from aimonitor.signals import embedding
 from aimonitor.signals.embedding import HashingEmbedder
 
 
@@ -166,31 +166,23 @@ def _varied_texts() -> list[str]:
     return texts
 
 
-@pytest.mark.parametrize(("dim", "sizes"), [(1024, (3, 4, 5)), (1000, (3, 4, 5)), (64, (2, 4))])
-def test_the_compiled_core_gives_the_reference_vectors_bit_for_bit(
+# Saved drift references hold these vectors: a change to the hashing must change the
+# embedder's name (`HashingEmbedder.name`) so that old references are refused.
+_DIGESTS = {
+    (1024, (3, 4, 5)): "030dcff949b2c02f9c5ef7979db133fbb62fe0e4a4e5daff4b19e59499ece72d",
+    (1000, (3, 4, 5)): "507edc4b1f69d7463973a50ef2975a29f406fa6531f4bc8c228bae1653ad99f4",
+    (64, (2, 4)): "826ad5eecf640d9298742c2794d7236bd696e4fe14dae45eef729615180d8c9a",
+}
+
+
+@pytest.mark.parametrize(("dim", "sizes"), list(_DIGESTS))
+def test_batches_give_the_vectors_saved_references_were_built_with(
     dim: int, sizes: tuple[int, ...]
 ) -> None:
     emb = HashingEmbedder(dim, sizes)
     texts = _varied_texts()
-    for start in range(0, len(texts), 7):
-        batch = texts[start : start + 7]
-        np.testing.assert_array_equal(emb.embed_many(batch), emb.embed_many_reference(batch))
-
-
-def test_the_reference_is_what_runs_without_the_compiled_core(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    emb = HashingEmbedder()
-    expected = emb.embed_many_reference(["Reset my VPN password"])
-    monkeypatch.setattr(embedding, "_hashembed", None)
-    np.testing.assert_array_equal(emb.embed_many(["Reset my VPN password"]), expected)
-
-
-def test_the_compiled_core_refuses_inconsistent_buffers() -> None:
-    if embedding._hashembed is None:
-        pytest.skip("built without a C compiler: no compiled core to call")
-    out = np.empty((2, 16), dtype=np.float32)
-    with pytest.raises(ValueError, match="inconsistent"):
-        embedding._hashembed.embed_rows([" a "], out, embedding._SIGNED_LOG1P, 16, 0, 8, 3, 2)
-    with pytest.raises(TypeError, match="str"):
-        embedding._hashembed.embed_rows([b"a", b"b"], out, embedding._SIGNED_LOG1P, 16, 0, 8, 3, 2)
+    batches = [emb.embed_many(texts[start : start + 7]) for start in range(0, len(texts), 7)]
+    matrix = np.concatenate(batches)
+    for text, row in zip(texts[:40], matrix, strict=False):
+        np.testing.assert_array_equal(emb.embed(text), row)
+    assert hashlib.sha256(matrix.tobytes()).hexdigest() == _DIGESTS[(dim, sizes)]

@@ -8,11 +8,6 @@ hash, makes collisions cancel on average instead of piling up. Counts are
 dampened with log1p, then the vector is L2-normalised, so the dot product of two
 embeddings is their cosine similarity. The hash is a polynomial hash computed by
 numpy over the UTF-8 bytes: deterministic across processes (unlike `hash()`).
-
-The numpy code below is the reference. Where the package was built with a C compiler
-(setup.py), `_hashembed` runs the same arithmetic in one loop: for the handful of short
-texts of one request, numpy's per-operation overhead made the reference cost about
-300 µs, the loop a few. Both give the same vectors (tests/signals/test_embedding.py).
 """
 
 from __future__ import annotations
@@ -20,17 +15,10 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Sequence
-from types import ModuleType
 from typing import Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
-
-_hashembed: ModuleType | None
-try:
-    from aimonitor.signals import _hashembed
-except ImportError:  # built without a C compiler: the numpy reference does the work
-    _hashembed = None
 
 Vector = npt.NDArray[np.float32]
 Matrix = npt.NDArray[np.float32]
@@ -93,28 +81,8 @@ class HashingEmbedder:
         return vector
 
     def embed_many(self, texts: Sequence[str]) -> Matrix:
-        """Embed several texts in one pass: row i is `embed(texts[i])`."""
-        if _hashembed is None:
-            return self.embed_many_reference(texts)
-        # Lower-cased here (str.lower's full case mapping); cut and folded in C.
-        lowered = [t[:MAX_EMBED_CHARS].lower() for t in texts]
-        result: Matrix = np.empty((len(texts), self._dim), dtype=np.float32)
-        sizes_mask = sum(1 << n for n in self._ngram_sizes)
-        _hashembed.embed_rows(
-            lowered,
-            result,
-            _SIGNED_LOG1P,
-            self._dim,
-            int(self._shift or 0),
-            sizes_mask,
-            max(self._ngram_sizes),
-            _WORD_REPEAT,
-        )
-        return result
-
-    def embed_many_reference(self, texts: Sequence[str]) -> Matrix:
-        """`embed_many` in numpy, vectorised over the texts: the reference the C core
-        is tested against, and the implementation where it was not built.
+        """Embed several texts in one pass: row i is `embed(texts[i])`. Vectorised over
+        the texts, so that one call per request pays numpy's per-operation cost once.
 
         The folded texts are joined with NUL bytes; n-grams that straddle a NUL are
         dropped, and each remaining n-gram (and word) is counted in its own text's row.

@@ -16,7 +16,6 @@ an estimate, and the pipeline flags it as one (label `estimated="true"`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 # The pieces above, each one match: a run of letters splits greedily into chunks of up
 # to six (ceil(len / 6) matches), digits into groups of up to three. The four classes
@@ -24,18 +23,7 @@ from collections.abc import Callable
 _PIECES = re.compile(r"[^\W\d_]{1,6}|\d{1,3}|[^\w\s]|_")
 
 
-def count_pieces_reference(text: str) -> int:
-    return len(_PIECES.findall(text))
-
-
-_count_pieces: Callable[[str], int]
-try:  # the same count in C, without a string per piece (setup.py builds it)
-    from aimonitor.signals._tokens import count_pieces as _count_pieces
-except ImportError:
-    _count_pieces = count_pieces_reference
-
-
 def estimate_tokens(text: str) -> int:
     if not text or text.isspace():
         return 0
-    return max(1, round((_count_pieces(text) + len(text) / 4) / 2))
+    return max(1, round((len(_PIECES.findall(text)) + len(text) / 4) / 2))
