@@ -98,6 +98,10 @@ def wait_ready(url: str, timeout_s: float = 30.0, prompt: str = "ping") -> None:
     raise RuntimeError(f"{url} did not start")
 
 
+# Lets the benchmark read /stats from the service it started.
+VIEWER_KEY = "bench-viewer-key-0123456789"
+
+
 def service_env(workdir: Path, log_level: str) -> dict[str, str]:
     """The environment of a benchmarked service: the model at zero latency, no rate limit
     in the way, its data and logs under `workdir`."""
@@ -108,6 +112,7 @@ def service_env(workdir: Path, log_level: str) -> dict[str, str]:
         AIMONITOR_DATA_DIR=str(workdir / "data"),
         AIMONITOR_LOG_DIR=str(workdir / "logs"),
         AIMONITOR_LOG_LEVEL=log_level,
+        AIMONITOR_VIEWER_API_KEY=VIEWER_KEY,
     )
     return env
 
@@ -291,7 +296,9 @@ def main() -> int:
         with httpx.Client(timeout=10) as client:
             for i in range(args.rss_requests):
                 client.post(ours_url, json={"prompt": f"{PROMPT} #{i}", "scenario": "A"})
-        stats = httpx.get(f"http://127.0.0.1:{ours_port}/stats", timeout=30).json()
+        stats = httpx.get(
+            f"http://127.0.0.1:{ours_port}/stats", headers={"X-API-Key": VIEWER_KEY}, timeout=30
+        ).json()
         metrics_text = httpx.get(f"http://127.0.0.1:{ours_port}/metrics", timeout=30).text
         rss, pss = memory_mib(ours.pid, "Rss"), memory_mib(ours.pid, "Pss")
         processes = len(process_tree(ours.pid))

@@ -23,6 +23,7 @@ SECRETS = {
     "IP_ADDRESS": "203.0.113.77",
 }
 LEAKED_BY_MODEL = "leaked.person@example.org"
+VIEWER_KEY = "test-viewer-key-0123456789"
 
 PROMPTS = [
     f"Écris à {SECRETS['EMAIL']} et appelle le {SECRETS['PHONE']} pour le contrat",
@@ -48,6 +49,7 @@ def test_no_raw_personal_data_in_anything_the_service_wrote(
         "AIMONITOR_UPSTREAM_URL": upstream.url,
         "AIMONITOR_UPSTREAM_API_KEY": "sk-test-upstream-key",
         "AIMONITOR_LOG_LEVEL": "DEBUG",
+        "AIMONITOR_VIEWER_API_KEY": VIEWER_KEY,
     }
     if operator_opted_in:
         env.update(AIMONITOR_AUDIT_STORE_TEXT="full", AIMONITOR_LOG_TEXT="true")
@@ -86,7 +88,11 @@ def test_no_raw_personal_data_in_anything_the_service_wrote(
             if not operator_opted_in:
                 endpoints.append("/conversations/conv-0")
             for endpoint in endpoints:
-                text = httpx.get(f"{base}{endpoint}", timeout=10).text
+                response = httpx.get(
+                    f"{base}{endpoint}", headers={"X-API-Key": VIEWER_KEY}, timeout=10
+                )
+                assert response.status_code == 200, (endpoint, response.text)
+                text = response.text
                 for value in (*SECRETS.values(), LEAKED_BY_MODEL):
                     assert value not in text, (endpoint, value)
     finally:

@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     log_text: bool = False
     database_url: str | None = None  # default: sqlite under data_dir
     admin_api_key: str | None = None
+    # Read-only access (console, /stats, /drift, stored conversations); never edits.
+    viewer_api_key: str | None = Field(None, min_length=16)
     max_prompt_chars: int = Field(32_000, ge=1)
 
     # --- model backend ------------------------------------------------------

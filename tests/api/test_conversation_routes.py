@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
+
+from aimonitor.api import create_app
+
+VIEWER_KEY = "test-viewer-key-0123456789"
 
 
 def test_turns_in_order_then_erasure(client: TestClient, admin_headers: dict[str, str]) -> None:
     for prompt in ("first question about SLOs", "second question, mail me at a.b@example.org"):
         response = client.post("/predict", json={"prompt": prompt, "conversation_id": "conv-1"})
         assert response.status_code == 200
-    turns = client.get("/conversations/conv-1").json()["turns"]
+    turns = client.get("/conversations/conv-1", headers=admin_headers).json()["turns"]
     assert [t["turn"] for t in turns] == [1, 2]
     assert turns[0]["prompt"].startswith("first question")
     assert "a.b@example.org" not in turns[1]["prompt"]  # redacted before storage
@@ -16,12 +22,38 @@ def test_turns_in_order_then_erasure(client: TestClient, admin_headers: dict[str
     response = client.delete("/conversations/conv-1", headers=admin_headers)
     assert response.status_code == 200
     assert response.json()["turns_erased"] == 2
-    erased = client.get("/conversations/conv-1")
-    assert erased.status_code == 404 or all(
-        t["prompt"] is None and t["response"] is None for t in erased.json()["turns"]
-    )
+    erased = client.get("/conversations/conv-1", headers=admin_headers)
+    assert erased.status_code == 410
+    assert erased.json()["status"] == "erased"
+    assert "turns" not in erased.json()
+
+
+def test_a_conversation_goes_on_after_its_erasure(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    client.post("/predict", json={"prompt": "before the erasure", "conversation_id": "conv-2"})
+    assert client.delete("/conversations/conv-2", headers=admin_headers).status_code == 200
+    client.post("/predict", json={"prompt": "after the erasure", "conversation_id": "conv-2"})
+    turns = client.get("/conversations/conv-2", headers=admin_headers).json()["turns"]
+    assert [t["prompt"] for t in turns] == ["after the erasure"]
+
+
+def test_reading_a_conversation_needs_a_key(make_settings: Any) -> None:
+    with TestClient(create_app(make_settings(viewer_api_key=VIEWER_KEY))) as client:
+        client.post("/predict", json={"prompt": "a question", "conversation_id": "conv-3"})
+        assert client.get("/conversations/conv-3").status_code == 401
+        wrong = {"X-API-Key": "not-the-viewer-key-0123"}
+        assert client.get("/conversations/conv-3", headers=wrong).status_code == 403
+        viewer = client.get("/conversations/conv-3", headers={"X-API-Key": VIEWER_KEY})
+        assert viewer.status_code == 200
+        assert viewer.json()["turns"][0]["prompt"] == "a question"
+        # Read access is not admin access.
+        assert (
+            client.delete("/conversations/conv-3", headers={"X-API-Key": VIEWER_KEY}).status_code
+            == 403
+        )
 
 
 def test_unknown_conversation_is_404(client: TestClient, admin_headers: dict[str, str]) -> None:
-    assert client.get("/conversations/nope").status_code == 404
+    assert client.get("/conversations/nope", headers=admin_headers).status_code == 404
     assert client.delete("/conversations/nope", headers=admin_headers).status_code == 404

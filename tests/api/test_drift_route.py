@@ -10,16 +10,22 @@ from aimonitor.api import create_app
 from aimonitor.cli import main
 
 
-def test_drift_route_reports_the_detector_state(client: TestClient) -> None:
+def test_drift_route_reports_the_detector_state(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
     client.post("/predict", json={"prompt": "How do I reset my VPN password?"})
-    body = client.get("/drift").json()
+    assert client.get("/drift").status_code == 401  # its explanation quotes stored prompts
+    body = client.get("/drift", headers=admin_headers).json()
     assert body["score"] == 0.0
     assert body["ready"] is False
     assert body["reference_pending"] >= 1
 
 
 def test_reference_file_is_loaded_at_start(
-    make_settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_settings: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    admin_headers: dict[str, str],
 ) -> None:
     settings = make_settings()
     prompts = tmp_path / "reference.txt"
@@ -29,7 +35,7 @@ def test_reference_file_is_loaded_at_start(
     monkeypatch.setenv("AIMONITOR_DATA_DIR", str(settings.data_dir))
     assert main(["drift", "set-reference", str(prompts)]) == 0
     with TestClient(create_app(settings)) as client:
-        body = client.get("/drift").json()
+        body = client.get("/drift", headers=admin_headers).json()
         assert body["reference_size"] == 60
         assert body["reference_pending"] == 0
 

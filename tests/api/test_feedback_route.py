@@ -3,7 +3,9 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 
-def test_feedback_is_recorded_and_counted(client: TestClient) -> None:
+def test_feedback_is_recorded_and_counted(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
     request_id = client.post("/predict", json={"prompt": "What is drift?"}).json()["request_id"]
     response = client.post(
         "/feedback",
@@ -30,7 +32,7 @@ def test_feedback_is_recorded_and_counted(client: TestClient) -> None:
         == 1.0
     )
     assert registry.get_sample_value("ai_user_satisfaction_score") == 0.25
-    feedback = client.get("/stats").json()["feedback"]
+    feedback = client.get("/stats", headers=admin_headers).json()["feedback"]
     assert feedback == {"count": 1, "mean_rating": 2.0}
 
 

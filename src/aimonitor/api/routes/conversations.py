@@ -6,16 +6,48 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 
+from aimonitor.api.access import ViewerDep
 from aimonitor.api.deps import AdminDep, ServiceDep
+from aimonitor.console import queries
 
 router = APIRouter(prefix="/conversations", tags=["conversations"])
 
 
-@router.get("/{conversation_id}", summary="The turns of a conversation, in order")
-async def get_conversation(conversation_id: str, service: ServiceDep) -> dict[str, Any]:
+@router.get(
+    "/{conversation_id}",
+    summary="The turns of a conversation, in order (viewer or admin key)",
+    responses={
+        401: {"description": "no key"},
+        403: {"description": "invalid key, or not this key's conversation"},
+        404: {"description": "unknown conversation"},
+        410: {"description": 'erased: `{"status": "erased"}`'},
+    },
+)
+async def get_conversation(conversation_id: str, service: ServiceDep, principal: ViewerDep) -> Any:
     await run_in_threadpool(service.writer.flush)
     turns = await run_in_threadpool(service.store.conversation, conversation_id)
+    engine = queries.engine_of(service.store)
+    erased_at = None
+    if engine is not None:
+        erased_at = await run_in_threadpool(queries.last_erasure, engine, conversation_id)
+        if turns and not principal.may_read_records_of(
+            await run_in_threadpool(queries.conversation_clients, engine, conversation_id)
+        ):
+            raise HTTPException(403, "this key may not read this conversation")
+    if erased_at is not None:
+        # Turns taken after the erasure keep their text: the conversation may go on.
+        turns = [turn for turn in turns if turn.created_at > erased_at]
+        if not turns:
+            return JSONResponse(
+                {
+                    "status": "erased",
+                    "conversation_id": conversation_id,
+                    "erased_at": erased_at.isoformat(),
+                },
+                status_code=410,
+            )
     if not turns:
         raise HTTPException(404, f"unknown conversation {conversation_id!r}")
     return {

@@ -9,13 +9,18 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 
+from aimonitor.api.access import ViewerDep
 from aimonitor.api.deps import ServiceDep
 
 router = APIRouter(tags=["stats"])
 
 
-@router.get("/stats", summary="Totals, latency percentiles, cost and signals from the store")
-async def stats(service: ServiceDep) -> dict[str, Any]:
+@router.get(
+    "/stats",
+    summary="Totals, latency percentiles, cost and signals from the store (viewer or admin key)",
+    responses={401: {"description": "no key"}, 403: {"description": "invalid key"}},
+)
+async def stats(service: ServiceDep, _: ViewerDep) -> dict[str, Any]:
     # Records are written asynchronously: flush so the answer includes every request so far.
     await run_in_threadpool(service.writer.flush)
     totals: dict[str, Any] = await run_in_threadpool(service.store.stats)
