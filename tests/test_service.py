@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from aimonitor.config import ConfigError, load_settings
+from aimonitor.config import load_settings
 from aimonitor.service import MetricsWriterObserver, build_writer
-from aimonitor.store import AsyncWriter, ProcessWriter, open_store
+from aimonitor.store import AsyncWriter, open_store
 from aimonitor.telemetry.metrics import Metrics
 
 
@@ -17,42 +17,15 @@ def observer() -> MetricsWriterObserver:
     return MetricsWriterObserver(Metrics())
 
 
-def test_a_database_file_gets_the_process_writer_by_default(
+def test_each_process_writes_through_its_own_thread_writer(
     tmp_path: Path, observer: MetricsWriterObserver
 ) -> None:
     settings = load_settings(data_dir=tmp_path / "data", log_dir=tmp_path / "logs")
-    store = open_store(settings.resolved_database_url, settings.data_dir)
-    try:
-        assert isinstance(build_writer(settings, store, observer), ProcessWriter)
-    finally:
-        store.close()
-
-
-def test_the_thread_writer_when_asked_for(tmp_path: Path, observer: MetricsWriterObserver) -> None:
-    settings = load_settings(
-        data_dir=tmp_path / "data", log_dir=tmp_path / "logs", audit_writer="thread"
-    )
     store = open_store(settings.resolved_database_url, settings.data_dir)
     try:
         assert isinstance(build_writer(settings, store, observer), AsyncWriter)
     finally:
         store.close()
-
-
-def test_databases_a_child_cannot_open_keep_the_thread_writer(
-    tmp_path: Path, observer: MetricsWriterObserver
-) -> None:
-    settings = load_settings(data_dir=tmp_path / "data", log_dir=tmp_path / "logs")
-    memory_sqlite = open_store("sqlite://", tmp_path)
-    try:
-        assert isinstance(build_writer(settings, memory_sqlite, observer), AsyncWriter)
-    finally:
-        memory_sqlite.close()
-
-
-def test_an_unknown_writer_kind_stops_start_up(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="AIMONITOR_AUDIT_WRITER"):
-        load_settings(data_dir=tmp_path / "data", audit_writer="carrier-pigeon")
 
 
 def test_written_counts_feed_the_audit_metrics(observer: MetricsWriterObserver) -> None:

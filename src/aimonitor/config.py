@@ -110,10 +110,6 @@ class Settings(BaseSettings):
     write_batch_size: int = Field(200, ge=1)
     write_flush_interval_s: float = Field(0.2, gt=0)
     write_queue_max: int = Field(100_000, ge=100)
-    # "process": the audit writer runs in a child process, beside the server instead of
-    # sharing its GIL; "thread": in the server process. An in-memory database always
-    # uses the thread (a child could not see it).
-    audit_writer: Literal["process", "thread"] = "process"
 
     # --- scheduling ---------------------------------------------------------
     # Requests in flight together cross the pipeline's stages together, for warm CPU

@@ -40,15 +40,11 @@ from aimonitor.store import (
     ConfigChangeRecord,
     Event,
     FeedbackRecord,
-    ProcessWriter,
-    SqlStore,
-    WriterOptions,
     event_severity,
     event_type,
     open_store,
 )
 from aimonitor.store import Store as StoreProtocol
-from aimonitor.store.engine import sqlite_path
 from aimonitor.telemetry.logging import (
     RequestLogger,
     configure_logging,
@@ -101,26 +97,10 @@ class MetricsWriterObserver:
 def build_writer(
     settings: Settings, store: StoreProtocol, observer: MetricsWriterObserver
 ) -> AuditWriter:
-    """A child process writing to the store's database when another process can open it
-    (a database file or server), else the thread writer."""
-    spill_dir = settings.data_dir / "spill"
-    if settings.audit_writer == "process" and isinstance(store, SqlStore):
-        url = store.engine.url.render_as_string(hide_password=False)
-        shareable = store.dialect != "sqlite" or sqlite_path(url) is not None
-    else:
-        shareable = False
-    if shareable:
-        options = WriterOptions(
-            database_url=url,
-            spill_dir=spill_dir,
-            batch_size=settings.write_batch_size,
-            flush_interval_s=settings.write_flush_interval_s,
-            queue_max=settings.write_queue_max,
-        )
-        return ProcessWriter(options, observer)
+    """This process's audit writer (each server process has its own)."""
     return AsyncWriter(
         store,
-        spill_dir=spill_dir,
+        spill_dir=settings.data_dir / "spill",
         batch_size=settings.write_batch_size,
         flush_interval_s=settings.write_flush_interval_s,
         queue_max=settings.write_queue_max,

@@ -5,8 +5,8 @@ hash-chained audit trail, in SQLite (default) or PostgreSQL.
     writer = AsyncWriter(store, settings.data_dir / "spill", observer=...)
     writer.start(); writer.submit(record); ...; writer.stop()
 
-`ProcessWriter` is the same writer in a child process (the service's default on a
-database file or server).
+Each server process has its own writer; several processes append to one database and
+one audit chain (the chain head is locked per transaction).
 
 See docs/store.md and docs/audit.md.
 """
@@ -16,7 +16,6 @@ from __future__ import annotations
 from aimonitor.store.chain import AuditEntry
 from aimonitor.store.errors import RecordRejected, StoreError, StoreUnavailable
 from aimonitor.store.factory import memory_store, open_store
-from aimonitor.store.process_writer import ProcessWriter, WriterOptions
 from aimonitor.store.protocol import AuditWriter, Store
 from aimonitor.store.records import (
     ConfigChangeRecord,
@@ -38,7 +37,6 @@ __all__ = [
     "ConfigChangeRecord",
     "Event",
     "FeedbackRecord",
-    "ProcessWriter",
     "RecordRejected",
     "RequestRecord",
     "SqlStore",
@@ -48,7 +46,6 @@ __all__ = [
     "Turn",
     "VerifyResult",
     "WriterObserver",
-    "WriterOptions",
     "event_severity",
     "event_type",
     "memory_store",

@@ -1,6 +1,6 @@
 """The interfaces that the pipeline and the API depend on: the store (`SqlStore`; in
 tests, SQLite in memory through `memory_store()`) and the audit writer in front of it
-(`AsyncWriter`, a thread; `ProcessWriter`, a child process)."""
+(`AsyncWriter`, one per server process)."""
 
 from __future__ import annotations
 

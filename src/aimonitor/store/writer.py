@@ -148,7 +148,7 @@ class AsyncWriter:
     @property
     def finished_count(self) -> int:
         """Events handed over so far that are written, spilled or held (no longer only
-        in the queue). The process writer's parent forgets its copies up to this count."""
+        in the queue)."""
         return self._finished + self._settled_on_submit
 
     @property
