@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from aimonitor.signals.feedback import RollingSatisfaction, rating_to_score
+from aimonitor.rolling import RollingMean
+from aimonitor.signals.feedback import rating_to_score
 
 
 def test_rating_scale() -> None:
@@ -12,10 +13,10 @@ def test_rating_scale() -> None:
 
 
 def test_rolling_mean_forgets_old_ratings() -> None:
-    satisfaction = RollingSatisfaction(window=3)
+    satisfaction = RollingMean(window=3)
     assert satisfaction.value is None
     for rating in (1, 1, 1, 5, 5, 5):
-        satisfaction.add(rating)
+        satisfaction.add(rating_to_score(rating))
     assert satisfaction.value == 1.0
     assert len(satisfaction) == 3
-    assert satisfaction.add(3) == pytest.approx((1 + 1 + 0.5) / 3)
+    assert satisfaction.add(rating_to_score(3)) == pytest.approx((1 + 1 + 0.5) / 3)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from aimonitor.signals.cost import DailyBudget, Price, PriceTable
 from aimonitor.signals.drift import DriftDetector, DriftUpdate
 from aimonitor.signals.embedding import Embedder, HashingEmbedder
-from aimonitor.signals.feedback import RollingSatisfaction, rating_to_score
+from aimonitor.signals.feedback import rating_to_score
 from aimonitor.signals.hallucination import HallucinationResult, detect_hallucination
 from aimonitor.signals.language import detect_language
 from aimonitor.signals.quality import QualityResult, assess_quality
@@ -27,7 +27,6 @@ __all__ = [
     "Price",
     "PriceTable",
     "QualityResult",
-    "RollingSatisfaction",
     "SloTracker",
     "TrustResult",
     "assess_quality",

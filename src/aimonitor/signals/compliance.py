@@ -22,10 +22,9 @@ docs/compliance.md maps each check to the GDPR and AI Act articles it evidences.
 from __future__ import annotations
 
 import math
-import threading
-from collections import deque
 from dataclasses import dataclass
 
+from aimonitor.rolling import RollingMean
 from aimonitor.types import RiskAssessment, RiskLevel
 
 WEIGHTS: dict[str, float] = {
@@ -97,39 +96,25 @@ def compliance_score(inp: ComplianceInput) -> ComplianceResult:
     return ComplianceResult(score=passed / total, checks=checks)
 
 
-class RollingCompliance:
+class RollingCompliance(RollingMean):
     """Mean score of the last `window` requests, for the `ai_compliance_score` gauge.
 
     Before the first request `value` is NaN: no traffic is no evidence either way,
     and Prometheus shows NaN as a gap rather than a reassuring 1 or an alarming 0."""
 
     def __init__(self, window: int = 500) -> None:
-        if window < 1:
-            raise ValueError("window must be ≥ 1")
-        self._scores: deque[float] = deque(maxlen=window)
-        self._sum = 0.0
-        self._added = 0
-        self._lock = threading.Lock()
+        super().__init__(window)
 
     def add(self, score: float) -> float:
         if not 0.0 <= score <= 1.0:
             raise ValueError(f"a compliance score is between 0 and 1, got {score!r}")
-        with self._lock:
-            if len(self._scores) == self._scores.maxlen:
-                self._sum -= self._scores[0]
-            self._scores.append(score)
-            self._sum += score
-            self._added += 1
-            # A running sum drifts by float rounding; recompute it once per window.
-            if self._added % len(self._scores) == 0:
-                self._sum = math.fsum(self._scores)
-            return self._sum / len(self._scores)
+        return super().add(score)
 
     @property
     def value(self) -> float:
-        with self._lock:
-            return self._sum / len(self._scores) if self._scores else math.nan
+        mean = super().value
+        return math.nan if mean is None else mean
 
     @property
     def count(self) -> int:
-        return len(self._scores)
+        return len(self)

@@ -181,19 +181,6 @@ def digit_count(text: str) -> int:
     return len(digits_of(text))
 
 
-def luhn_valid(digits: str) -> bool:
-    """Luhn (mod 10) check over a string of ASCII digits."""
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = ord(char) - 48
-        if index % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
-
-
 def follows_iban_prefix(text: str, start: int) -> bool:
     """True when a number continues an IBAN-like group sequence: it is part of that IBAN
     (valid or not), never a phone or card number of its own."""

@@ -5,13 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from aimonitor.analysis.pii.base import (
-    Candidate,
-    ScanContext,
-    digits_of,
-    follows_iban_prefix,
-    luhn_valid,
-)
+from stdnum import luhn
+
+from aimonitor.analysis.pii.base import Candidate, ScanContext, digits_of, follows_iban_prefix
 
 # Groups of digits joined by at most one space, dash or dot; never starts or ends inside a
 # longer run of digits, so a 25-digit reference number is not cut into a card.
@@ -88,7 +84,7 @@ class CreditCardDetector:
             # a NIR) for less than the layout checks cost.
             digits = digits_of(raw)
             issuer = issuer_of(digits)
-            if issuer is None or not luhn_valid(digits):
+            if issuer is None or not luhn.is_valid(digits):
                 continue
             # The pattern allows no other separator than these three.
             separators = {ch for ch in " -." if ch in raw}

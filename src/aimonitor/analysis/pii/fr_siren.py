@@ -5,13 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from aimonitor.analysis.pii.base import (
-    Candidate,
-    ScanContext,
-    digits_of,
-    follows_iban_prefix,
-    luhn_valid,
-)
+from stdnum import luhn
+
+from aimonitor.analysis.pii.base import Candidate, ScanContext, digits_of, follows_iban_prefix
 
 # 123 456 789 / 123456789 and 123 456 789 00012 / 12345678900012.
 _PATTERN = re.compile(r"\d(?<![\d\-.]\d)\d{2} ?\d{3} ?\d{3}(?: ?\d{5})?(?![\d\-]|[.,]\d)")
@@ -36,12 +32,12 @@ class FrSirenDetector:
                 continue
             digits = digits_of(match.group())
             if len(digits) == 14:
-                valid = luhn_valid(digits) or (
+                valid = luhn.is_valid(digits) or (
                     digits.startswith(_LA_POSTE) and sum(map(int, digits)) % 5 == 0
                 )
                 kind = "FR_SIRET"
             else:
-                valid = luhn_valid(digits)
+                valid = luhn.is_valid(digits)
                 kind = "FR_SIREN"
             if not valid or digits == "0" * len(digits):
                 continue

@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterator, Sequence
 
 import phonenumbers
-from phonenumbers.phonemetadata import PhoneMetadata, PhoneNumberDesc
 
 from aimonitor.analysis.pii.base import (
     Candidate,
@@ -29,10 +28,10 @@ _MIN_DIGITS = 8
 MAX_VALIDATIONS = 256
 
 DEFAULT_REGIONS: tuple[str, ...] = ("FR", "BE", "CH", "GB", "DE", "ES", "IT", "US")
-# Regions whose national numbers are always dialled with a leading trunk "0": a number
-# written without it ("732 829 320", a SIREN) is not one of their phone numbers.
 # 123-45-6789 is how US social security numbers are written, never phone numbers.
 _SSN_SHAPE = re.compile(r"\d{3}-\d{2}-\d{4}")
+# Regions whose national numbers are always dialled with a leading trunk "0": a number
+# written without it ("732 829 320", a SIREN) is not one of their phone numbers.
 _TRUNK_ZERO = frozenset({"FR", "BE", "CH", "GB", "DE", "NL", "AT", "LU"})
 
 
@@ -42,9 +41,9 @@ class PhoneDetector:
 
     def __init__(self, regions: Sequence[str] = DEFAULT_REGIONS) -> None:
         self.regions = tuple(regions)
-        for region in self.regions:
-            if region in _NATIONAL_LENGTHS or region in _TRUNK_ZERO:
-                _plan(region)  # compile now rather than during the first request
+        # The national lengths each region's numbers can have, from the library's metadata:
+        # a set lookup turns away most candidates before the library validates them.
+        self._lengths = {region: _possible_lengths(region) for region in self.regions}
 
     def detect(self, ctx: ScanContext) -> Iterator[Candidate]:
         if not ctx.has_digit_run:
@@ -86,32 +85,43 @@ class PhoneDetector:
 
     def _region(self, raw: str, international: bool, digit_count: int) -> str | None:
         if international:
-            parts = _international(raw)
-            if parts is not None and _valid_international_parts(*parts):
-                code = parts[0]
-            else:
+            number = _international(raw)
+            if number is None:
                 # Unusual writing (extensions, odd brackets): let the full parser decide.
                 number = _parse(raw if raw.startswith("+") else "+" + raw[2:], None)
-                if number is None or not phonenumbers.is_valid_number(number):
-                    return None
-                code = number.country_code or 0
-            # The country code's main region: a dict lookup, where region_code_for_number
-            # would validate the number again for every region sharing the code.
-            # Declared, for mypyc builds where phonenumbers' stubs are absent (Any).
-            region: str | None = phonenumbers.region_code_for_country_code(code)
+            if number is None:
+                return None
+            # `is_valid_number` is these two calls; asking for the region again after it
+            # would repeat the search among the regions sharing a country code (+1, +44).
+            region: str | None = phonenumbers.region_code_for_number(number)
+            if region is None or not phonenumbers.is_valid_number_for_region(number, region):
+                return None
             return region
         if digit_count < 9:
             return None  # eight national digits are more often dates or references
         leading_zero = raw.lstrip("(").startswith("0")
+        digits = digits_of(raw)
         for region in self.regions:
             if (region in _TRUNK_ZERO) != leading_zero and region != "IT":
                 continue
-            low, high = _NATIONAL_LENGTHS.get(region, (6, 15))
-            if low <= digit_count <= high and _valid_in(raw, region):
+            number = _national(digits, region, self._lengths[region])
+            if number is not None and phonenumbers.is_valid_number_for_region(number, region):
                 return region
         return None
 
 
+def _possible_lengths(region: str) -> frozenset[int]:
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if metadata is None or metadata.general_desc is None:
+        raise ValueError(f"no phone metadata for region {region!r}")
+    return frozenset(metadata.general_desc.possible_length or ())
+
+
+# `phonenumbers.parse` normalises the text character by character (≈ 35 µs a call, most
+# of a scan's time on texts with several numbers); the candidates here are already digits
+# and separators, so the number is built from its digits and the library validates it
+# against the region's metadata. Not cached: a cache would keep callers' phone numbers in
+# memory across requests.
 def _parse(raw: str, region: str | None) -> phonenumbers.PhoneNumber | None:
     try:
         return phonenumbers.parse(raw, region)
@@ -119,161 +129,31 @@ def _parse(raw: str, region: str | None) -> phonenumbers.PhoneNumber | None:
         return None
 
 
-# National significant lengths (digits as written, trunk "0" included where there is one):
-# a cheap test before asking `phonenumbers`, which costs tens of microseconds a call.
-_NATIONAL_LENGTHS: dict[str, tuple[int, int]] = {
-    "FR": (10, 10),
-    "BE": (9, 10),
-    "CH": (10, 10),
-    "GB": (10, 11),
-    "DE": (6, 13),
-    "ES": (9, 9),
-    "IT": (6, 11),
-    "US": (10, 11),
-}
-
-
-# `phonenumbers.parse` costs ~35 µs; building the number from its digits and asking
-# `is_valid_number_for_region` costs ~8 µs and applies the same numbering-plan metadata.
-# Not cached: a cache would keep callers' phone numbers in memory across requests.
-def _valid_in(raw: str, region: str) -> bool:
-    digits = digits_of(raw)
+def _national(digits: str, region: str, lengths: frozenset[int]) -> phonenumbers.PhoneNumber | None:
+    """The number dialled nationally as `digits` in `region`, as `parse` would build it:
+    the trunk "0" (or the US "1") dropped, Italy's leading zero kept; None when no number
+    of the region has its length."""
+    code = phonenumbers.country_code_for_region(region)
+    leading_zero = False
     if region in _TRUNK_ZERO:
         if not digits.startswith("0"):
-            return False
-        national, leading_zero = digits[1:], False
+            return None
+        digits = digits[1:]
     elif region == "IT":
-        national, leading_zero = digits, digits.startswith("0")
+        leading_zero = digits.startswith("0")
     elif region == "US" and len(digits) == 11:
         if not digits.startswith("1"):
-            return False
-        national, leading_zero = digits[1:], False
-    elif region in _NATIONAL_LENGTHS:
-        national, leading_zero = digits, False
-    else:
-        number = _parse(raw, region)
-        return number is not None and phonenumbers.is_valid_number(number)
-    if not national or (national.startswith("0") and not leading_zero):
-        return False
-    # The national significant number `phonenumbers` would build: one Italian leading
-    # zero kept, any further ones dropped by int().
-    significant = "0" + str(int(national)) if leading_zero else national
-    return _plan(region).valid(significant)
-
-
-class _NationalPlan:
-    """`phonenumbers.is_valid_number_for_region` for one region, precompiled.
-
-    The library answers by matching the number against the region's general pattern, then
-    against each number type's pattern in turn (fixed line, mobile, toll free...), looking
-    each pattern up in its regex cache: ≈ 8 µs. A number is valid when the general pattern
-    and one type pattern (with that type's possible lengths) match; here the type patterns
-    that allow a given length are joined into one alternation, so validity costs two
-    `fullmatch` calls. Tested identical to the library on random numbers in
-    tests/analysis/pii/test_pii_phone_plan.py."""
-
-    def __init__(self, region: str) -> None:
-        metadata = PhoneMetadata.metadata_for_region(region)
-        if metadata is None:
-            raise ValueError(f"no phone metadata for region {region!r}")
-        types = [
-            metadata.premium_rate,
-            metadata.toll_free,
-            metadata.shared_cost,
-            metadata.voip,
-            metadata.personal_number,
-            metadata.pager,
-            metadata.uan,
-            metadata.voicemail,
-            metadata.fixed_line,
-        ]
-        if not metadata.same_mobile_and_fixed_line_pattern:
-            types.append(metadata.mobile)
-        self.leading_digits = (
-            re.compile(metadata.leading_digits) if metadata.leading_digits is not None else None
-        )
-        self._general = _desc(metadata.general_desc)
-        described = [d for d in map(_desc, types) if d is not None]
-        self._by_length: dict[int, re.Pattern[str] | None] = {}
-        for length in range(1, 18):
-            patterns = [
-                pattern.pattern
-                for lengths, pattern in described
-                if not lengths or length in lengths
-            ]
-            self._by_length[length] = (
-                re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
-            )
-
-    def valid(self, significant: str) -> bool:
-        general = self._general
-        if general is None:
-            return False
-        lengths, pattern = general
-        if (lengths and len(significant) not in lengths) or not pattern.fullmatch(significant):
-            return False
-        by_type = self._by_length.get(len(significant))
-        return by_type is not None and by_type.fullmatch(significant) is not None
-
-
-def _desc(desc: PhoneNumberDesc | None) -> tuple[frozenset[int], re.Pattern[str]] | None:
-    if desc is None or not desc.national_number_pattern:
+            return None
+        digits = digits[1:]
+    if len(digits) not in lengths or (digits.startswith("0") and not leading_zero):
         return None
-    return frozenset(desc.possible_length or ()), re.compile(desc.national_number_pattern)
+    return _number(code, digits, leading_zero)
 
 
-_PLANS: dict[str, _NationalPlan] = {}
-
-
-def _plan(region: str) -> _NationalPlan:
-    # Keyed by region code only: no caller data is kept.
-    plan = _PLANS.get(region)
-    if plan is None:
-        plan = _PLANS[region] = _NationalPlan(region)
-    return plan
-
-
-def _valid_international(number: phonenumbers.PhoneNumber) -> bool:
-    """`phonenumbers.is_valid_number`; through the precompiled plan when the country code
-    belongs to one region (+33, +49...), where the library would validate the same way."""
-    return _valid_international_parts(
-        number.country_code or 0, number.national_number or 0, bool(number.italian_leading_zero)
-    )
-
-
-def _valid_international_parts(code: int, national: int, italian_leading_zero: bool) -> bool:
-    """`_valid_international` on the number's parts: a `PhoneNumber` object costs ≈ 5 µs
-    to build here, so one is built only when the library itself has to decide."""
-    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code, ())
-    if not regions or phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY in regions:
-        number = phonenumbers.PhoneNumber(
-            country_code=code,
-            national_number=national,
-            italian_leading_zero=italian_leading_zero or None,
-        )
-        return bool(phonenumbers.is_valid_number(number))
-    significant = ("0" if italian_leading_zero else "") + str(national)
-    if len(regions) == 1:
-        return _plan(regions[0]).valid(significant)
-    # Shared codes (+44: GB, GG, IM, JE): the library picks the first region whose leading
-    # digits match, or, for a region without them, where the number is valid; then
-    # validates for that region.
-    for region in regions:
-        plan = _plan(region)
-        if plan.leading_digits is not None:
-            if plan.leading_digits.match(significant):
-                return plan.valid(significant)
-        elif plan.valid(significant):
-            return True
-    return False
-
-
-def _international(raw: str) -> tuple[int, int, bool] | None:
-    """(country code, national number, Italian leading zero) of +CC then the national
-    number; the country codes are prefix-free, so the first known prefix is the country
-    code. "(0)" is the trunk prefix some people write."""
-    body = raw.replace("(0)", "", 1)
-    digits = digits_of(body)
+def _international(raw: str) -> phonenumbers.PhoneNumber | None:
+    """+CC then the national number; the country codes are prefix-free, so the first
+    known prefix is the country code. "(0)" is the trunk prefix some people write."""
+    digits = digits_of(raw.replace("(0)", "", 1))
     if raw.startswith("00"):
         digits = digits[2:]
     if digits.startswith("0"):
@@ -282,10 +162,16 @@ def _international(raw: str) -> tuple[int, int, bool] | None:
         code = int(digits[:size] or 0)
         if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
             national = digits[size:]
-            if not national:
-                return None
             leading_zero = national.startswith("0")
-            if leading_zero and code != 39:
+            if not national or (leading_zero and code != 39):
                 return None  # a trunk 0 after the country code: not a dialable number
-            return code, int(national), leading_zero
+            return _number(code, national, leading_zero)
     return None
+
+
+def _number(code: int, national: str, italian_leading_zero: bool) -> phonenumbers.PhoneNumber:
+    return phonenumbers.PhoneNumber(
+        country_code=code,
+        national_number=int(national),
+        italian_leading_zero=italian_leading_zero or None,
+    )
