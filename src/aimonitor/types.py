@@ -13,11 +13,55 @@ from typing import Any
 
 
 class Scenario(StrEnum):
-    """The seed's three test scenarios for the simulated model."""
+    """The seed's three test scenarios for the simulated model.
+
+    `Scenario(value)` (and so pydantic) also accepts the seed's names for them, in any
+    case: see `parse` and `SCENARIO_ALIASES`."""
 
     A = "A"  # baseline
     B = "B"  # data drift
     C = "C"  # stress
+
+    @classmethod
+    def parse(cls, value: str) -> Scenario:
+        """A, B or C in any case, or one of the seed's aliases ("baseline", "drift",
+        "latency-spike"...); ValueError naming the accepted values otherwise."""
+        key = value.strip().upper()
+        if key in cls.__members__:
+            return cls[key]
+        alias = SCENARIO_ALIASES.get(value.strip().lower())
+        if alias is None:
+            accepted = ", ".join([*cls.__members__, *SCENARIO_ALIASES])
+            raise ValueError(f"unknown scenario {value!r}; accepted: {accepted}")
+        return cls(alias)
+
+    @classmethod
+    def _missing_(cls, value: object) -> Scenario | None:
+        if not isinstance(value, str):
+            return None
+        try:
+            return cls.parse(value)
+        except ValueError:
+            return None
+
+
+# The seed's scenario names (its `normalize_scenario`) and the scenario that plays each
+# (docs/scenarios.md). Attacks, toxicity and AI Act risk are measured from the prompt,
+# never taken from the scenario: the "risky" names only choose the degraded model.
+SCENARIO_ALIASES: dict[str, str] = {
+    "baseline": "A",
+    "nominal": "A",
+    "after-mitigation": "A",
+    "mitigated": "A",
+    "drift": "B",
+    "prompt-injection": "B",
+    "injection": "B",
+    "high-risk": "B",
+    "risk": "B",
+    "toxic": "B",
+    "latency-spike": "C",
+    "stress": "C",
+}
 
 
 class Action(StrEnum):
@@ -112,7 +156,16 @@ class RiskAssessment:
     level: RiskLevel
     domain: str | None = None  # Annex III domain when high; Article 5 practice when unacceptable
     rule: str | None = None  # the rule that decided
-    explanation: str = ""
+    explanation: str = ""  # from the rule's text only: never quotes the prompt
+
+    def to_dict(self) -> dict[str, str | None]:
+        """The `risk` object of the API's answer (docs/ai-act.md)."""
+        return {
+            "level": self.level.value,
+            "domain": self.domain,
+            "rule": self.rule,
+            "explanation": self.explanation,
+        }
 
 
 @dataclass(frozen=True, slots=True)

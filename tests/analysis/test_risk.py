@@ -412,3 +412,14 @@ def test_stems_through_an_optional_leading_group() -> None:
     assert _stems(r"(?:tes|vos) nouvelles?|ta nouvelle") is None  # "ta" is too short
     assert _stems(r"(?:your )?new (?:rules|task)") == {"your", "new"}
     assert _stems(r"(?:rex)??offending") == {"rex", "offendin"}
+
+
+def test_every_assessment_explains_itself_without_quoting_the_prompt() -> None:
+    texts = [text for text, _ in PROHIBITED + HIGH_RISK] + BENIGN
+    for text in texts:
+        risk = classify_risk(text + " Zorglubian-4471")
+        answer = risk.to_dict()
+        assert set(answer) == {"level", "domain", "rule", "explanation"}
+        assert answer["level"] == risk.level.value
+        assert answer["explanation"], text
+        assert "zorglubian" not in str(answer["explanation"]).lower()

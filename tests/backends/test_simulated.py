@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 import re
 import statistics
 from collections import Counter
@@ -9,6 +10,7 @@ from collections.abc import Sequence
 import pytest
 
 from aimonitor.backends import SimulatedBackend, UpstreamError
+from aimonitor.backends.simulated import PROFILES, compose_answer
 from aimonitor.backends.text import detect_language, keywords
 from aimonitor.types import ModelAnswer, Scenario
 
@@ -248,3 +250,12 @@ def test_identity_for_metric_labels() -> None:
 def test_negative_latency_scale_is_refused() -> None:
     with pytest.raises(ValueError):
         SimulatedBackend(latency_scale=-1)
+
+
+@pytest.mark.parametrize("prompt", ["?", "Hi", "Salut !", "How?", *PROMPTS])
+def test_answers_never_repeat_a_word_back_to_back(prompt: str) -> None:
+    doubled = re.compile(r"\b(\w+) \1\b", re.IGNORECASE)
+    for seed in range(60):
+        for scenario in Scenario:
+            answer = compose_answer(random.Random(seed), prompt, PROFILES[scenario])
+            assert not doubled.search(answer), answer

@@ -50,6 +50,13 @@ def test_malformed_lines_give_error_objects_and_scan_continues(analyzer: Analyze
     assert records[3]["findings"] == []
 
 
+def test_load_client_prompt_files_scan_as_they_are(analyzer: Analyzer) -> None:
+    lines = [json.dumps({"prompt": "Écrivez à marie.curie@example.org", "category": "pii"})]
+    errors, records = _run(lines, analyzer)
+    assert errors == 0
+    assert records[0]["redacted"] == "Écrivez à <EMAIL_1>"
+
+
 def test_register_wires_the_subcommand_and_reads_a_file(tmp_path: Path) -> None:
     source = tmp_path / "in.jsonl"
     source.write_text(json.dumps({"text": "IBAN FR76 3000 6000 0112 3456 7890 189"}) + "\n")

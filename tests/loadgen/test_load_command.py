@@ -36,6 +36,11 @@ def test_scenario_is_case_insensitive_and_accepts_mix() -> None:
     assert _parse("--scenario", "MIX").scenario == "mix"
 
 
+def test_scenario_accepts_the_seed_names() -> None:
+    assert _parse("--scenario", "latency-spike").scenario == "C"
+    assert _parse("--scenario", "baseline").scenario == "A"
+
+
 @pytest.mark.parametrize(
     "argv",
     [

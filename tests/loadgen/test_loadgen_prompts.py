@@ -106,7 +106,8 @@ def test_prompt_file_mixes_jsonl_and_plain_lines(tmp_path: Path) -> None:
     [
         ("", "no prompts"),
         ("\n  \n", "no prompts"),
-        ('{"text": "wrong key"}\n', ":1: expected"),
+        ('{"txt": "wrong key"}\n', ":1: expected"),
+        ('{"text": 3}\n', ":1: expected"),
         ('ok\n{"prompt": ""}\n', ":2: expected"),
         ("{broken\n", ":1: invalid JSON"),
     ],
@@ -116,6 +117,13 @@ def test_prompt_file_errors_name_the_line(tmp_path: Path, content: str, message:
     path.write_text(content, encoding="utf-8")
     with pytest.raises(PromptFileError, match=message):
         load_prompt_file(path)
+
+
+def test_prompt_file_reads_the_scan_commands_text_field(tmp_path: Path) -> None:
+    path = tmp_path / "scanned.jsonl"
+    path.write_text('{"text": "Bonjour"}\n{"prompt": "Salut", "category": "benign"}\n')
+    samples = load_prompt_file(path)
+    assert [(s.text, s.category) for s in samples] == [("Bonjour", "custom"), ("Salut", "benign")]
 
 
 def test_missing_prompt_file_is_a_prompt_file_error(tmp_path: Path) -> None:

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import pytest
+from rich.console import Console
 
 from aimonitor.loadgen.client import LoadConfig, LoadResult, RequestRecord, is_blocked, scenario_for
-from aimonitor.loadgen.report import percentile, summarize
+from aimonitor.loadgen.report import OUTCOMES, percentile, render, summarize
 
 
 @pytest.mark.parametrize(
@@ -65,9 +66,41 @@ def test_summary_counts_each_outcome() -> None:
     assert summary.latency_ms["p50"] == 30.0  # the timed-out request is not a latency
     assert summary.latency_ms["max"] == 50.0
     assert summary.follow_ups == 1
-    assert summary.by_scenario["C"] == {"blocked": 0, "errors": 1, "ok": 1, "sent": 2}
+    assert summary.by_scenario["C"] == {
+        "blocked": 0,
+        "errors": 1,
+        "ok": 1,
+        "other": 0,
+        "rate_limited": 0,
+        "sent": 2,
+    }
     assert summary.by_category["pii"]["blocked"] == 1
     assert summary.to_dict()["status_codes"] == summary.status_codes
+
+
+def test_each_category_row_accounts_for_every_request() -> None:
+    records = [
+        RequestRecord(0, "A", "benign", 200, 0.01),
+        RequestRecord(1, "A", "benign", 429, 0.01),
+        RequestRecord(2, "A", "benign", 429, 0.01),
+        RequestRecord(3, "A", "benign", 413, 0.01),
+        RequestRecord(4, "A", "benign", 403, 0.01, blocked=True),
+        RequestRecord(5, "A", "benign", 503, 0.01),
+    ]
+    summary = summarize(LoadResult(records=records, duration_s=1.0, planned=6))
+    row = summary.by_category["benign"]
+    assert (row["rate_limited"], row["other"], row["blocked"], row["ok"], row["errors"]) == (
+        2,
+        1,
+        1,
+        1,
+        1,
+    )
+    assert sum(row[k] for k in OUTCOMES) == row["sent"] == 6
+    console = Console(record=True, width=160)
+    render(summary, console)
+    table = console.export_text()
+    assert "rate-limited (429)" in table.split("by prompt category")[1]
 
 
 def test_config_refuses_nonsense() -> None:

@@ -55,7 +55,7 @@ ENGLISH = Bank(
     ),
     closings=(
         "In short, {topic} benefits from simple and measurable goals.",
-        "If you share more details about your {k1} setup, I can be more specific.",
+        "If you share more details about how you approach {k1}, I can be more specific.",
         "Reviewing {k1} periodically keeps the results reliable over time.",
         "That covers the essentials of {topic}.",
     ),

@@ -28,6 +28,7 @@ from rich.progress import (
 from aimonitor.loadgen.client import LoadConfig, LoadResult, run_load
 from aimonitor.loadgen.prompts import PromptFileError, PromptSample, load_prompt_file
 from aimonitor.loadgen.report import render, summarize
+from aimonitor.types import Scenario
 
 DEFAULT_URL = "http://localhost:8000"
 EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -61,21 +62,28 @@ def _positive_float(text: str) -> float:
 
 
 def _scenario(text: str) -> str:
-    value = "mix" if text.lower() == "mix" else text.upper()
-    if value not in {"A", "B", "C", "mix"}:
-        raise argparse.ArgumentTypeError(f"choose A, B, C or mix (got {text!r})")
-    return value
+    if text.lower() == "mix":
+        return "mix"
+    try:
+        return Scenario.parse(text).value
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{exc}, or mix") from None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--url", default=DEFAULT_URL, help=f"service base URL ({DEFAULT_URL})")
     parser.add_argument(
-        "--scenario", type=_scenario, default="A", help="A, B, C, or mix (cycles A/B/C); A"
+        "--scenario",
+        type=_scenario,
+        default="A",
+        help="A, B, C (or a seed alias: baseline, drift, latency-spike...), or mix; A",
     )
     parser.add_argument("--requests", type=_positive_int, default=100, help="how many; 100")
     parser.add_argument("--concurrency", type=_positive_int, default=10, help="in flight; 10")
     parser.add_argument(
-        "--prompts", type=Path, help='JSONL file of {"prompt": ...} or plain text lines'
+        "--prompts",
+        type=Path,
+        help='JSONL file of {"prompt": ...} or {"text": ...}, or plain text lines',
     )
     parser.add_argument("--json", action="store_true", help="print one JSON summary object")
     parser.add_argument(

@@ -1,7 +1,8 @@
 """`aimonitor scan [--input FILE]`: the detectors, offline, over JSONL or plain text lines.
 
 Each input line gives one output line, in order. A line that starts with "{" is read as
-JSON and must carry a string "text"; any other non-empty line is the text itself. A
+JSON and must carry a string "text" (or "prompt", as `aimonitor load --prompts` files
+do); any other non-empty line is the text itself. A
 malformed line gives `{"line": n, "error": "..."}` and the scan goes on.
 """
 
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from aimonitor.analysis import Analyzer, Redactor
+from aimonitor.jsonl import record_text
 
 _REDACTION_SECRET = b"aimonitor-scan"  # tags are per run; the key only scopes the digests
 
@@ -103,7 +105,7 @@ def _text_of(line: str) -> str:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
         raise ValueError(f"invalid JSON: {exc.msg} at column {exc.colno}") from None
-    text = data.get("text") if isinstance(data, dict) else None
-    if not isinstance(text, str):
-        raise ValueError('expected an object with a string field "text"')
+    text = record_text(data)
+    if text is None:
+        raise ValueError('expected an object with a string field "text" (or "prompt")')
     return text

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from aimonitor.jsonl import record_text
+
 
 @dataclass(frozen=True, slots=True)
 class PromptSample:
@@ -168,7 +170,8 @@ class PromptFileError(ValueError):
 
 
 def load_prompt_file(path: Path) -> list[PromptSample]:
-    """Read JSONL lines ({"prompt": ...}, optional "category") or plain text lines."""
+    """Read JSONL lines ({"prompt": ...} or {"text": ...}, optional "category") or plain
+    text lines."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
@@ -183,9 +186,11 @@ def load_prompt_file(path: Path) -> list[PromptSample]:
                 item = json.loads(stripped)
             except json.JSONDecodeError as exc:
                 raise PromptFileError(f"{path}:{number}: invalid JSON ({exc.msg})") from None
-            prompt = item.get("prompt") if isinstance(item, dict) else None
-            if not isinstance(prompt, str) or not prompt.strip():
-                raise PromptFileError(f'{path}:{number}: expected {{"prompt": "<text>"}}')
+            prompt = record_text(item)
+            if prompt is None or not prompt.strip():
+                raise PromptFileError(
+                    f'{path}:{number}: expected {{"prompt": "<text>"}} (or {{"text": ...}})'
+                )
             category = item.get("category")
             samples.append(
                 PromptSample(prompt, category if isinstance(category, str) else "custom", "unknown")

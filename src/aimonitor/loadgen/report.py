@@ -54,14 +54,27 @@ class Summary:
         return asdict(self)
 
 
+# Every sent request falls in exactly one of these, so a row's outcomes add up to "sent".
+OUTCOMES = ("ok", "blocked", "rate_limited", "other", "errors")
+
+
+def outcome(record: RequestRecord) -> str:
+    status = record.status
+    if status is None or status >= 500:
+        return "errors"  # no answer, or a server error
+    if 200 <= status < 300:
+        return "ok"
+    if record.blocked:
+        return "blocked"
+    return "rate_limited" if status == 429 else "other"  # other 4xx: refused input, auth
+
+
 def _group(records: Sequence[RequestRecord], key: str) -> dict[str, dict[str, int]]:
     groups: dict[str, Counter[str]] = {}
     for record in records:
-        counter = groups.setdefault(str(getattr(record, key)), Counter())
+        counter = groups.setdefault(str(getattr(record, key)), Counter(dict.fromkeys(OUTCOMES, 0)))
         counter["sent"] += 1
-        counter["ok"] += record.status is not None and 200 <= record.status < 300
-        counter["blocked"] += record.blocked
-        counter["errors"] += record.status is None or record.status >= 500
+        counter[outcome(record)] += 1
     return {name: dict(sorted(counter.items())) for name, counter in sorted(groups.items())}
 
 
@@ -132,12 +145,13 @@ def render(summary: Summary, console: Console) -> None:
     console.print(statuses)
 
     categories = Table(title="by prompt category")
-    for column in ("category", "sent", "ok", "blocked", "errors"):
-        categories.add_column(column, justify="left" if column == "category" else "right")
+    headers = {"rate_limited": "rate-limited (429)", "other": "other 4xx"}
+    columns = ("sent", *OUTCOMES)
+    categories.add_column("category")
+    for column in columns:
+        categories.add_column(headers.get(column, column), justify="right")
     for name, counts in summary.by_category.items():
-        categories.add_row(
-            name, *(str(counts.get(k, 0)) for k in ("sent", "ok", "blocked", "errors"))
-        )
+        categories.add_row(name, *(str(counts.get(k, 0)) for k in columns))
     console.print(categories)
 
     if summary.unreachable:
