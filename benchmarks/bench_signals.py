@@ -10,7 +10,8 @@
 2. Drift detection delay: prompts after an abrupt shift (IT support -> cooking;
    English -> French; a 30% cooking mix) until the score reaches 0.7.
 3. False alarms: share of checks (recomputations) at 0.7 or more, and episodes per
-   10,000 requests, on stationary mixed traffic, over many references.
+   10,000 requests, on stationary mixed traffic, over many references (the longer runs
+   behind the "one false alarm per 100,000 requests" goal are `eval/drift_eval.py`).
 """
 
 from __future__ import annotations
@@ -221,12 +222,14 @@ def main() -> None:
         "",
         "Mixed traffic: 60% IT support, 25% cooking, 15% French IT support, i.i.d. Each run "
         "takes its first 200 prompts as reference, so the rate varies with the reference; "
-        "the stated 1% is the per-check rate averaged over references.",
+        "the stated per-check level is the Bonferroni share of one false alarm per 100,000 "
+        "requests (a check every 10 requests), an upper bound averaged over references.",
         "",
         "| stated per-check rate | measured (mean over runs) | 95% interval | median run | "
         "worst run | runs with an alarm | episodes per 10,000 requests |",
         "|---:|---:|---:|---:|---:|---:|---:|",
-        f"| 1.00% | {100 * fa['rate']:.2f}% | {100 * fa['low']:.2f}-{100 * fa['high']:.2f}% "
+        f"| {100 * DriftDetector().false_alarm_rate:.2f}% | {100 * fa['rate']:.2f}% "
+        f"| {100 * fa['low']:.2f}-{100 * fa['high']:.2f}% "
         f"| {100 * fa['median_run']:.2f}% | {100 * fa['worst_run']:.1f}% "
         f"| {100 * fa['runs_with_alarm']:.0f}% | {fa['episodes_per_10k']:.2f} |",
         "",

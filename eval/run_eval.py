@@ -220,6 +220,9 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(["false alarms:", *public.false_alarms]) + "\n")
     else:
         print(f"## Prompt attacks (public set)\n\nskipped: {args.public} not found\n")
+    import drift_eval  # beside this script: the drift alarm's section
+
+    drift_eval.main([])
     return 0
 
 

@@ -56,7 +56,26 @@ def test_no_shift_alarm_rate_stays_within_stated_level() -> None:
     assert rate <= 0.01, f"false-alarm rate {rate:.4f} above the stated 1%"
 
 
-def test_topic_shift_crosses_alert_level_within_one_window() -> None:
+def test_stationary_runs_of_1000_requests_raise_no_alarm() -> None:
+    # The default level is calibrated on the run length (one false alarm per 100,000
+    # requests): with a per-check level of 1 % a quarter of such runs alarmed.
+    for run in range(20):
+        detector = DriftDetector(embedder=EMBEDDER, seed=run)
+        assert detector.false_alarm_rate == pytest.approx(10 / 100_000)
+        for prompt in _mixed_stream(1200, 700 + run):
+            detector.observe(prompt)
+        assert detector.episodes == 0, f"run {run}: {detector.explain()['dimensions']}"
+
+
+def test_the_per_check_level_follows_the_stated_run_length() -> None:
+    detector = DriftDetector(recompute_every=5, requests_per_false_alarm=1000)
+    assert detector.false_alarm_rate == pytest.approx(0.005)
+    assert detector.explain()["requests_per_false_alarm"] == 1000
+    with pytest.raises(ValueError):
+        DriftDetector(recompute_every=10, requests_per_false_alarm=10)
+
+
+def test_topic_shift_crosses_alert_level_within_60_prompts() -> None:
     detector = _warmed_detector()
     assert detector.score < ALERT_LEVEL
     started = []
@@ -67,16 +86,16 @@ def test_topic_shift_crosses_alert_level_within_one_window() -> None:
             started.append(update.episode_started)
         if crossed_at is None and update.score >= ALERT_LEVEL:
             crossed_at = i
-    assert crossed_at is not None and crossed_at < 100
+    assert crossed_at is not None and crossed_at < 60
     assert detector.explain()["dimensions"]["embedding"] >= ALERT_LEVEL
     assert len(started) == 1  # one episode, not one alert per request
 
 
-def test_language_shift_english_to_french_is_caught() -> None:
+def test_language_shift_english_to_french_is_caught_within_20_prompts() -> None:
     detector = _warmed_detector(seed=3)
     updates = [detector.observe(p) for p in stream("fr_it", 100, 3)]
-    assert max(u.dimensions["language"] for u in updates) >= ALERT_LEVEL
-    assert any(u.episode_started for u in updates)
+    assert max(u.dimensions["language"] for u in updates[:20]) >= ALERT_LEVEL
+    assert any(u.episode_started for u in updates[:20])
     shares = detector.explain()["languages"]
     assert shares["reference"]["en"] == 1.0
     assert shares["window"]["fr"] == 1.0

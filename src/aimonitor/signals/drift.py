@@ -9,10 +9,24 @@ dimension's statistic D is turned into a score in [0, 1]:
 
 so that "as expected with no drift" (D = μ0) is 0, the calibrated threshold τ is
 exactly 0.7 (the seed's SemanticDriftHigh alert level) and about twice the
-threshold's excess is 0.9 (critical). The overall score is the largest of the three;
-each dimension is calibrated at false_alarm_rate / 4 (the last quarter is a margin for
-the thresholds being estimated from the reference), so the chance that a check with no
-drift scores 0.7 or more stays within false_alarm_rate (union bound).
+threshold's excess is 0.9 (critical). The overall score is the largest of the three.
+
+The threshold is calibrated on the run length, not on one check: a stream is checked
+every `recompute_every` requests for as long as the service runs, so a per-check level
+of 1 % would raise a false alarm every few hundred requests. An operator states how
+rarely a stream without drift may alarm (`requests_per_false_alarm`, 100,000 by
+default); each check then gets the Bonferroni share of that budget,
+
+    per-check level = recompute_every / requests_per_false_alarm   (10 / 100,000 = 1e-4)
+
+and each dimension a quarter of it (the last quarter is a margin for the thresholds
+being estimated from the reference), so the expected number of checks with no drift
+scoring 0.7 or more stays within one per `requests_per_false_alarm` requests (union
+bound). Consecutive checks share most of their window, so alarms cluster and episodes
+(below) are rarer still. A real shift moves the statistic quadratically in the share of
+shifted prompts, so the stricter threshold costs a few prompts of delay: a full topic
+change is flagged within about 40 prompts, a switch of language within 20
+(`eval/drift_eval.py`).
 
 The first `reference_size` prompts (or a reference set explicitly / loaded from a
 file) form the reference; the current window is the last `window_size` prompts.
@@ -63,6 +77,8 @@ _FLOORS: Final = {"embedding": 0.002, "length": 0.02, "language": 0.02}
 # atypical raises its own false-alarm rate; measured averaged over 200 references, that
 # noise multiplies each dimension's nominal level by 1.3 to 2).
 _LEVEL_SHARES: Final = 4
+# How many requests of a stream without drift may pass, on average, per false alarm.
+REQUESTS_PER_FALSE_ALARM: Final = 100_000
 _TYPICAL: Final = 3
 _TOP_TERMS: Final = 10
 
@@ -176,11 +192,18 @@ class DriftDetector:
         reference_size: int = 200,
         window_size: int = 100,
         recompute_every: int = 10,
-        false_alarm_rate: float = 0.01,
+        false_alarm_rate: float | None = None,
         seed: int = 0,
+        requests_per_false_alarm: int = REQUESTS_PER_FALSE_ALARM,
     ) -> None:
+        """`false_alarm_rate` is the per-check level; by default it is derived from
+        `requests_per_false_alarm` (see the module docstring)."""
         if reference_size < 10 or window_size < 10 or recompute_every < 1:
             raise ValueError("reference_size and window_size must be >= 10, recompute_every >= 1")
+        if requests_per_false_alarm <= recompute_every:
+            raise ValueError("requests_per_false_alarm must exceed recompute_every")
+        if false_alarm_rate is None:
+            false_alarm_rate = recompute_every / requests_per_false_alarm
         if not 0 < false_alarm_rate < 1:
             raise ValueError("false_alarm_rate must be in (0, 1)")
         self.embedder: Embedder = embedder or HashingEmbedder()
@@ -188,6 +211,7 @@ class DriftDetector:
         self.window_size = window_size
         self.recompute_every = recompute_every
         self.false_alarm_rate = false_alarm_rate
+        self.requests_per_false_alarm = requests_per_false_alarm
         self._seed = seed
         self._lock = threading.Lock()
         self._pending: list[_Features] = []
@@ -270,8 +294,9 @@ class DriftDetector:
         embedder: Embedder | None = None,
         window_size: int = 100,
         recompute_every: int = 10,
-        false_alarm_rate: float = 0.01,
+        false_alarm_rate: float | None = None,
         seed: int = 0,
+        requests_per_false_alarm: int = REQUESTS_PER_FALSE_ALARM,
     ) -> DriftDetector:
         """A detector whose reference comes from a file written by `save_reference`."""
         data = ReferenceData.load(Path(path))
@@ -282,6 +307,7 @@ class DriftDetector:
             recompute_every=recompute_every,
             false_alarm_rate=false_alarm_rate,
             seed=seed,
+            requests_per_false_alarm=requests_per_false_alarm,
         )
         if data.embedder != detector._embedder_id():
             raise ValueError(
@@ -310,6 +336,7 @@ class DriftDetector:
                 "window_fill": self._window.count,
                 "window_size": self.window_size,
                 "false_alarm_rate": self.false_alarm_rate,
+                "requests_per_false_alarm": self.requests_per_false_alarm,
             }
             ref = self._reference
             if ref is None:

@@ -126,5 +126,9 @@ def calibrate_categorical(
     window = rng.multinomial(window_size, shares) / window_size
     stats = ((window - counts / m) ** 2).sum(axis=1)
     null_mean = float(stats.mean())
-    threshold = max(float(np.quantile(stats, 1.0 - level)), null_mean + floor)
+    # Below about 10 / draws, the draws cannot show the quantile: D is a quadratic form
+    # in the window's shares, whose tail the scaled χ² (as in `calibrate`) extends.
+    empirical = float(np.quantile(stats, 1.0 - max(level, 10 / draws)))
+    tail = _scaled_chi2_quantile(null_mean, float(stats.var()), 1.0 - level)
+    threshold = max(empirical, tail, null_mean + floor)
     return Calibration(null_mean, threshold, level, draws)
