@@ -109,7 +109,9 @@ class Settings(BaseSettings):
     # --- store writer -------------------------------------------------------
     write_batch_size: int = Field(200, ge=1)
     write_flush_interval_s: float = Field(0.2, gt=0)
-    write_queue_max: int = Field(100_000, ge=100)
+    # Records reach the journal before the answer is sent; it is fsync'd this often
+    # (a power loss loses at most this interval), or before each answer when 0.
+    journal_fsync_interval_ms: float = Field(20.0, ge=0, le=10_000)
 
     # --- scheduling ---------------------------------------------------------
     # Requests in flight together cross the pipeline's stages together, for warm CPU

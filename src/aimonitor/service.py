@@ -45,6 +45,7 @@ from aimonitor.store import (
     open_store,
 )
 from aimonitor.store import Store as StoreProtocol
+from aimonitor.store.journal import JOURNAL_DIR
 from aimonitor.telemetry.logging import (
     RequestLogger,
     configure_logging,
@@ -72,9 +73,6 @@ class MetricsWriterObserver:
         self.metrics.audit_write_failures.inc()
         self.metrics.store_up.set(0)
 
-    def on_spilled(self, n: int) -> None:
-        self.metrics.audit_spilled.inc(n)
-
     def on_replayed(self, n: int) -> None:
         self.metrics.audit_replayed.inc(n)
 
@@ -100,11 +98,11 @@ def build_writer(
     """This process's audit writer (each server process has its own)."""
     return AsyncWriter(
         store,
-        spill_dir=settings.data_dir / "spill",
+        journal_dir=settings.data_dir / JOURNAL_DIR,
         batch_size=settings.write_batch_size,
         flush_interval_s=settings.write_flush_interval_s,
-        queue_max=settings.write_queue_max,
         observer=observer,
+        fsync_interval_ms=settings.journal_fsync_interval_ms,
     )
 
 

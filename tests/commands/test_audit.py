@@ -133,3 +133,32 @@ def test_the_installed_command_verifies_and_exits_1_on_tampering(service_dir: Pa
     broken = subprocess.run(command, cwd=service_dir, capture_output=True, text=True, timeout=60)
     assert broken.returncode == 1
     assert _record(2).request_id in broken.stdout
+
+
+def test_verify_reports_records_missing_from_a_writers_sequence(
+    service_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An answered request whose record never reached the trail is a gap, not silence."""
+    store = open_store(f"sqlite:///{(service_dir / 'state' / 'aimonitor.db').as_posix()}")
+    records = [_record(n) for n in range(10, 15)]
+    store.write_batch(records[:2], [("w1", 1), ("w1", 2)])
+    store.write_batch(records[4:], [("w1", 5)])  # 3 and 4 never arrived
+    store.close()
+    assert _run("audit", "verify") == 1
+    out = capsys.readouterr().out
+    assert out.startswith("MISSING: 2 records never reached the audit trail, the first is w1#3")
+
+
+def test_verify_mentions_records_still_in_the_journal(
+    service_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from aimonitor.store.journal import Journal
+
+    journal = Journal(service_dir / "state" / "journal")
+    journal.append(_record(20))
+    journal.close(remove=False)
+    assert _run("audit", "verify") == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"note: 1 records wait in the journal ({Path('state') / 'journal'})",
+        "OK: 4 records",
+    ]

@@ -178,11 +178,11 @@ class FlakyStore:
         self.batches: list[int] = []
         self.failures = 0
 
-    def write_batch(self, events: Any) -> None:
+    def write_batch(self, events: Any, stamps: Any = None) -> None:
         if self.down:
             self.failures += 1
             raise StoreUnavailable("simulated outage")
-        self.inner.write_batch(events)
+        self.inner.write_batch(events, stamps)
         self.batches.append(len(events))
 
     def health(self) -> bool:
@@ -195,7 +195,6 @@ class FlakyStore:
 class RecordingObserver:
     def __init__(self) -> None:
         self.failures = 0
-        self.spilled = 0
         self.replayed = 0
         self.written: list[Any] = []
         self.written_counts: Counter[tuple[str, str]] = Counter()
@@ -203,9 +202,6 @@ class RecordingObserver:
 
     def on_write_failure(self) -> None:
         self.failures += 1
-
-    def on_spilled(self, n: int) -> None:
-        self.spilled += n
 
     def on_replayed(self, n: int) -> None:
         self.replayed += n

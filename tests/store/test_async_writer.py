@@ -1,8 +1,9 @@
-"""The background writer: batching, draining on stop, spilling and replaying."""
+"""The writer: journal first, then the database in batches, retries, orphan replay."""
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,8 +11,16 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from aimonitor.store import AsyncWriter, FeedbackRecord, RecordRejected, RequestRecord, SqlStore
-from aimonitor.store.spill import REJECTED_FILE, SPILL_FILE
+from aimonitor.store import (
+    AsyncWriter,
+    FeedbackRecord,
+    RecordRejected,
+    RequestRecord,
+    SqlStore,
+    StoreUnavailable,
+)
+from aimonitor.store import journal as journal_module
+from aimonitor.store.journal import REJECTED_FILE
 
 MakeRequest = Callable[..., RequestRecord]
 
@@ -23,27 +32,34 @@ def _counts(store: SqlStore) -> dict[str, int]:
         return {r[0]: r[1] for r in rows}
 
 
-def _audit_count(store: SqlStore) -> int:
+def _stamps(store: SqlStore) -> list[tuple[str, int]]:
     with store.engine.connect() as conn:
-        return int(conn.execute(text("SELECT COUNT(*) FROM audit_log")).scalar_one())
+        rows = conn.execute(text("SELECT writer_id, writer_seq FROM audit_log ORDER BY seq"))
+        return [(r[0], r[1]) for r in rows]
 
 
 def _writer(store: Any, tmp_path: Path, **kwargs: Any) -> AsyncWriter:
     options: dict[str, Any] = {"flush_interval_s": 0.01, "retry_initial_s": 0.01,
                                "retry_max_s": 0.05}  # fmt: skip
     options.update(kwargs)
-    return AsyncWriter(store, tmp_path / "spill", **options)
+    return AsyncWriter(store, tmp_path / "journal", **options)
 
 
-def test_events_are_written_in_batches(
+def _journal_lines(tmp_path: Path) -> int:
+    return sum(len(p.read_bytes().splitlines()) for p in (tmp_path / "journal").glob("*.log"))
+
+
+def test_events_are_written_in_batches_with_their_writer_sequence(
     flaky_sqlite: Any, tmp_path: Path, make_request: MakeRequest, observer: Any
 ) -> None:
     writer = _writer(flaky_sqlite, tmp_path, batch_size=50, observer=observer)
     records = [make_request() for _ in range(500)]
     for record in records:
         writer.submit(record)
+    assert _journal_lines(tmp_path) == 500  # in the journal before any database write
     writer.start()
     assert writer.flush(timeout_s=30)
+    writer_id = writer.writer_id
     writer.stop()
     assert _counts(flaky_sqlite.inner) == {r.request_id: 1 for r in records}
     assert max(flaky_sqlite.batches) == 50
@@ -51,9 +67,10 @@ def test_events_are_written_in_batches(
     assert len(observer.written) == 500
     assert observer.depths[-1] == 0
     assert writer.queue_depth == 0
+    assert _stamps(flaky_sqlite.inner) == [(writer_id, n) for n in range(1, 501)]
 
 
-def test_stop_drains_everything_submitted(
+def test_stop_drains_everything_and_removes_the_journal(
     flaky_sqlite: Any, tmp_path: Path, make_request: MakeRequest
 ) -> None:
     writer = _writer(flaky_sqlite, tmp_path, flush_interval_s=5.0)
@@ -63,11 +80,17 @@ def test_stop_drains_everything_submitted(
         writer.submit(record)
     writer.stop(timeout_s=30)
     assert len(_counts(flaky_sqlite.inner)) == 300
-    spill = tmp_path / "spill" / SPILL_FILE
-    assert not spill.exists() or spill.read_bytes() == b""
+    assert list((tmp_path / "journal").iterdir()) == []
 
 
-def test_an_outage_spills_and_the_spill_is_replayed_once(
+def test_a_closed_journal_refuses_appends(tmp_path: Path, make_request: MakeRequest) -> None:
+    journal = journal_module.Journal(tmp_path / "journal")
+    journal.close(remove=True)
+    with pytest.raises(StoreUnavailable):
+        journal.append(make_request())
+
+
+def test_during_an_outage_records_wait_in_the_journal(
     flaky_sqlite: Any, tmp_path: Path, make_request: MakeRequest, observer: Any
 ) -> None:
     writer = _writer(flaky_sqlite, tmp_path, batch_size=10, observer=observer)
@@ -77,17 +100,14 @@ def test_an_outage_spills_and_the_spill_is_replayed_once(
     for record in records:
         writer.submit(record)
     assert writer.flush(timeout_s=0.5) is False
-    spill = tmp_path / "spill" / SPILL_FILE
-    assert len(spill.read_text().splitlines()) == 100
     assert writer.queue_depth == 100
-    assert observer.failures >= 1 and observer.spilled == 100
+    assert _journal_lines(tmp_path) == 100
+    assert observer.failures >= 1
 
     flaky_sqlite.down = False
     assert writer.flush(timeout_s=30)
     writer.stop()
     assert _counts(flaky_sqlite.inner) == {r.request_id: 1 for r in records}
-    assert observer.replayed == 100
-    assert spill.read_bytes() == b""
     assert flaky_sqlite.inner.verify_chain().ok
 
 
@@ -111,22 +131,8 @@ def test_order_is_kept_across_an_outage(
     assert [e["event_type"] for e in exported] == ["request", "feedback"]
 
 
-def test_a_full_queue_spills_instead_of_dropping(
-    flaky_sqlite: Any, tmp_path: Path, make_request: MakeRequest, observer: Any
-) -> None:
-    writer = _writer(flaky_sqlite, tmp_path, queue_max=5, observer=observer)
-    records = [make_request() for _ in range(20)]
-    for record in records:  # not started: the queue fills up
-        writer.submit(record)
-    assert observer.spilled == 15
-    assert writer.queue_depth == 20
-    writer.start()
-    writer.stop(timeout_s=30)
-    assert _counts(flaky_sqlite.inner) == {r.request_id: 1 for r in records}
-
-
 def test_what_cannot_be_written_at_stop_is_replayed_by_the_next_writer(
-    flaky_sqlite: Any, tmp_path: Path, make_request: MakeRequest
+    flaky_sqlite: Any, tmp_path: Path, make_request: MakeRequest, observer: Any
 ) -> None:
     flaky_sqlite.down = True
     first = _writer(flaky_sqlite, tmp_path)
@@ -134,43 +140,77 @@ def test_what_cannot_be_written_at_stop_is_replayed_by_the_next_writer(
     records = [make_request() for _ in range(40)]
     for record in records:
         first.submit(record)
-    first.stop(timeout_s=10)
-    first.submit(make_request(request_id="late"))  # after stop: spilled, not dropped
-    assert len((tmp_path / "spill" / SPILL_FILE).read_text().splitlines()) == 41
+    first_id = first.writer_id
+    first.stop(timeout_s=0.5)
+    assert _journal_lines(tmp_path) == 40
+    first.submit(make_request(request_id="late"))  # after stop: journaled, not dropped
+    assert _journal_lines(tmp_path) == 41
+    first.stop(timeout_s=0.5)
     assert _counts(flaky_sqlite.inner) == {}
 
     flaky_sqlite.down = False
-    second = _writer(flaky_sqlite, tmp_path)
-    assert second.queue_depth == 41
+    second = _writer(flaky_sqlite, tmp_path, observer=observer)
     second.start()
     assert second.flush(timeout_s=30)
     second.stop()
-    assert _counts(flaky_sqlite.inner) == {r.request_id: 1 for r in records} | {"late": 1}
+    stored = _counts(flaky_sqlite.inner)
+    assert stored == {r.request_id: 1 for r in records} | {"late": 1}
+    assert observer.replayed == 41
+    assert [s for s in _stamps(flaky_sqlite.inner) if s[0] == first_id] == [
+        (first_id, n) for n in range(1, 41)
+    ]
+    assert list((tmp_path / "journal").iterdir()) == []
+    assert flaky_sqlite.inner.verify_chain().ok
 
 
-def test_replaying_records_already_stored_does_not_duplicate_them(
+def test_a_crash_between_a_write_and_its_checkpoint_stores_nothing_twice(
     flaky_sqlite: Any, tmp_path: Path, make_request: MakeRequest
 ) -> None:
-    """A crash between a replayed write and the spill truncation replays it again."""
     records = [make_request() for _ in range(10)]
-    flaky_sqlite.inner.write_batch(records[:6])
+    dead = journal_module.Journal(tmp_path / "journal")
+    for record in records:
+        dead.append(record)
+    dead.sync()
+    # The dead writer had stored six of them, and no checkpoint says so.
+    flaky_sqlite.inner.write_batch(records[:6], [(dead.writer_id, n) for n in range(1, 7)])
+    os.close(dead._fd)
+    os.close(dead._lock_fd)  # what the kernel does when the process dies
+    dead._sync_stop.set()
+
     writer = _writer(flaky_sqlite, tmp_path)
-    writer._spill.append(records)
     writer.start()
     assert writer.flush(timeout_s=30)
     writer.stop()
     assert _counts(flaky_sqlite.inner) == {r.request_id: 1 for r in records}
-    assert _audit_count(flaky_sqlite.inner) == 10
+    assert flaky_sqlite.inner.verify_chain().ok
 
 
-def test_a_rejected_record_is_set_aside_and_the_rest_written(
+def test_a_live_writers_journal_is_not_taken_over(
+    flaky_sqlite: Any, tmp_path: Path, make_request: MakeRequest
+) -> None:
+    flaky_sqlite.down = True
+    alive = _writer(flaky_sqlite, tmp_path)
+    alive.submit(make_request())
+    other = _writer(flaky_sqlite, tmp_path)
+    other.start()
+    flaky_sqlite.down = False
+    assert other.flush(timeout_s=5)
+    assert _counts(flaky_sqlite.inner) == {}  # the record waits for its own writer
+    other.stop()
+    alive.start()
+    assert alive.flush(timeout_s=30)
+    alive.stop()
+    assert len(_counts(flaky_sqlite.inner)) == 1
+
+
+def test_a_rejected_record_is_set_aside_and_verify_reports_it_missing(
     flaky_sqlite: Any, tmp_path: Path, make_request: MakeRequest, observer: Any
 ) -> None:
     class Picky:
-        def write_batch(self, events: Any) -> None:
+        def write_batch(self, events: Any, stamps: Any = None) -> None:
             if any(e.request_id == "poison" for e in events):
                 raise RecordRejected("value too long")
-            flaky_sqlite.write_batch(events)
+            flaky_sqlite.write_batch(events, stamps)
 
         def __getattr__(self, name: str) -> Any:
             return getattr(flaky_sqlite, name)
@@ -179,80 +219,126 @@ def test_a_rejected_record_is_set_aside_and_the_rest_written(
     records = [make_request() for _ in range(9)]
     for record in [*records[:4], make_request(request_id="poison"), *records[4:]]:
         writer.submit(record)
+    writer_id = writer.writer_id
     writer.start()
     assert writer.flush(timeout_s=30)
     writer.stop()
     assert _counts(flaky_sqlite.inner) == {r.request_id: 1 for r in records}
-    (rejected,) = (tmp_path / "spill" / REJECTED_FILE).read_text().splitlines()
+    (rejected,) = (tmp_path / "journal" / REJECTED_FILE).read_text().splitlines()
     assert json.loads(rejected)["event"]["request_id"] == "poison"
     assert json.loads(rejected)["reason"] == "value too long"
     assert observer.failures == 1
+    result = flaky_sqlite.inner.verify_chain()
+    assert (result.ok, result.first_broken, result.missing) == (False, f"{writer_id}#5", 1)
 
 
-def test_a_torn_spill_line_is_set_aside(
+def test_a_torn_journal_line_is_set_aside(
     flaky_sqlite: Any, tmp_path: Path, make_request: MakeRequest
 ) -> None:
     """A crash in the middle of an append leaves half a line: it must not block replay."""
     records = [make_request() for _ in range(3)]
+    dead = journal_module.Journal(tmp_path / "journal", fsync_interval_ms=0)
+    dead.append(records[0])
+    dead.append(records[1])
+    with (tmp_path / "journal" / f"{dead.writer_id}.000000.log").open("ab") as f:
+        f.write(b'{"seq":3,"event":{"kind":"request","request_id":"tor')
+    os.close(dead._fd)
+    os.close(dead._lock_fd)
+
     writer = _writer(flaky_sqlite, tmp_path)
-    writer._spill.append(records[:2])
-    with (tmp_path / "spill" / SPILL_FILE).open("a") as f:
-        f.write('{"kind": "request", "request_id": "tor')
-    writer = _writer(flaky_sqlite, tmp_path)  # restarted after the crash
     writer.submit(records[2])
     writer.start()
     assert writer.flush(timeout_s=30)
     writer.stop()
     assert _counts(flaky_sqlite.inner) == {r.request_id: 1 for r in records}
-    rejected = (tmp_path / "spill" / REJECTED_FILE).read_text()
-    assert '"request_id": "tor' in rejected
+    rejected = (tmp_path / "journal" / REJECTED_FILE).read_text()
+    assert "torn line" in rejected and "tor" in rejected
 
 
-def test_when_the_spill_file_cannot_be_written_records_are_held_in_memory(
+def test_when_the_journal_cannot_be_written_submit_refuses(
     flaky_sqlite: Any,
     tmp_path: Path,
     make_request: MakeRequest,
-    observer: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Database down and disk full at once: the writer keeps the records and retries."""
-    writer = _writer(flaky_sqlite, tmp_path, batch_size=5, observer=observer)
-    real_append = writer._spill.append
+    """Disk full: the record cannot be made durable, so the caller must not answer."""
+    writer = _writer(flaky_sqlite, tmp_path)
+    writer.submit(make_request())
 
-    def disk_full(events: Any) -> None:
+    def disk_full(fd: int, data: bytes) -> None:
+        os.write(fd, data[:10])  # a partial line, then the error
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(writer._spill, "append", disk_full)
-    flaky_sqlite.down = True
+    monkeypatch.setattr(journal_module, "_write_all", disk_full)
+    with pytest.raises(StoreUnavailable, match="No space left"):
+        writer.submit(make_request())
+    monkeypatch.undo()
+    last = make_request()
+    writer.submit(last)
     writer.start()
-    records = [make_request() for _ in range(20)]
-    for record in records:
-        writer.submit(record)
-    assert writer.flush(timeout_s=0.5) is False
-    assert writer.queue_depth == 20
-    assert _counts(flaky_sqlite.inner) == {}
-
-    monkeypatch.setattr(writer._spill, "append", real_append)
-    flaky_sqlite.down = False
     assert writer.flush(timeout_s=30)
     writer.stop()
-    assert _counts(flaky_sqlite.inner) == {r.request_id: 1 for r in records}
+    assert len(_counts(flaky_sqlite.inner)) == 2 and last.request_id in _counts(flaky_sqlite.inner)
+    assert flaky_sqlite.inner.verify_chain().ok  # the refused record took no number
+
+
+def test_fsync_before_returning_when_the_interval_is_zero(
+    flaky_sqlite: Any, tmp_path: Path, make_request: MakeRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[int] = []
+    real = os.fdatasync
+    monkeypatch.setattr(journal_module.os, "fdatasync", lambda fd: (synced.append(fd), real(fd)))
+    writer = _writer(flaky_sqlite, tmp_path, fsync_interval_ms=0)
+    for _ in range(3):
+        writer.submit(make_request())
+    assert len(synced) == 3
+    writer.start()
+    writer.stop()
+    assert len(_counts(flaky_sqlite.inner)) == 3
 
 
 def test_a_flush_during_an_outage_waits_instead_of_spinning(
     flaky_sqlite: Any, tmp_path: Path, make_request: MakeRequest, observer: Any
 ) -> None:
-    # Records wait in the spill file and the retry time is far off: the writer has
-    # nothing to do, and a flush must not make it loop on the empty queue meanwhile.
+    # Records wait in the journal and the retry time is far off: the writer has nothing
+    # to do, and a flush must not make it loop meanwhile.
     writer = _writer(
         flaky_sqlite, tmp_path, flush_interval_s=0.1, retry_initial_s=60.0, observer=observer
     )
     writer.start()
     flaky_sqlite.down = True
     writer.submit(make_request())
-    assert writer.flush(timeout_s=0.5) is False  # the outage spills it
+    assert writer.flush(timeout_s=0.5) is False
     cycles_before = len(observer.depths)
     assert writer.flush(timeout_s=1.0) is False
     # One cycle per flush_interval_s (about 10 in 1 s), not thousands.
     assert len(observer.depths) - cycles_before < 50
-    writer.stop()
+    writer.stop(timeout_s=0.2)
+
+
+def test_segments_roll_over_and_are_deleted_once_written(
+    sql_store: SqlStore, tmp_path: Path, make_request: MakeRequest
+) -> None:
+    directory = tmp_path / "journal"
+    journal = journal_module.Journal(directory, fsync_interval_ms=5, segment_bytes=4096)
+    reader = journal_module.JournalReader(directory, journal.writer_id, journal, tmp_path / "r")
+    records = [make_request() for _ in range(40)]
+    for record in records:
+        journal.append(record)
+    assert journal.segment >= 3
+    seen: list[int] = []
+    while True:
+        entries, position = reader.read(7)
+        if position[2] == 0:
+            break
+        sql_store.write_batch([e.event for e in entries], [(journal.writer_id, e.seq)
+                                                           for e in entries])  # fmt: skip
+        reader.commit(position)
+        seen += [e.seq for e in entries]
+    assert seen == list(range(1, 41))
+    assert [p.name for p in directory.glob("*.log")] == [
+        f"{journal.writer_id}.{journal.segment:06d}.log"
+    ]
+    journal.close(remove=True)
+    assert list(directory.iterdir()) == []
+    assert _counts(sql_store) == {r.request_id: 1 for r in records}

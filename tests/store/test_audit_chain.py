@@ -189,3 +189,29 @@ def test_two_writers_on_one_database_do_not_fork_the_chain(
     other.close()
     result = sql_store.verify_chain()
     assert result.ok and result.checked == 200
+
+
+def test_a_writer_stamp_is_hashed(sql_store: SqlStore, make_request: MakeRequest) -> None:
+    records = [make_request() for _ in range(3)]
+    sql_store.write_batch(records, [("w", 1), ("w", 2), ("w", 3)])
+    assert sql_store.verify_chain().ok
+    _sql(sql_store, "UPDATE audit_log SET writer_seq = 7 WHERE seq = 2")
+    result = sql_store.verify_chain()
+    assert (result.ok, result.first_broken) == (False, records[1].request_id)
+    assert "altered" in (result.reason or "")
+
+
+def test_a_record_missing_from_a_writers_sequence_is_a_gap(
+    sql_store: SqlStore, make_request: MakeRequest
+) -> None:
+    records = [make_request() for _ in range(6)]
+    sql_store.write_batch(records[:2], [("a", 1), ("a", 2)])
+    sql_store.write_batch(records[2:4], [("b", 1), ("b", 2)])
+    sql_store.write_batch(records[4:], [("a", 4), ("b", 3)])  # a#3 never arrived
+    result = sql_store.verify_chain()
+    assert (result.ok, result.checked, result.first_broken, result.missing) == (
+        False,
+        6,
+        "a#3",
+        1,
+    )

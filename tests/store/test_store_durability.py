@@ -30,7 +30,7 @@ def _audit_per_event(store: SqlStore) -> dict[str, int]:
 def test_an_outage_in_the_middle_of_a_load_loses_and_duplicates_nothing(
     flaky_sqlite: Any, tmp_path: Path, make_request: MakeRequest, observer: Any
 ) -> None:
-    writer = AsyncWriter(flaky_sqlite, tmp_path / "spill", batch_size=25, flush_interval_s=0.01,
+    writer = AsyncWriter(flaky_sqlite, tmp_path / "journal", batch_size=25, flush_interval_s=0.01,
                          observer=observer, retry_initial_s=0.01, retry_max_s=0.05)  # fmt: skip
     writer.start()
     accepted: list[RequestRecord] = []
@@ -61,8 +61,8 @@ def test_an_outage_in_the_middle_of_a_load_loses_and_duplicates_nothing(
     for thread in threads:
         thread.start()
     assert outage_started.wait(timeout=30)
-    # Let the writer hit the outage and spill before the store comes back.
-    assert _wait_for(lambda: observer.spilled >= 200)
+    # Let the writer retry against the outage while the load goes on.
+    assert _wait_for(lambda: observer.failures >= 3 and writer.queue_depth >= 200)
     flaky_sqlite.down = False
     outage_over.set()
     for thread in threads:
@@ -70,7 +70,7 @@ def test_an_outage_in_the_middle_of_a_load_loses_and_duplicates_nothing(
     writer.stop(timeout_s=60)
 
     store: SqlStore = flaky_sqlite.inner
-    assert observer.failures >= 1 and observer.replayed > 0
+    assert observer.failures >= 3
     assert _rows_per_request(store) == {r.request_id: 1 for r in accepted}
     expected_events = {r.request_id for r in accepted} | {f.event_id for f in feedback}
     assert _audit_per_event(store) == dict.fromkeys(expected_events, 1)
@@ -84,7 +84,7 @@ def test_postgresql_going_down_and_coming_back(
 ) -> None:
     """A real outage: the PostgreSQL server is stopped in the middle of the load."""
     store = open_store(postgres_server.create_database(), tmp_path)
-    writer = AsyncWriter(store, tmp_path / "spill", batch_size=20, flush_interval_s=0.01,
+    writer = AsyncWriter(store, tmp_path / "journal", batch_size=20, flush_interval_s=0.01,
                          observer=observer, retry_initial_s=0.05, retry_max_s=0.2)  # fmt: skip
     writer.start()
     records = [make_request() for _ in range(300)]
@@ -97,7 +97,7 @@ def test_postgresql_going_down_and_coming_back(
             for record in records[100:]:
                 writer.submit(record)
             assert writer.flush(timeout_s=1.0) is False
-            assert observer.failures >= 1 and observer.spilled > 0
+            assert observer.failures >= 1 and writer.queue_depth == 200
             assert store.health() is False
         finally:
             postgres_server.start()
@@ -106,7 +106,6 @@ def test_postgresql_going_down_and_coming_back(
         assert store.health() is True
         assert _rows_per_request(store) == {r.request_id: 1 for r in records}
         assert store.verify_chain().ok
-        assert observer.replayed == observer.spilled
     finally:
         writer.stop()
         store.close()

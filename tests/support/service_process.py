@@ -31,10 +31,12 @@ def running_service(
     env: Mapping[str, str],
     output: IO[bytes] | int = subprocess.DEVNULL,
     start_timeout_s: float = 60.0,
+    new_session: bool = False,
 ) -> Iterator[ServiceProcess]:
     """Starts the service with `env` added to the environment (data and logs under
     `workdir` unless `env` says otherwise), waits for /health, and stops it with SIGTERM
-    at the end (waiting for the drain)."""
+    at the end (waiting for the drain). `new_session`: in a process group of its own
+    (whose id is the server's pid), which a test may then kill whole."""
     port = free_port()
     full_env = dict(os.environ)
     full_env.update(
@@ -49,6 +51,7 @@ def running_service(
         cwd=workdir,
         stdout=output,
         stderr=subprocess.STDOUT,
+        start_new_session=new_session,
     )
     service = ServiceProcess(proc, f"http://127.0.0.1:{port}", workdir)
     try:

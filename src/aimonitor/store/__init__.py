@@ -2,7 +2,7 @@
 hash-chained audit trail, in SQLite (default) or PostgreSQL.
 
     store = open_store(settings.resolved_database_url, settings.data_dir)
-    writer = AsyncWriter(store, settings.data_dir / "spill", observer=...)
+    writer = AsyncWriter(store, settings.data_dir / "journal", observer=...)
     writer.start(); writer.submit(record); ...; writer.stop()
 
 Each server process has its own writer; several processes append to one database and

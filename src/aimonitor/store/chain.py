@@ -1,8 +1,12 @@
 """The audit hash chain: how an audit entry is built, hashed and checked.
 
     hash_n = SHA256( canonical({seq, event_id, event_type, severity, created_at,
-                                request_id, conversation_id, digests})
+                                request_id, conversation_id, digests[, writer]})
                      + "\n" + metadata_json + "\n" + hash_{n-1} )
+
+`writer` = [writer id, writer seq] of the process that journaled the event (absent for
+records appended by the store itself: erasure, retention purge). Each writer numbers
+its events 1, 2, 3..., so a record missing from the chain shows as a gap.
 
 `metadata_json` is the canonical JSON of the event's metadata, stored as it was hashed
 (canonical JSON never contains a raw newline, so the separators are unambiguous).
@@ -83,6 +87,8 @@ class AuditEntry:
     salt: str | None = None
     prev_hash: str = GENESIS_HASH
     hash: str = ""
+    writer_id: str | None = None
+    writer_seq: int | None = None
 
     @property
     def metadata(self) -> dict[str, Any]:
@@ -105,6 +111,8 @@ class AuditEntry:
             "metadata": self.metadata,
             "texts": {k: self.texts.get(k) for k in TEXT_KINDS},
             "digests": {k: self.digests.get(k) for k in TEXT_KINDS},
+            "writer_id": self.writer_id,
+            "writer_seq": self.writer_seq,
             "prev_hash": self.prev_hash,
             "hash": self.hash,
         }
@@ -122,7 +130,12 @@ def compute_hash(entry: AuditEntry) -> str:
         entry.digests,
         entry.metadata_json,
         entry.prev_hash,
+        _writer(entry.writer_id, entry.writer_seq),
     )
+
+
+def _writer(writer_id: str | None, writer_seq: int | None) -> tuple[str, int] | None:
+    return None if writer_id is None or writer_seq is None else (writer_id, writer_seq)
 
 
 def _chain_hash(
@@ -136,6 +149,7 @@ def _chain_hash(
     digests: dict[str, str | None],
     metadata_json: str,
     prev_hash: str,
+    writer: tuple[str, int] | None,
 ) -> str:
     body = {
         "seq": seq,
@@ -147,6 +161,8 @@ def _chain_hash(
         "conversation_id": conversation_id,
         "digests": {k: digests.get(k) for k in TEXT_KINDS},
     }
+    if writer is not None:  # records from before writer stamps hash as they always did
+        body["writer"] = list(writer)
     payload = _CANONICAL.encode(body) + "\n" + metadata_json + "\n" + prev_hash
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -163,6 +179,7 @@ def seal(
     request_id: str | None = None,
     conversation_id: str | None = None,
     texts: dict[str, str | None] | None = None,
+    writer: tuple[str, int] | None = None,
 ) -> AuditEntry:
     """Build a chained entry: salt and digest the texts, then hash."""
     texts = {k: v for k, v in (texts or {}).items() if v is not None}
@@ -185,6 +202,7 @@ def seal(
         digests,
         metadata_json,
         prev_hash,
+        writer,
     )
     return AuditEntry(
         seq=seq,
@@ -200,6 +218,8 @@ def seal(
         salt=salt,
         prev_hash=prev_hash,
         hash=entry_hash,
+        writer_id=None if writer is None else writer[0],
+        writer_seq=None if writer is None else writer[1],
     )
 
 
@@ -230,7 +250,12 @@ def event_texts(event: Event) -> dict[str, str | None]:
 
 
 def seal_event(
-    event: Event, *, seq: int, prev_hash: str, conversation_id: str | None
+    event: Event,
+    *,
+    seq: int,
+    prev_hash: str,
+    conversation_id: str | None,
+    writer: tuple[str, int] | None = None,
 ) -> AuditEntry:
     request_id = None if isinstance(event, ConfigChangeRecord) else event.request_id
     return seal(
@@ -244,6 +269,7 @@ def seal_event(
         request_id=request_id,
         conversation_id=conversation_id,
         texts=event_texts(event),
+        writer=writer,
     )
 
 
@@ -274,12 +300,43 @@ def check_entry(entry: AuditEntry, expected_seq: int, prev_hash: str) -> str | N
     return None
 
 
+class _Gaps:
+    """Each writer's records must come with seq 1, 2, 3... in chain order."""
+
+    def __init__(self) -> None:
+        self.last: dict[str, int] = {}
+        self.missing = 0
+        self.first: tuple[str, str] | None = None  # (where, why)
+
+    def see(self, entry: AuditEntry) -> None:
+        if entry.writer_id is None or entry.writer_seq is None:
+            return
+        writer, seq = entry.writer_id, entry.writer_seq
+        expected = self.last.get(writer, 0) + 1
+        self.last[writer] = max(seq, expected - 1)
+        if seq == expected:
+            return
+        if seq > expected:
+            self.missing += seq - expected
+            where = f"{writer}#{expected}"
+            why = (
+                f"records {expected}..{seq - 1} of writer {writer} are missing"
+                " (handed to the writer but never recorded)"
+            )
+        else:
+            where, why = f"{writer}#{seq}", f"record {seq} of writer {writer} out of order"
+        if self.first is None:
+            self.first = (where, why)
+
+
 def verify_entries(entries: Iterable[AuditEntry], head: tuple[int, str] | None) -> VerifyResult:
     """Walk entries in seq order. `head` is the stored chain head (last seq, last hash)
-    and catches records removed from the end."""
+    and catches records removed from the end; writer sequence numbers catch records that
+    never reached the chain."""
     checked = 0
     prev_hash = GENESIS_HASH
     last_seq = 0
+    gaps = _Gaps()
     iterator = iter(entries)
     while True:
         try:
@@ -292,6 +349,7 @@ def verify_entries(entries: Iterable[AuditEntry], head: tuple[int, str] | None) 
         broken = check_entry(entry, last_seq + 1, prev_hash)
         if broken is not None:
             return VerifyResult(False, checked, entry.event_id, broken)
+        gaps.see(entry)
         checked += 1
         prev_hash = entry.hash
         last_seq = entry.seq
@@ -306,4 +364,7 @@ def verify_entries(entries: Iterable[AuditEntry], head: tuple[int, str] | None) 
         return VerifyResult(
             False, checked, f"seq:{head_seq}", "chain head does not match the last record"
         )
+    if gaps.first is not None:
+        where, why = gaps.first
+        return VerifyResult(False, checked, where, why, missing=gaps.missing)
     return VerifyResult(True, checked)

@@ -1,6 +1,6 @@
 """Erasure must also hold for records that were still on their way when it happened.
 
-A request can sit in the writer's queue or in the spill file while its conversation is
+A request can sit in the journal, not yet in the database, while its conversation is
 erased; when it reaches the store afterwards, its texts must not come back. Both stores
 therefore drop the texts of any event of a conversation erased *after* the event was
 created. Turns created after the erasure keep theirs: the conversation may go on.

@@ -1,8 +1,8 @@
 """What the store keeps: the records the pipeline hands over, and what reads return.
 
-Records are plain frozen dataclasses. They cross a thread boundary (the writer queue)
-and a disk boundary (the spill file), so each one round-trips through JSON with
-`event_to_json` / `event_from_json`.
+Records are plain frozen dataclasses. They cross a disk boundary (the journal, read back
+by the writer thread or by another process after a crash), so each one round-trips
+through JSON with `event_to_json` / `event_from_json`.
 """
 
 from __future__ import annotations
@@ -103,13 +103,15 @@ class Turn:
 
 @dataclass(frozen=True, slots=True)
 class VerifyResult:
-    """Outcome of walking the audit chain. `first_broken` is an event id, or
-    `seq:N` when the broken place is a record that is missing."""
+    """Outcome of walking the audit chain. `first_broken` is an event id, `seq:N` when
+    the broken place is a record removed from the chain, or `<writer>#N` when a writer's
+    record N never reached it (`missing` counts those)."""
 
     ok: bool
     checked: int
     first_broken: str | None = None
     reason: str | None = None
+    missing: int = 0
 
 
 # --- audit labels ------------------------------------------------------------

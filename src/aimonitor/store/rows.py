@@ -71,6 +71,8 @@ def entry_row(entry: AuditEntry) -> dict[str, Any]:
         "text_salt": entry.salt,
         "prev_hash": entry.prev_hash,
         "hash": entry.hash,
+        "writer_id": entry.writer_id,
+        "writer_seq": entry.writer_seq,
     }
     for kind in TEXT_KINDS:
         row[f"text_{kind}"] = entry.texts.get(kind)
@@ -94,4 +96,6 @@ def entry_from_row(row: Row[Any]) -> AuditEntry:
         salt=m["text_salt"],
         prev_hash=m["prev_hash"],
         hash=m["hash"],
+        writer_id=m["writer_id"],
+        writer_seq=None if m["writer_seq"] is None else int(m["writer_seq"]),
     )

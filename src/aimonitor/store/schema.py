@@ -109,7 +109,12 @@ audit_log = Table(
     Column("digest_comment", String(64)),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    # The journaling process and its sequence number (journal.py); NULL for records the
+    # store appends itself (erasure, retention purge).
+    Column("writer_id", String(64)),
+    Column("writer_seq", BigInteger),
     Index("ix_audit_request", "request_id"),
+    Index("ux_audit_writer", "writer_id", "writer_seq", unique=True),
     Index("ix_audit_conversation", "conversation_id"),
     Index("ix_audit_created_at", "created_at"),
 )

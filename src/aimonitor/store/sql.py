@@ -1,11 +1,9 @@
 """The SQL store (SQLite or PostgreSQL through SQLAlchemy Core).
 
 Every write that touches the audit chain locks the chain-head row first
-(`SELECT ... FOR UPDATE` on PostgreSQL, `BEGIN IMMEDIATE` on SQLite), so two writers,
-even in two processes, append one after the other and never fork the chain. In normal
-operation there is one writer anyway: the audit writer (a thread, or by default a child
-process, see process_writer.py); erasure and retention purges are the only other
-appenders.
+(`SELECT ... FOR UPDATE` on PostgreSQL, `BEGIN IMMEDIATE` on SQLite), so the writers of
+several server processes append one after the other to one chain and never fork it;
+erasure and retention purges are the only other appenders.
 """
 
 from __future__ import annotations
@@ -189,32 +187,40 @@ class SqlStore:
 
     # --- writes ----------------------------------------------------------------
 
-    def write_batch(self, events: Sequence[Event]) -> None:
-        """Write events in one transaction; events already stored are skipped."""
+    def write_batch(
+        self, events: Sequence[Event], stamps: Sequence[tuple[str, int]] | None = None
+    ) -> None:
+        """Write events in one transaction; events already stored are skipped. `stamps`,
+        one per event, are the (writer id, writer seq) of the journal they came from."""
         if not events:
             return
         with self._write() as conn:
-            self._write_events(conn, events)
+            self._write_events(conn, events, stamps)
 
-    def _write_events(self, conn: Connection, events: Sequence[Event]) -> None:
+    def _write_events(
+        self,
+        conn: Connection,
+        events: Sequence[Event],
+        stamps: Sequence[tuple[str, int]] | None,
+    ) -> None:
         seq, prev_hash = self._lock_head(conn)
         ids = [event_id_of(e) for e in events]
         stored = set(conn.scalars(_STORED_EVENT_IDS, {"ids": ids}))
-        fresh: list[Event] = []
-        for event in events:
+        fresh: list[tuple[Event, tuple[str, int] | None]] = []
+        for index, event in enumerate(events):
             event_id = event_id_of(event)
             if event_id not in stored:
                 stored.add(event_id)
-                fresh.append(event)
+                fresh.append((event, None if stamps is None else stamps[index]))
         if not fresh:
             return
-        conversations = self._conversations_of(conn, fresh)
+        conversations = self._conversations_of(conn, [event for event, _ in fresh])
         erased = self._erasures_of(conn, set(conversations.values()))
         request_rows: list[dict[str, Any]] = []
         feedback_rows: list[dict[str, Any]] = []
         entries: list[AuditEntry] = []
         touched: set[str] = set()
-        for event in fresh:
+        for event, stamp in fresh:
             seq += 1
             conversation_id = conversation_of(event, conversations)
             event = without_erased_texts(event, conversation_id, erased)
@@ -224,7 +230,9 @@ class SqlStore:
             elif isinstance(event, FeedbackRecord):
                 feedback_rows.append(feedback_row(event))
                 touched.add(event.request_id)
-            entry = seal_event(event, seq=seq, prev_hash=prev_hash, conversation_id=conversation_id)
+            entry = seal_event(
+                event, seq=seq, prev_hash=prev_hash, conversation_id=conversation_id, writer=stamp
+            )
             entries.append(entry)
             prev_hash = entry.hash
         if request_rows:
@@ -233,7 +241,7 @@ class SqlStore:
             conn.execute(_INSERT_FEEDBACK, feedback_rows)
             self._apply_feedback(conn, touched)
         elif request_rows:
-            # Feedback replayed from the spill file may have landed before its request.
+            # Feedback replayed from another writer's journal may have landed first.
             self._apply_feedback(conn, touched)
         self._append_entries(conn, entries)
 

@@ -1,19 +1,22 @@
-"""Off-request-path writes: a queue drained by one background thread in batches.
+"""The audit writer of one server process: a journal written on the request path, fed to
+the database by a background thread.
 
-`submit` is cheap and never blocks nor drops: when the queue is full the event goes
-straight to the spill file. The writer thread writes a batch per transaction; when the
-store is unavailable the batch is appended (fsync'd) to the spill file and the writer
-retries with exponential backoff, replaying the spill file in order once the store is
-back. While anything is waiting in the spill file, new batches are appended behind it,
-so events reach the store in the order they were handed over (except those spilled by
-`submit` on a full queue, which overtake the queue; the store makes feedback apply to
-its request whichever arrives first). Writes are idempotent (request_id / event_id),
-so replaying after a crash never duplicates a record.
+`submit(event)` appends the event to this process's journal (journal.py) and returns:
+from then on the record survives the death of the process, and, once the journal's
+fsync interval has passed, a power loss. The answer may then be sent.
+
+The writer thread reads the journal in order and writes batches of up to `batch_size`
+events per transaction, waiting at most `flush_interval_s` to fill one. When the
+database is unavailable it retries with exponential backoff; nothing is kept in memory
+meanwhile, the journal is the backlog. A checkpoint records what reached the database.
+
+At start, and every `orphan_scan_s` after, the thread claims the journals of dead
+writers (a killed worker, a crashed server) and writes them too, then deletes them.
+Writes are idempotent (request_id / event_id), so each event is stored exactly once
+whatever was written before the crash.
 
 A record the database refuses for good (`RecordRejected`) is isolated by writing the
 batch one event at a time and set aside in `audit-rejected.jsonl` with the reason.
-
-This thread is the audit chain's single writer in normal operation (see docs/audit.md).
 """
 
 from __future__ import annotations
@@ -21,15 +24,21 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
 from aimonitor.store.errors import RecordRejected, StoreUnavailable
+from aimonitor.store.journal import (
+    REJECTED_FILE,
+    Journal,
+    JournalReader,
+    Orphan,
+    claim_orphans,
+    set_aside,
+)
 from aimonitor.store.protocol import Store
-from aimonitor.store.records import Event
-from aimonitor.store.spill import SpillFile
+from aimonitor.store.records import Event, event_to_json
 
 log = logging.getLogger(__name__)
 
@@ -39,42 +48,11 @@ class WriterObserver(Protocol):
 
     def on_write_failure(self) -> None: ...
 
-    def on_spilled(self, n: int) -> None: ...
-
     def on_replayed(self, n: int) -> None: ...
 
     def on_written(self, events: Sequence[Event]) -> None: ...
 
     def queue_depth(self, n: int) -> None: ...
-
-
-class _Outage(Exception):
-    """Internal: the store went away in the middle of a write."""
-
-
-def take_up_to(queue: deque[Event], limit: int) -> list[Event]:
-    """Pop up to `limit` events from the left of `queue`."""
-    batch: list[Event] = []
-    pop = queue.popleft
-    try:
-        while len(batch) < limit:
-            batch.append(pop())
-    except IndexError:  # empty
-        pass
-    return batch
-
-
-def wait_for_empty(
-    condition: threading.Condition, depth: Callable[[], int], deadline: float
-) -> bool:
-    """Wait on `condition` until `depth()` is 0 (True) or `deadline` passes (False)."""
-    with condition:
-        while depth() > 0:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return False
-            condition.wait(min(remaining, 0.05))
-    return True
 
 
 def call_observer(observer: object | None, method: str, *args: object) -> None:
@@ -91,76 +69,77 @@ class AsyncWriter:
     def __init__(
         self,
         store: Store,
-        spill_dir: Path,
+        journal_dir: Path,
         batch_size: int = 200,
         flush_interval_s: float = 0.2,
-        queue_max: int = 100_000,
         observer: WriterObserver | None = None,
         *,
+        fsync_interval_ms: float = 20.0,
         retry_initial_s: float = 0.1,
         retry_max_s: float = 5.0,
+        orphan_scan_s: float = 10.0,
     ) -> None:
         self._store = store
-        self._spill = SpillFile(spill_dir)
+        self._directory = journal_dir
+        self._rejected = journal_dir / REJECTED_FILE
+        self._fsync_interval_ms = fsync_interval_ms
         self._batch_size = batch_size
         self._flush_interval_s = flush_interval_s
-        # A deque, not a queue.Queue: appending wakes nobody, so a request hands its
-        # record over without a thread switch; the writer wakes once per batch instead
-        # (a full batch, flush(), stop(), or flush_interval_s).
-        self._queue: deque[Event] = deque()
-        self._queue_max = queue_max
-        self._wake = threading.Event()
         self._observer = observer
         self._retry_initial_s = retry_initial_s
         self._retry_max_s = retry_max_s
+        self._orphan_scan_s = orphan_scan_s
         self._backoff_s = retry_initial_s
         self._retry_at = 0.0
+        self._open_lock = threading.Lock()
+        # Opened by the first submit or start, so that building a writer touches no file.
+        self._journal: Journal | None = None
+        self._reader: JournalReader | None = None
+        self._orphans: list[Orphan] = []
+        self._orphan_backlog = 0
+        self._last_write = 0.0
+        self._drain_until = 0.0
         self._thread: threading.Thread | None = None
+        self._wake = threading.Event()
         self._stopping = threading.Event()
         self._hurry = threading.Event()  # flush() or stop(): don't wait to fill a batch
         self._idle = threading.Condition()
-        # accepted - finished = events taken by the queue and not yet written or spilled.
-        self._count_lock = threading.Lock()
-        self._accepted = 0
-        self._finished = 0
-        self._settled_on_submit = 0  # events submit spilled (or lost), never queued
-        # Events that neither the store nor the spill file (disk full...) could take; the
-        # writer thread retries them. Last resort, memory only.
-        self._held: list[Event] = []
-        self._retrying_held = 0  # held events being retried (still counted as pending)
 
     @property
-    def spill_path(self) -> Path:
-        return self._spill.path
+    def journal_dir(self) -> Path:
+        return self._directory
+
+    @property
+    def writer_id(self) -> str:
+        return self._open()[0].writer_id
 
     @property
     def queue_depth(self) -> int:
-        """Events not yet in the store: in the queue, being written, or in the spill file.
-        Counted so that it may briefly over-count, never under-count (flush relies on it)."""
-        return (
-            self._accepted
-            - self._finished
-            + self._spill.pending
-            + len(self._held)
-            + self._retrying_held
-        )
-
-    @property
-    def finished_count(self) -> int:
-        """Events handed over so far that are written, spilled or held (no longer only
-        in the queue)."""
-        return self._finished + self._settled_on_submit
-
-    @property
-    def backlog(self) -> int:
-        """Finished events that are not in the store yet: spilled or held."""
-        return self._spill.pending + len(self._held) + self._retrying_held
+        """Events journaled and not in the database yet (this writer's and the orphans'
+        it claimed)."""
+        journal, reader = self._journal, self._reader
+        own = 0 if journal is None or reader is None else journal.seq - reader.consumed
+        return own + self._orphan_backlog
 
     # --- producer side -----------------------------------------------------------
+
+    def _open(self) -> tuple[Journal, JournalReader]:
+        journal, reader = self._journal, self._reader
+        if journal is not None and reader is not None:
+            return journal, reader
+        with self._open_lock:
+            if self._journal is None or self._reader is None:
+                journal = Journal(self._directory, self._fsync_interval_ms)
+                self._reader = JournalReader(
+                    self._directory, journal.writer_id, journal, self._rejected
+                )
+                self._journal = journal
+            return self._journal, self._reader
 
     def start(self) -> None:
         if self._thread is not None:
             return
+        self._open()
         self._stopping.clear()
         self._hurry.clear()
         self._thread = threading.Thread(
@@ -169,38 +148,35 @@ class AsyncWriter:
         self._thread.start()
 
     def submit(self, event: Event) -> None:
-        """Hand an event over. Never blocks on the database, never drops."""
-        with self._count_lock:
-            # Checked under the lock: stop() drains the queue under it, so an event is
-            # either drained by stop() or spilled here, never left behind in the queue.
-            accepted = not self._stopping.is_set() and len(self._queue) < self._queue_max
-            if accepted:
-                self._queue.append(event)
-                self._accepted += 1
-                if len(self._queue) == self._batch_size:
-                    self._wake.set()
-        if not accepted:
-            try:
-                self._spill_events([event])
-            except OSError:
-                # Queue full (or stopping) and the disk refuses too: nothing is left.
-                log.critical("audit record lost: queue full and spill file not writable")
-                self._call("on_write_failure")
-            with self._count_lock:
-                self._settled_on_submit += 1
+        """Journal an event. Returns once it survives a crash of this process; raises
+        StoreUnavailable when it cannot be journaled (the event is then not recorded)."""
+        journal, reader = self._open()
+        seq = journal.append(event)
+        if seq - reader.consumed >= self._batch_size:
+            self._wake.set()
 
     def flush(self, timeout_s: float = 5.0) -> bool:
-        """Wait until everything handed over so far is in the store. False on timeout."""
+        """Wait until everything journaled so far is in the database. False on timeout."""
         deadline = time.monotonic() + timeout_s
         self._hurry.set()
         self._wake.set()
         try:
-            return wait_for_empty(self._idle, lambda: self.queue_depth, deadline)
+            with self._idle:
+                while self.queue_depth > 0:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        return False
+                    self._idle.wait(min(remaining, 0.05))
+            return True
         finally:
             self._hurry.clear()
 
     def stop(self, timeout_s: float = 10.0) -> None:
-        """Drain the queue into the store; whatever cannot be written stays spilled."""
+        """Write what is journaled to the database, within `timeout_s`; what is left (the
+        database is down) stays in the journal for the next writer to replay."""
+        # The thread gives up a little before the join does, so that stop() closes the
+        # journal (left for the next writer) instead of leaving it open.
+        self._drain_until = time.monotonic() + timeout_s * 0.8
         self._stopping.set()
         self._hurry.set()
         self._wake.set()
@@ -208,155 +184,165 @@ class AsyncWriter:
         if thread is not None:
             thread.join(timeout_s)
             if thread.is_alive():
-                log.error("store writer did not stop within %.1fs; spilling the queue", timeout_s)
-        # Without a thread (never started, or stuck), the queue goes to the spill file.
-        with self._count_lock:
-            leftovers = self._take_nowait(len(self._queue) + 1)
-        self._finish(len(leftovers))
-        held, self._held = [*self._held, *leftovers], []
-        if held:
-            try:
-                self._spill_events(held)
-            except OSError:
-                log.critical("%d audit records lost at stop: spill file not writable", len(held))
-                self._call("on_write_failure")
+                log.error("store writer did not stop within %.1fs", timeout_s)
+                return  # still using the journal: leave it as it is
         self._thread = None
-        self._notify(self.queue_depth)
+        journal = self._journal
+        if journal is not None:
+            left = self.queue_depth
+            journal.close(remove=left == 0)
+            if left:
+                log.warning("%d audit records left in the journal for the next start", left)
+        self._journal, self._reader = None, None
+        for orphan in self._orphans:
+            if orphan.reader.pending_lines() == 0:
+                orphan.release()
+            else:
+                orphan.abandon()  # not finished: the next writer claims it again
+        self._orphans, self._orphan_backlog = [], 0
+        self._notify()
 
     # --- writer thread -------------------------------------------------------------
 
     def _run(self) -> None:
-        while not self._stopping.is_set():
-            self._cycle()
-        # Draining: one replay attempt, then the queue; a down store sends it all to spill.
-        self._retry_at = 0.0
-        self._retry_held()
-        self._replay()
-        while batch := self._take_nowait(self._batch_size):
-            self._write(batch)
-        self._notify(self.queue_depth)
+        next_scan = 0.0
+        while True:
+            now = time.monotonic()
+            # Stopping: write what is left, with retries, while stop() waits.
+            if self._stopping.is_set() and (self.queue_depth == 0 or now >= self._drain_until):
+                break
+            if now >= next_scan:
+                self._claim_orphans()
+                next_scan = now + self._orphan_scan_s
+            try:
+                progressed = self._cycle()
+            except Exception:  # the writer thread must survive anything
+                log.exception("store writer cycle failed")
+                progressed = False
+                self._failed_later()
+            self._notify()
+            if not progressed:
+                self._pause()
 
-    def _cycle(self) -> None:
-        try:
-            self._retry_held()
-            self._replay()
-            batch = self._take()
-            if batch:
-                self._write(batch)
-        except Exception:  # the writer thread must survive anything
-            log.exception("store writer cycle failed")
-            time.sleep(self._flush_interval_s)
-        self._notify(self.queue_depth)
-
-    def _take(self) -> list[Event]:
-        """Wait up to flush_interval_s for a full batch (or a flush), then take what
-        is queued, up to a batch."""
-        # In a hurry, nothing to wait for unless the queue is empty (then wait anyway,
-        # or a flush during an outage would spin on an empty queue).
-        if len(self._queue) < self._batch_size and not (self._hurry.is_set() and self._queue):
-            self._wake.wait(self._flush_interval_s)
+    def _pause(self) -> None:
+        """Wait for a full batch, a flush, a partial batch's time, or the retry time."""
+        if self._retry_at:
+            timeout = self._retry_at - time.monotonic()
+        elif self._hurry.is_set() and self.queue_depth:
+            return
+        else:
+            timeout = self._last_write + self._flush_interval_s - time.monotonic()
+        self._wake.wait(max(0.001, min(timeout, self._flush_interval_s)))
         self._wake.clear()
-        return self._take_nowait(self._batch_size)
 
-    def _take_nowait(self, limit: int) -> list[Event]:
-        return take_up_to(self._queue, limit)
+    def _cycle(self) -> bool:
+        """Write one batch from each source that has one; True when anything was written."""
+        if time.monotonic() < self._retry_at:
+            return False
+        self._retry_at = 0.0
+        progressed = False
+        for orphan in list(self._orphans):
+            written = self._write_from(orphan.reader)
+            if written is None:
+                return progressed
+            if written:
+                progressed = True
+                self._orphan_backlog = max(0, self._orphan_backlog - written)
+                self._call("on_replayed", written)
+            else:
+                self._orphans.remove(orphan)
+                orphan.release()
+                log.info("audit journal of writer %s replayed", orphan.reader.writer_id)
+        reader = self._reader
+        if reader is not None and self.queue_depth > 0:
+            # A partial batch waits for flush_interval_s unless someone is waiting on it.
+            journal = self._journal
+            pending = 0 if journal is None else journal.seq - reader.consumed
+            if pending >= self._batch_size or self._hurry.is_set() or self._due():
+                written = self._write_from(reader)
+                progressed = progressed or bool(written)
+        return progressed
 
-    def _write(self, batch: list[Event]) -> None:
+    def _due(self) -> bool:
+        """A partial batch is written once flush_interval_s has passed since the last."""
+        return time.monotonic() - self._last_write >= self._flush_interval_s
+
+    def _write_from(self, reader: JournalReader) -> int | None:
+        """Write the next batch of a journal: the lines consumed (0: nothing to do), or
+        None when the database is unavailable (retried later from the same place)."""
+        entries, position = reader.read(self._batch_size)
+        lines = position[2]
+        if lines == 0:
+            return 0
+        events = [e.event for e in entries]
+        stamps = [(reader.writer_id, e.seq) for e in entries]
         try:
-            self._write_or_spill(batch)
-        finally:
-            self._finish(len(batch))
+            self._write_events(events, stamps)
+        except StoreUnavailable:
+            return None
+        reader.commit(position)
+        self._last_write = time.monotonic()
+        return lines
 
-    def _write_or_spill(self, events: list[Event]) -> None:
-        if self._spill.pending:
-            # Older events wait in the spill file: queue behind them to keep the order.
-            self._spill_or_hold(events)
+    def _write_events(self, events: list[Event], stamps: list[tuple[str, int]]) -> None:
+        """Write events; on an outage raise StoreUnavailable (nothing committed)."""
+        if not events:
             return
         try:
-            self._write_events(events)
-        except _Outage as outage:
-            self._spill_or_hold(events[outage.args[0] :])
-
-    def _retry_held(self) -> None:
-        if self._held and time.monotonic() >= self._retry_at:
-            self._retrying_held = len(self._held)
-            events, self._held = self._held, []
-            try:
-                self._write_or_spill(events)
-            finally:
-                self._retrying_held = 0
-
-    def _spill_or_hold(self, events: list[Event]) -> None:
-        try:
-            self._spill_events(events)
-        except OSError as exc:
-            log.critical("spill file not writable (%s); holding %d records in memory",
-                         exc, len(events))  # fmt: skip
-            self._call("on_write_failure")
-            self._held.extend(events)
-
-    def _finish(self, n: int) -> None:
-        with self._count_lock:
-            self._finished += n
-
-    def _write_events(self, events: list[Event]) -> None:
-        """Write events; on an outage raise _Outage(index of the first event not written)."""
-        try:
-            self._store.write_batch(events)
-            self._report_written(events)
-            self._backoff_s = self._retry_initial_s
+            self._store.write_batch(events, stamps)
+            self._written(events)
             return
         except RecordRejected:
             pass
         except StoreUnavailable as exc:
             self._failed(exc)
-            raise _Outage(0) from exc
+            raise
         except Exception as exc:  # a bug must not lose records: keep them for a later try
             log.exception("unexpected error writing to the store")
             self._failed(exc)
-            raise _Outage(0) from exc
-        for index, event in enumerate(events):
+            raise StoreUnavailable(str(exc)) from exc
+        for event, stamp in zip(events, stamps, strict=True):
             try:
-                self._store.write_batch([event])
-                self._report_written([event])
+                self._store.write_batch([event], [stamp])
+                self._written([event])
             except RecordRejected as exc:
                 log.error("store rejected a %s record for good: %s", type(event).__name__, exc)
                 self._call("on_write_failure")
-                self._spill.reject(event, str(exc))
+                set_aside(self._rejected, {"reason": str(exc), "writer": list(stamp),
+                                           "event": event_to_json(event)})  # fmt: skip
             except Exception as exc:
                 self._failed(exc)
-                raise _Outage(index) from exc
+                raise StoreUnavailable(str(exc)) from exc
 
-    def _replay(self) -> None:
-        """Write the spill file back, in order, when the retry time has come."""
-        while self._spill.pending and time.monotonic() >= self._retry_at:
-            events, offset = self._spill.read(max(self._batch_size, 500))
-            if not events:
-                self._spill.commit(offset, 0)
-                return
-            try:
-                self._write_events(events)
-            except _Outage:
-                return  # retried from the start of the chunk: idempotent writes skip the rest
-            self._spill.commit(offset, len(events))
-            self._call("on_replayed", len(events))
-            log.info("replayed %d records from the spill file", len(events))
+    def _claim_orphans(self) -> None:
+        journal = self._journal
+        if journal is None:
+            return
+        try:
+            for orphan in claim_orphans(self._directory, journal.writer_id, self._rejected):
+                backlog = orphan.reader.pending_lines()
+                log.info("replaying the audit journal of writer %s (%d records)",
+                         orphan.reader.writer_id, backlog)  # fmt: skip
+                self._orphans.append(orphan)
+                self._orphan_backlog += backlog
+        except OSError:
+            log.exception("cannot scan the audit journal directory")
+
+    def _written(self, events: Sequence[Event]) -> None:
+        self._backoff_s = self._retry_initial_s
+        self._call("on_written", events)
 
     def _failed(self, exc: BaseException) -> None:
         self._call("on_write_failure")
-        self._retry_at = time.monotonic() + self._backoff_s
         log.warning("store unavailable (%s); retry in %.2fs", type(exc).__name__, self._backoff_s)
+        self._failed_later()
+
+    def _failed_later(self) -> None:
+        self._retry_at = time.monotonic() + self._backoff_s
         self._backoff_s = min(self._backoff_s * 2, self._retry_max_s)
 
-    def _spill_events(self, events: list[Event]) -> None:
-        self._spill.append(events)
-        self._call("on_spilled", len(events))
-
-    def _report_written(self, events: Sequence[Event]) -> None:
-        self._call("on_written", events)
-
-    def _notify(self, depth: int) -> None:
-        self._call("queue_depth", depth)
+    def _notify(self) -> None:
+        self._call("queue_depth", self.queue_depth)
         with self._idle:
             self._idle.notify_all()
 
