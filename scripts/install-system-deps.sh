@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages whose servers the tests start on loopback:
 # Prometheus, Alertmanager, VictoriaMetrics, Redis, PostgreSQL, docker-compose (for
-# `config` validation only). Without root, prints what is missing: those tests are
-# then skipped with a reason locally (and fail under CI=true).
+# `config` validation only), and Chromium for the console's browser tests. Without
+# root, prints what is missing: those tests are then skipped with a reason locally
+# (and fail under CI=true).
 #
 # `install-system-deps.sh venv` only makes sure Python can create a venv (Debian
 # ships ensurepip in a separate package, python3.X-venv).
@@ -16,7 +17,7 @@ if [ "${1:-}" = "venv" ]; then
   missing=("python${version}-venv")
 else
   packages=(prometheus prometheus-alertmanager victoria-metrics redis-server postgresql
-            docker-compose nginx openssl wrk)
+            docker-compose nginx openssl wrk chromium chromium-driver fonts-liberation)
   for pkg in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done

@@ -19,6 +19,7 @@ from aimonitor.api.middleware import BodySizeLimitMiddleware, HttpMetricsMiddlew
 from aimonitor.api.routes import conversations, drift, feedback, guardrails, info, predict, stats
 from aimonitor.api.routes.predict import PREDICT_PATH
 from aimonitor.config import Settings, load_settings
+from aimonitor.console import api as console
 from aimonitor.service import Service
 
 log = logging.getLogger("aimonitor.api")
@@ -57,6 +58,7 @@ def create_app(
     # Routes are matched in order: the hot one first.
     for module in (predict, info, feedback, conversations, stats, guardrails, drift):
         app.include_router(module.router)
+    app.include_router(console.router)
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected_error)
     # Innermost: it answers valid /predict bodies without FastAPI's router (see its module).

@@ -1,0 +1,717 @@
+"""The console: its page and static files at `/console`, its JSON under `/console/api`.
+
+Every JSON answer needs a key or a console session (`api/access.py`); changes need the
+admin role. Answers are never cached by the browser (`Cache-Control: no-store`): stored
+texts, redacted as they are, stay out of its disk cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, StreamingResponse
+from pydantic import BaseModel
+from sqlalchemy import Engine
+
+from aimonitor.api.access import (
+    SESSION_COOKIE,
+    ConsoleAdminDep,
+    Principal,
+    Role,
+    ViewerDep,
+    authenticate_key,
+    check_same_origin,
+    clear_session_cookie,
+    open_session,
+    read_session,
+    set_session_cookie,
+)
+from aimonitor.api.deps import ServiceDep
+from aimonitor.console import models as m
+from aimonitor.console import queries
+from aimonitor.console.series import Minute, MinuteSeries, Thresholds
+from aimonitor.guardrails import InvalidGuardrailConfigError, UnknownGuardrailError
+from aimonitor.service import DRIFT_REFERENCE_FILE, Service
+from aimonitor.store.records import utc
+
+STATIC_DIR = Path(__file__).parent / "static"
+PAGE_SIZE_MAX = 200
+LATEST_BLOCKED = 10
+ERASURES_SHOWN = 50
+PROMPT_PREVIEW_CHARS = 200
+# What the alert rules use (deploy/prometheus/rules/alerts.yml): long window, threshold.
+BURN_WINDOWS = (("5m", 5, 14.4), ("1h", 60, 14.4), ("30m", 30, 6.0), ("6h", 360, 6.0),
+                ("2h", 120, 3.0), ("1d", 1440, 3.0))  # fmt: skip
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+NO_STORE = {"Cache-Control": "no-store"}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "no key and no console session"},
+    403: {"description": "invalid key, or a change without the admin role"},
+    503: {"description": "the store cannot be read"},
+}
+
+router = APIRouter(prefix="/console", tags=["console"])
+WindowQuery = Annotated[m.Window, Query(description="the last hour or the last 24 hours")]
+
+
+@dataclass
+class ConsoleState:
+    """What the console keeps between requests: the minute aggregates, and the last
+    verification of the audit chain (a verification walks the whole chain: one at a time)."""
+
+    series: MinuteSeries
+    verify_lock: threading.Lock = field(default_factory=threading.Lock)
+    last_verification: m.Verification | None = None
+
+
+_state_lock = threading.Lock()
+
+
+def _engine(service: Service) -> Engine:
+    engine = queries.engine_of(service.store)
+    if engine is None:
+        raise HTTPException(503, "the console reads a SQL store")
+    return engine
+
+
+def _state(request: Request, service: Service) -> ConsoleState:
+    state: ConsoleState | None = getattr(request.app.state, "console", None)
+    if state is None:
+        with _state_lock:
+            state = getattr(request.app.state, "console", None)
+            if state is None:
+                thresholds = Thresholds(
+                    latency_ms=service.settings.slo_latency_threshold_ms,
+                    quality=service.settings.slo_quality_threshold,
+                )
+                state = ConsoleState(MinuteSeries(_engine(service), thresholds))
+                request.app.state.console = state
+    return state
+
+
+def _no_store(response: Response) -> None:
+    response.headers.update(NO_STORE)
+
+
+def _answer(model: BaseModel) -> Response:
+    """The model as JSON, serialised once (the series hold thousands of values)."""
+    return Response(model.model_dump_json(), media_type="application/json", headers=NO_STORE)
+
+
+# --- the page and its files -------------------------------------------------------------
+
+
+def _static_files() -> dict[str, tuple[bytes, str, str]]:
+    files: dict[str, tuple[bytes, str, str]] = {}
+    for path in STATIC_DIR.rglob("*"):
+        if path.is_file():
+            body = path.read_bytes()
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            if path.suffix == ".js":
+                kind = "text/javascript"
+            etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+            files[path.relative_to(STATIC_DIR).as_posix()] = (body, kind, etag)
+    return files
+
+
+_FILES = _static_files()
+
+
+@router.get("", include_in_schema=False)
+@router.get("/", include_in_schema=False)
+async def page() -> HTMLResponse:
+    body, _, _ = _FILES["index.html"]
+    return HTMLResponse(body, headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"})
+
+
+@router.get("/static/{name:path}", include_in_schema=False)
+async def static_file(name: str, request: Request) -> Response:
+    found = _FILES.get(name)
+    if found is None or name == "index.html":
+        raise HTTPException(404, "no such file")
+    body, kind, etag = found
+    headers = {**SECURITY_HEADERS, "ETag": etag, "Cache-Control": "no-cache"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=kind, headers=headers)
+
+
+# --- session ----------------------------------------------------------------------------
+
+
+def _session_body(principal: Principal) -> m.Session:
+    return m.Session(
+        role=principal.role.value,
+        csrf_token=principal.csrf_token,
+        expires_at=principal.expires_at,
+    )
+
+
+@router.post("/api/session", summary="Log in to the console with a key", responses=ERRORS)
+async def login(
+    body: m.Login, request: Request, response: Response, service: ServiceDep
+) -> m.Session:
+    check_same_origin(request)
+    principal = authenticate_key(service, body.key)
+    if principal is None or principal.role is Role.CLIENT:
+        raise HTTPException(403, "invalid key")
+    cookie, session = open_session(service, principal, body.key)
+    set_session_cookie(response, request, cookie)
+    _no_store(response)
+    return _session_body(session)
+
+
+@router.get("/api/session", summary="The console session (role null when signed out)")
+async def session(request: Request, response: Response, service: ServiceDep) -> m.Session:
+    _no_store(response)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    principal = read_session(service, cookie) if cookie else None
+    return (
+        _session_body(principal)
+        if principal
+        else m.Session(role=None, csrf_token=None, expires_at=None)
+    )
+
+
+@router.delete("/api/session", summary="Log out of the console", status_code=204)
+async def logout(request: Request) -> Response:
+    check_same_origin(request)
+    response = Response(status_code=204)
+    clear_session_cookie(response, request)
+    return response
+
+
+# --- series -------------------------------------------------------------------------------
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _rounded(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _series(minutes: list[Minute], chart: str, columns: dict[str, Any]) -> m.Series:
+    """One list per column, a value per minute; a minute's values are computed once."""
+    rows = []
+    for minute in minutes:
+        row = minute.drawn.get(chart)
+        if row is None:
+            row = minute.drawn[chart] = tuple(_rounded(pick(minute)) for pick in columns.values())
+        rows.append(row)
+    values = zip(*rows, strict=True) if rows else ((),) * len(columns)
+    return m.Series.model_construct(
+        t=[minute.start for minute in minutes],
+        values={name: list(column) for name, column in zip(columns, values, strict=True)},
+    )
+
+
+def _mean(minutes: list[Minute], attribute: str) -> float | None:
+    total = sum(getattr(minute, attribute).total for minute in minutes)
+    count = sum(getattr(minute, attribute).count for minute in minutes)
+    return total / count if count else None
+
+
+async def _minutes(request: Request, service: Service, window: str) -> list[Minute]:
+    state = _state(request, service)
+    return await run_in_threadpool(state.series.minutes, m.WINDOW_MINUTES[window])
+
+
+@router.get(
+    "/api/overview",
+    summary="Traffic, errors, latency, cost, trust",
+    response_model=m.Overview,
+    responses=ERRORS,
+)
+async def overview(
+    request: Request,
+    response: Response,
+    service: ServiceDep,
+    _: ViewerDep,
+    window: WindowQuery = "1h",
+) -> Response:
+    minutes = await _minutes(request, service, window)
+    requests = sum(x.requests for x in minutes)
+    errors = sum(x.errors for x in minutes)
+    now = datetime.now(UTC)
+    compliance = service.pipeline.compliance.value
+    return _answer(
+        m.Overview(
+            window=window,
+            requests=requests,
+            errors=errors,
+            blocked=sum(x.blocked for x in minutes),
+            error_rate=_ratio(errors, requests),
+            cost_eur=round(sum(x.cost_eur for x in minutes), 6),
+            tokens=sum(x.tokens for x in minutes),
+            trust=_rounded(_mean(minutes, "trust")),
+            compliance=_rounded(compliance) if compliance == compliance else None,
+            drift_score=round(service.drift.score, 4),
+            budget=m.Budget(
+                daily_eur=service.budget.limit_eur,
+                spent_today_eur=round(service.budget.spent(now), 6),
+                remaining_eur=service.budget.remaining(now),
+            ),
+            series=_series(
+                minutes,
+                "overview",
+                {
+                    "rps": lambda x: x.requests / 60,
+                    "error_rate": lambda x: _ratio(x.errors, x.requests),
+                    "p50_ms": lambda x: x.latency_p50,
+                    "p95_ms": lambda x: x.latency_p95,
+                    "p99_ms": lambda x: x.latency_p99,
+                    "tokens": lambda x: x.tokens,
+                    "cost_eur": lambda x: x.cost_eur,
+                    "trust": lambda x: x.trust.value,
+                    "compliance": lambda x: x.compliance.value,
+                },
+            ),
+        )
+    )
+
+
+def _summary(row: Any) -> dict[str, Any]:
+    triggers = list(row.guardrails or [])
+    return {
+        "request_id": row.request_id,
+        "created_at": utc(row.created_at).isoformat(),
+        "client": row.client,
+        "conversation_id": row.conversation_id,
+        "scenario": row.scenario,
+        "decision": row.decision,
+        "status_code": row.status_code,
+        "latency_ms": round(float(row.latency_ms), 3),
+        "cost_eur": float(row.cost_eur),
+        "risk_level": row.risk_level,
+        "guardrails": [str(t.get("guardrail")) for t in triggers],
+        "reason": str(triggers[0].get("reason")) if triggers else None,
+    }
+
+
+def _counts(counter: Counter[str]) -> list[m.Count]:
+    return [m.Count(name=name, count=count) for name, count in counter.most_common(20)]
+
+
+@router.get(
+    "/api/security",
+    summary="Blocks, personal data, attacks, rate limits",
+    response_model=m.Security,
+    responses=ERRORS,
+)
+async def security(
+    request: Request,
+    response: Response,
+    service: ServiceDep,
+    _: ViewerDep,
+    window: WindowQuery = "1h",
+) -> Response:
+    minutes = await _minutes(request, service, window)
+    blocked = await run_in_threadpool(
+        queries.latest_with_decision, _engine(service), "blocked", LATEST_BLOCKED
+    )
+    triggers: Counter[tuple[str, str]] = Counter()
+    personal: Counter[str] = Counter()
+    families: Counter[str] = Counter()
+    clients: Counter[str] = Counter()
+    for minute in minutes:
+        triggers.update(minute.triggers)
+        personal.update(minute.personal_data)
+        families.update(minute.attack_families)
+        clients.update(minute.limited_clients)
+    return _answer(
+        m.Security(
+            window=window,
+            triggers=[
+                m.TriggerCount(guardrail=g, action=a, count=n)
+                for (g, a), n in triggers.most_common()
+            ],
+            personal_data=_counts(personal),
+            attack_families=_counts(families),
+            rate_limited_clients=_counts(clients),
+            latest_blocked=[
+                m.BlockedRequest(
+                    **_summary(row),
+                    attack_score=row.score_attack,
+                    toxicity_score=row.score_toxicity,
+                    prompt=None
+                    if row.prompt_text is None
+                    else row.prompt_text[:PROMPT_PREVIEW_CHARS],
+                )
+                for row in blocked
+            ],
+            series=_series(
+                minutes,
+                "security",
+                {
+                    "blocked": lambda x: x.blocked,
+                    "redacted": lambda x: x.redacted,
+                    "rate_limited": lambda x: x.rate_limited,
+                },
+            ),
+        )
+    )
+
+
+@router.get(
+    "/api/quality",
+    summary="Quality, coherence, hallucinations, drift",
+    response_model=m.Quality,
+    responses=ERRORS,
+)
+async def quality(
+    request: Request,
+    response: Response,
+    service: ServiceDep,
+    _: ViewerDep,
+    window: WindowQuery = "1h",
+) -> Response:
+    minutes = await _minutes(request, service, window)
+    hallucination_total = sum(x.hallucinations.total for x in minutes)
+    hallucination_bad = sum(x.hallucinations.bad for x in minutes)
+    drift = service.drift.explain()
+    return _answer(
+        m.Quality(
+            window=window,
+            quality=_rounded(_mean(minutes, "quality")),
+            coherence=_rounded(_mean(minutes, "coherence")),
+            hallucination_rate=_rounded(_ratio(hallucination_bad, hallucination_total)),
+            drift={"score": service.drift.score, **drift},
+            series=_series(
+                minutes,
+                "quality",
+                {
+                    "quality": lambda x: x.quality.value,
+                    "coherence": lambda x: x.coherence.value,
+                    "hallucination_rate": lambda x: _ratio(
+                        x.hallucinations.bad, x.hallucinations.total
+                    ),
+                },
+            ),
+        )
+    )
+
+
+@router.get(
+    "/api/slo",
+    summary="SLIs, error budgets and burn rates",
+    response_model=m.Slos,
+    responses=ERRORS,
+)
+async def slos(request: Request, service: ServiceDep, _: ViewerDep) -> Response:
+    minutes = await _minutes(request, service, "24h")
+    process_rates = service.slo.burn_rates(time.monotonic())
+    attribute = {"availability": "availability", "latency": "latency", "quality": "quality_sli"}
+    result = []
+    for name, objective in service.slo.objectives.items():
+        slis = [getattr(x, attribute[name]) for x in minutes]
+        good = sum(s.total - s.bad for s in slis)
+        bad = sum(s.bad for s in slis)
+        budget = 1 - objective
+        rates = []
+        for label, span, threshold in BURN_WINDOWS:
+            recent = slis[-span:]
+            total = sum(s.total for s in recent)
+            ratio = _ratio(sum(s.bad for s in recent), total)
+            rate = None if ratio is None else round(ratio / budget, 3)
+            rates.append(m.BurnRate(window=label, rate=rate, threshold=threshold, requests=total))
+        error_ratio = _ratio(bad, good + bad)
+        result.append(
+            m.SloStatus(
+                name=name,
+                objective=objective,
+                good=good,
+                bad=bad,
+                sli=_rounded(None if error_ratio is None else 1 - error_ratio),
+                budget_remaining=_rounded(
+                    None if error_ratio is None else 1 - error_ratio / budget
+                ),
+                burn_rates=rates,
+                process_burn_rate=round(process_rates.get(name, 0.0), 3),
+            )
+        )
+    hourly = minutes[-60:]
+    columns = {
+        f"{name}_burn": (lambda attr, budget: lambda x: (
+            None if not getattr(x, attr).total
+            else getattr(x, attr).bad / getattr(x, attr).total / budget
+        ))(attribute[name], 1 - objective)
+        for name, objective in service.slo.objectives.items()
+    }  # fmt: skip
+    return _answer(m.Slos(slos=result, series=_series(hourly, "slo", columns)))
+
+
+# --- requests ---------------------------------------------------------------------------------
+
+
+def _parse_time(value: str | None, name: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return utc(datetime.fromisoformat(value))
+    except ValueError:
+        raise HTTPException(422, f"{name}: not an ISO 8601 date and time") from None
+
+
+@router.get("/api/requests", summary="Search requests (newest first, paginated)", responses=ERRORS)
+async def requests_page(
+    response: Response,
+    service: ServiceDep,
+    _: ViewerDep,
+    request_id: Annotated[str | None, Query(max_length=64)] = None,
+    conversation_id: Annotated[str | None, Query(max_length=128)] = None,
+    client: Annotated[str | None, Query(max_length=128, description="client pseudonym")] = None,
+    decision: Annotated[
+        str | None,
+        Query(pattern="^(served|redacted|blocked|rate_limited|error|rejected)$"),
+    ] = None,
+    since: Annotated[str | None, Query(max_length=40, description="ISO 8601")] = None,
+    until: Annotated[str | None, Query(max_length=40, description="ISO 8601")] = None,
+    limit: Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> m.RequestPage:
+    where = queries.RequestFilter(
+        request_id=request_id,
+        conversation_id=conversation_id,
+        client=client,
+        decision=decision,
+        since=_parse_time(since, "since"),
+        until=_parse_time(until, "until"),
+    )
+    try:
+        after = queries.Cursor.decode(cursor) if cursor else None
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    rows, next_cursor = await run_in_threadpool(
+        queries.search_requests, _engine(service), where, limit, after
+    )
+    _no_store(response)
+    return m.RequestPage(
+        items=[m.RequestSummary(**_summary(row)) for row in rows],
+        next_cursor=next_cursor.encode() if next_cursor else None,
+    )
+
+
+@router.get("/api/requests/{request_id}", summary="One request in detail", responses=ERRORS)
+async def request_detail(
+    request_id: str, response: Response, service: ServiceDep, _: ViewerDep
+) -> m.RequestDetail:
+    engine = _engine(service)
+    row = await run_in_threadpool(queries.request_detail, engine, request_id)
+    if row is None:
+        raise HTTPException(404, "unknown request")
+    feedback = await run_in_threadpool(queries.feedback_of, engine, request_id)
+    _no_store(response)
+    erased = row.content_erased_at
+    return m.RequestDetail(
+        request_id=row.request_id,
+        created_at=utc(row.created_at).isoformat(),
+        client=row.client,
+        user=row.user_id,
+        conversation_id=row.conversation_id,
+        scenario=row.scenario,
+        model=row.model,
+        backend=row.backend,
+        decision=row.decision,
+        status_code=row.status_code,
+        risk_level=row.risk_level,
+        risk_domain=row.risk_domain,
+        prompt=row.prompt_text,
+        response=row.response_text,
+        content_erased_at=None if erased is None else utc(erased).isoformat(),
+        findings=dict(row.findings or {}),
+        guardrails=[
+            m.Trigger(
+                guardrail=str(t.get("guardrail")),
+                action=str(t.get("action")),
+                stage=t.get("stage"),
+                reason=str(t.get("reason", "")),
+            )
+            for t in row.guardrails or []
+        ],
+        scores=dict(row.scores or {}),
+        latency_ms=row.latency_ms,
+        tokens_input=row.tokens_input,
+        tokens_output=row.tokens_output,
+        tokens_estimated=bool(row.tokens_estimated),
+        cost_eur=row.cost_eur,
+        error=row.error,
+        feedback=[
+            m.Feedback(
+                rating=f.rating, category=f.category, created_at=utc(f.created_at).isoformat()
+            )
+            for f in feedback
+        ],
+    )
+
+
+# --- audit --------------------------------------------------------------------------------------
+
+
+def _erasure(row: Any) -> m.ErasureEntry:
+    details = json.loads(row.metadata)
+    details.pop("request_ids", None)  # long, and the conversation already says which
+    return m.ErasureEntry(
+        seq=row.seq,
+        event_type=row.event_type,
+        created_at=utc(row.created_at).isoformat(),
+        conversation_id=row.conversation_id,
+        details=details,
+    )
+
+
+@router.get("/api/audit", summary="Audit chain status and erasure log", responses=ERRORS)
+async def audit(request: Request, response: Response, service: ServiceDep, _: ViewerDep) -> m.Audit:
+    engine = _engine(service)
+    head_seq, head_at = await run_in_threadpool(queries.chain_head, engine)
+    erasures = await run_in_threadpool(queries.erasure_log, engine, ERASURES_SHOWN)
+    _no_store(response)
+    return m.Audit(
+        head_seq=head_seq,
+        head_at=None if head_at is None else head_at.isoformat(),
+        last_verification=_state(request, service).last_verification,
+        erasures=[_erasure(row) for row in erasures],
+    )
+
+
+@router.post(
+    "/api/audit/verify",
+    summary="Verify the audit chain now (as `aimonitor audit verify`)",
+    responses={**ERRORS, 409: {"description": "a verification is already running"}},
+)
+async def verify(
+    request: Request, response: Response, service: ServiceDep, _: ViewerDep
+) -> m.Verification:
+    state = _state(request, service)
+    if not state.verify_lock.acquire(blocking=False):
+        raise HTTPException(409, "a verification is already running")
+    try:
+        await run_in_threadpool(service.writer.flush)
+        result = await run_in_threadpool(service.store.verify_chain)
+    finally:
+        state.verify_lock.release()
+    state.last_verification = m.Verification(
+        ok=result.ok,
+        checked=result.checked,
+        first_broken=result.first_broken,
+        reason=result.reason,
+        verified_at=datetime.now(UTC).isoformat(),
+    )
+    _no_store(response)
+    return state.last_verification
+
+
+@router.get(
+    "/api/audit/export",
+    summary="The audit trail as JSON lines (as `aimonitor audit export`)",
+    responses=ERRORS,
+)
+async def export(
+    service: ServiceDep,
+    _: ViewerDep,
+    since: Annotated[str | None, Query(max_length=40, description="ISO 8601")] = None,
+) -> StreamingResponse:
+    start = _parse_time(since, "since")
+
+    def lines() -> Iterator[bytes]:
+        for record in service.store.export_audit(start):
+            yield json.dumps(record, ensure_ascii=False).encode() + b"\n"
+
+    return StreamingResponse(
+        lines(),
+        media_type="application/x-ndjson",
+        headers={**NO_STORE, "Content-Disposition": 'attachment; filename="audit.jsonl"'},
+    )
+
+
+# --- admin ---------------------------------------------------------------------------------------
+
+
+def _client_keys(service: Service) -> list[dict[str, object]] | None:
+    """The gateway's application keys (without their secrets), when it is wired in."""
+    store = getattr(service, "client_keys", None)
+    listing = getattr(store, "list", None)
+    if listing is None:
+        return None
+    return [dict(item) for item in listing()]
+
+
+@router.get("/api/admin", summary="Guardrails, client keys, retention", responses=ERRORS)
+async def admin(response: Response, service: ServiceDep, _: ViewerDep) -> m.Admin:
+    _no_store(response)
+    settings = service.settings
+    return m.Admin(
+        guardrails=[m.GuardrailView(**c.to_dict()) for c in service.engine.configs().values()],
+        client_keys=_client_keys(service),
+        retention_days=settings.retention_days,
+        audit_store_text=settings.audit_store_text,
+        redaction_mode=settings.redaction_mode,
+        viewer_key_set=bool(settings.viewer_api_key),
+        admin_key_set=bool(settings.admin_api_key),
+    )
+
+
+@router.put(
+    "/api/guardrails/{name}",
+    summary="Change a guardrail (admin; CSRF token with a session)",
+    responses={**ERRORS, 404: {"description": "unknown guardrail"}},
+)
+async def change_guardrail(
+    name: str, body: m.GuardrailChange, service: ServiceDep, principal: ConsoleAdminDep
+) -> m.GuardrailView:
+    try:
+        updated = await run_in_threadpool(
+            service.update_guardrail,
+            name,
+            body.enabled,
+            body.threshold,
+            body.action,
+            principal.actor,
+        )
+    except UnknownGuardrailError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except InvalidGuardrailConfigError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    return m.GuardrailView(**updated.to_dict())
+
+
+@router.post(
+    "/api/drift/reference",
+    summary="Take the latest stored prompts as the new drift reference (admin)",
+    responses={**ERRORS, 409: {"description": "not enough stored prompts"}},
+)
+async def new_drift_reference(service: ServiceDep, _: ConsoleAdminDep) -> dict[str, object]:
+    size = service.settings.drift_reference_size
+    texts = await run_in_threadpool(queries.recent_prompts, _engine(service), size)
+    if len(texts) < size:
+        raise HTTPException(
+            409,
+            f"{len(texts)} stored prompts, {size} needed (AIMONITOR_DRIFT_REFERENCE_SIZE); "
+            "with AIMONITOR_AUDIT_STORE_TEXT=none use `aimonitor drift set-reference`",
+        )
+    await run_in_threadpool(service.drift.set_reference, texts)
+    path = service.settings.data_dir / DRIFT_REFERENCE_FILE
+    await run_in_threadpool(service.drift.save_reference, path)
+    return {"status": "reference set", "reference_size": len(texts)}
