@@ -66,6 +66,8 @@ requests = Table(
     Index("ix_requests_conversation", "conversation_id", "created_at"),
     Index("ix_requests_created_at", "created_at"),
     Index("ix_requests_latency", "latency_ms"),
+    Index("ix_requests_decision", "decision", "created_at"),
+    Index("ix_requests_client", "client", "created_at"),
 )
 
 feedback = Table(
@@ -117,6 +119,7 @@ audit_log = Table(
     Index("ux_audit_writer", "writer_id", "writer_seq", unique=True),
     Index("ix_audit_conversation", "conversation_id"),
     Index("ix_audit_created_at", "created_at"),
+    Index("ix_audit_event_type", "event_type", "seq"),
 )
 
 # One row (id = 1): the last seq and hash. Writers lock it (SELECT ... FOR UPDATE on
