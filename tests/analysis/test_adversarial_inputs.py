@@ -42,6 +42,14 @@ ADVERSARIAL = {
     "zero_width": "i\u200b" * (SIZE // 2),
     "secret_prefixes": "sk-" * (SIZE // 3),
     "assignment": "password=" * (SIZE // 9),
+    "many_emails": "a@b.co " * (SIZE // 7),
+    "at_markers": "a [at] b " * (SIZE // 9),
+    "spelled_addresses": "a at b dot com " * (SIZE // 15),
+    "long_spelled_domain": "a [at] " + "b [dot] " * (SIZE // 8),
+    "number_words": "six " * (SIZE // 4),
+    "number_word_runs": "bone two three four five " * (SIZE // 25),
+    "spoken_phones": "zéro six douze trente-quatre cinquante-six soixante-dix-huit, " * 1600,
+    "tabbed_digits": "1\t" * (SIZE // 2),
 }
 
 

@@ -9,15 +9,15 @@ resolution, so detectors stay small and only know their own format.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from aimonitor.analysis.latin1 import latin1_bytes
 
 # Any run of at least six digits, possibly split by single separators: the gate that lets
 # numeric detectors skip texts with no number long enough to be an identifier.
-_DIGIT_RUN = re.compile(r"\d(?:[ .\-/]?\d){5}")
+_DIGIT_RUN = re.compile(r"\d(?:[ \t.\-/\u00a0\u202f]{0,3}\d){5}")
 # The start of an IBAN written in groups ("FR76 3000 ", "NL34 HQVB "), right before a match.
 _IBAN_PREFIX = re.compile(r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4})* ?$")
 
@@ -37,11 +37,11 @@ class Candidate:
 # lets `re` skip in C to the next digit, "+" or "(".
 # Runs shorter than six characters ("14", "2024") cannot hold an identifier, not even a
 # split NIR's first part ("185052" before "2A"), and are not worth a Python iteration.
-_NUMBER_RUN = re.compile(r"[\d+(][\d \-./()\u00a0]{5,}")
+_NUMBER_RUN = re.compile(r"[\d+(][\d \t\-./()\u00a0\u202f]{5,}")
 # The same for Latin-1 text, which holds no digits but 0-9 (no Unicode decimal digit lies
 # in U+0080-U+00FF): `re` tests [0-9] with a bitmap, \d with a Unicode database call,
 # which makes this pass three times faster.
-_NUMBER_RUN_LATIN1 = re.compile(r"[0-9+(][0-9 \-./()\u00a0]{5,}")
+_NUMBER_RUN_LATIN1 = re.compile(r"[0-9+(][0-9 \t\-./()\u00a0]{5,}")
 _MIN_WINDOW = 7  # "1.2.3.4", the shortest number any numeric detector accepts
 _MERGE_GAP = 3  # "1 85 05 2A 006 ...": a NIR's Corsican "2A" splits the run in two
 _LOOKAROUND = 3  # characters the patterns' lookaheads inspect after a number
@@ -189,3 +189,31 @@ def follows_iban_prefix(text: str, start: int) -> bool:
     if window == window.lower():
         return False  # no capital letter, so no country code: the common case, decided fast
     return _IBAN_PREFIX.search(text, low, start) is not None
+
+
+def _re2_module() -> Any:
+    try:
+        import re2
+    except ImportError:  # no wheel for this platform: gates run with `re`
+        return None
+    return re2
+
+
+_RE2 = _re2_module()
+
+
+def gate(pattern: str, fallback: re.Pattern[str]) -> Callable[[str], Iterator[tuple[int, int]]]:
+    r"""The spans where `pattern` matches in a text, for gates that let a detector skip
+    texts, or stretches of text, where it cannot find anything. RE2 runs an alternation
+    of many words in one linear pass (a few µs over 1 KB, where `re` takes a hundred);
+    without RE2 installed, `fallback` (a `re` pattern) does. `pattern` must match wherever
+    the detector could (a superset): RE2 reads `\b`, `\s` and `\d` as ASCII only, so a
+    gate writes `\pN`, `\pZ` where Unicode matters. One `finditer` per text: RE2's
+    Python binding encodes the text on every call."""
+    finditer = _RE2.compile(pattern).finditer if _RE2 is not None else fallback.finditer
+
+    def spans(text: str) -> Iterator[tuple[int, int]]:
+        for match in finditer(text):
+            yield int(match.start()), int(match.end())
+
+    return spans

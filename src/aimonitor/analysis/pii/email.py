@@ -1,4 +1,5 @@
-"""E-mail addresses: found from each "@", then a structural check of the domain."""
+"""E-mail addresses: found from each "@", then a structural check of the domain; and
+addresses written to dodge scrapers ("jean [at] example [dot] com", `email_obfuscated`)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from aimonitor.analysis.pii.base import Candidate, ScanContext
+from aimonitor.analysis.pii.email_obfuscated import obfuscated_emails
 
 # Anchored on the "@" signs (found with str.find), so the cost is proportional to their
 # number, not to the length of the text; both parts are bounded (RFC 5321 limits).
@@ -26,6 +28,7 @@ class EmailDetector:
             if candidate is not None:
                 yield candidate
             at = text.find("@", at + 1)
+        yield from obfuscated_emails(text)
 
 
 def _candidate(text: str, at: int) -> Candidate | None:

@@ -3,6 +3,7 @@ adjust scores, the reporting floor drops weak matches, overlaps keep the best ma
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -149,16 +150,20 @@ def _resolve_overlaps(text: str, scored: list[tuple[Candidate, str, float, str]]
         for index, (candidate, _, score, _) in enumerate(scored)
     )
     kept: list[tuple[Candidate, str, float, str]] = []
-    spans: list[tuple[int, int]] = []
+    # The kept spans never overlap, so sorted by start they are sorted by end too: a new
+    # span overlaps one of them only if it overlaps a neighbour (no quadratic scan when a
+    # text holds thousands of findings).
+    starts: list[int] = []
+    ends: list[int] = []
     for *_, index in ranked:
         candidate = scored[index][0]
         start, end = candidate.start, candidate.end
-        for kept_start, kept_end in spans:
-            if end > kept_start and start < kept_end:
-                break  # overlaps a better finding
-        else:
-            kept.append(scored[index])
-            spans.append((start, end))
+        at = bisect.bisect_right(starts, start)
+        if (at > 0 and ends[at - 1] > start) or (at < len(starts) and starts[at] < end):
+            continue  # overlaps a better finding
+        kept.append(scored[index])
+        starts.insert(at, start)
+        ends.insert(at, end)
     kept.sort(key=lambda item: item[0].start)
     return [
         Finding(

@@ -14,11 +14,14 @@ from aimonitor.analysis.pii.base import (
     digits_of,
     follows_iban_prefix,
 )
+from aimonitor.analysis.pii.spoken_numbers import spoken_numbers
 
 # Bounded repetition keeps this linear: at most 20 characters are tried per start.
 # The lookbehind sits after the first character so that `re` can skip in C to positions
 # holding a digit, "+" or "(" (a leading lookbehind disables that optimisation).
-_PATTERN = re.compile(r"[+(\d](?<![\w+(\-.,/][+(\d])[\d \-.()\u00a0]{6,20}\d(?![\w]|[.,/\-]\d)")
+_PATTERN = re.compile(
+    r"[+(\d](?<![\w+(\-.,/][+(\d])[\d \t\-.()\u00a0\u202f]{6,24}\d(?![\w]|[.,/\-]\d)"
+)
 # A candidate with fewer digits is dropped below, before any validation.
 _MIN_DIGITS = 8
 
@@ -46,6 +49,7 @@ class PhoneDetector:
         self._lengths = {region: _possible_lengths(region) for region in self.regions}
 
     def detect(self, ctx: ScanContext) -> Iterator[Candidate]:
+        yield from self._spoken(ctx.text)
         if not ctx.has_digit_run:
             return
         validations = 0
@@ -82,6 +86,24 @@ class PhoneDetector:
                 score,
                 f"pattern=phone_{form}; validator=phonenumbers({region})",
             )
+
+    def _spoken(self, text: str) -> Iterator[Candidate]:
+        for validations, number in enumerate(spoken_numbers(text)):
+            if validations >= MAX_VALIDATIONS:
+                return
+            digits = number.digits
+            count = digit_count(digits)
+            if not 8 <= count <= 15:
+                continue
+            region = self._region(digits, digits.startswith("+"), count)
+            if region is not None:
+                yield Candidate(
+                    "PHONE",
+                    number.start,
+                    number.end,
+                    0.6,
+                    f"pattern=phone_spoken; validator=phonenumbers({region})",
+                )
 
     def _region(self, raw: str, international: bool, digit_count: int) -> str | None:
         if international:
