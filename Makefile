@@ -55,8 +55,6 @@ benchmarks/.venv-presidio/bin/python:
 
 bench: install system-deps benchmarks/.venv-presidio/bin/python
 	$(BIN)/python benchmarks/bench_predict.py
-	$(BIN)/python benchmarks/bench_stages.py
-	$(BIN)/python benchmarks/bench_ceiling.py
 	$(BIN)/python benchmarks/bench_detectors.py
 	$(BIN)/python benchmarks/bench_signals.py
 	$(BIN)/python benchmarks/bench_store.py

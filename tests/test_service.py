@@ -7,18 +7,19 @@ from pathlib import Path
 import pytest
 
 from aimonitor.config import load_settings
-from aimonitor.service import MetricsWriterObserver, build_writer
+from aimonitor.pipeline.metering import Meter
+from aimonitor.service import build_writer
 from aimonitor.store import AsyncWriter, open_store
 from aimonitor.telemetry.metrics import Metrics
 
 
 @pytest.fixture
-def observer() -> MetricsWriterObserver:
-    return MetricsWriterObserver(Metrics())
+def observer() -> Meter:
+    return Meter(Metrics(), quality_threshold=0.5)
 
 
 def test_each_process_writes_through_its_own_thread_writer(
-    tmp_path: Path, observer: MetricsWriterObserver
+    tmp_path: Path, observer: Meter
 ) -> None:
     settings = load_settings(data_dir=tmp_path / "data", log_dir=tmp_path / "logs")
     store = open_store(settings.resolved_database_url, settings.data_dir)
@@ -28,7 +29,7 @@ def test_each_process_writes_through_its_own_thread_writer(
         store.close()
 
 
-def test_written_counts_feed_the_audit_metrics(observer: MetricsWriterObserver) -> None:
+def test_written_counts_feed_the_audit_metrics(observer: Meter) -> None:
     observer.on_written_counts({("request", "info"): 3, ("guardrail_block", "warning"): 1})
     registry = observer.metrics.registry
     value = registry.get_sample_value(

@@ -113,11 +113,6 @@ class Settings(BaseSettings):
     # (a power loss loses at most this interval), or before each answer when 0.
     journal_fsync_interval_ms: float = Field(20.0, ge=0, le=10_000)
 
-    # --- scheduling ---------------------------------------------------------
-    # Requests in flight together cross the pipeline's stages together, for warm CPU
-    # caches (pipeline/cohort.py); off, each request runs its stages back to back.
-    cohort_scheduling: bool = True
-
     @field_validator("otel_exporter_otlp_endpoint", "admin_api_key", "upstream_url", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:

@@ -1,12 +1,13 @@
-"""In-memory view of live conversations: turn counts, age and the recent (redacted)
-history that an upstream model needs. The store keeps the durable copy."""
+"""Which conversations this worker process has served lately, for the
+`ai_active_conversations` gauge and conversation ages. The turns themselves (and the
+history sent to the model) come from the store."""
 
 from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict, deque
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import dataclass
 
 ACTIVE_WINDOW_S = 30 * 60
 
@@ -16,7 +17,6 @@ class _Conversation:
     started_at: float
     last_at: float
     turns: int = 0
-    history: deque[tuple[str, str]] = field(default_factory=lambda: deque(maxlen=10))
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +37,7 @@ class ConversationTracker:
     def _now(self) -> float:
         return float(self._clock())  # type: ignore[operator]
 
-    def history(self, conversation_id: str) -> tuple[tuple[str, str], ...]:
-        with self._lock:
-            item = self._items.get(conversation_id)
-            return tuple(item.history) if item else ()
-
-    def add_turn(self, conversation_id: str, prompt: str, response: str) -> TurnInfo:
+    def add_turn(self, conversation_id: str) -> TurnInfo:
         now = self._now()
         with self._lock:
             item = self._items.get(conversation_id)
@@ -55,7 +50,6 @@ class ConversationTracker:
                 self._items.move_to_end(conversation_id)
             item.turns += 1
             item.last_at = now
-            item.history.append((prompt, response))
             return TurnInfo(turn_index=item.turns, age_s=now - item.started_at)
 
     def forget(self, conversation_id: str) -> None:

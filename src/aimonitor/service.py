@@ -6,8 +6,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import Counter
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -25,7 +23,20 @@ from aimonitor.guardrails import (
     validate_update,
 )
 from aimonitor.keys import load_or_create_secret
-from aimonitor.pipeline import Pipeline
+from aimonitor.pipeline import BackendCall, Pipeline
+from aimonitor.pipeline.metering import Meter
+from aimonitor.pipeline.stages.history import HistoryStage
+from aimonitor.pipeline.stages.input_analysis import InputAnalysisStage
+from aimonitor.pipeline.stages.input_guardrails import InputGuardrailStage
+from aimonitor.pipeline.stages.length import LengthStage
+from aimonitor.pipeline.stages.model import ModelStage
+from aimonitor.pipeline.stages.output_guardrails import OutputGuardrailStage
+from aimonitor.pipeline.stages.rate_limit import RateLimitStage
+from aimonitor.pipeline.stages.record import RecordStage
+from aimonitor.pipeline.stages.signals import SignalsStage
+from aimonitor.pipeline.state import RecentRequests
+from aimonitor.pipeline.storage_policy import TextPolicy
+from aimonitor.rolling import RollingMean
 from aimonitor.signals import (
     DailyBudget,
     DriftDetector,
@@ -38,10 +49,7 @@ from aimonitor.store import (
     AsyncWriter,
     AuditWriter,
     ConfigChangeRecord,
-    Event,
     FeedbackRecord,
-    event_severity,
-    event_type,
     open_store,
 )
 from aimonitor.store import Store as StoreProtocol
@@ -60,41 +68,7 @@ log = logging.getLogger("aimonitor.service")
 DRIFT_REFERENCE_FILE = "drift_reference.npz"
 
 
-class MetricsWriterObserver:
-    """Turns the audit writer's events into metrics, and remembers whether the
-    last attempt to reach the store succeeded (for the compliance check)."""
-
-    def __init__(self, metrics: Metrics) -> None:
-        self.metrics = metrics
-        self.healthy = True
-
-    def on_write_failure(self) -> None:
-        self.healthy = False
-        self.metrics.audit_write_failures.inc()
-        self.metrics.store_up.set(0)
-
-    def on_replayed(self, n: int) -> None:
-        self.metrics.audit_replayed.inc(n)
-
-    def on_written(self, events: Sequence[Event]) -> None:
-        # One increment per (type, severity) of the batch, not one labels() per event.
-        self.on_written_counts(
-            Counter((event_type(event), event_severity(event)) for event in events)
-        )
-
-    def on_written_counts(self, counts: Mapping[tuple[str, str], int]) -> None:
-        self.healthy = True
-        self.metrics.store_up.set(1)
-        for (kind, severity), n in counts.items():
-            self.metrics.audit_events.labels(kind, severity).inc(n)
-
-    def queue_depth(self, n: int) -> None:
-        self.metrics.audit_queue_depth.set(n)
-
-
-def build_writer(
-    settings: Settings, store: StoreProtocol, observer: MetricsWriterObserver
-) -> AuditWriter:
+def build_writer(settings: Settings, store: StoreProtocol, observer: Meter) -> AuditWriter:
     """This process's audit writer (each server process has its own)."""
     return AsyncWriter(
         store,
@@ -137,8 +111,8 @@ class Service:
         self.store: StoreProtocol = store or open_store(
             settings.resolved_database_url, settings.data_dir
         )
-        self.observer = MetricsWriterObserver(self.metrics)
-        self.writer = build_writer(settings, self.store, self.observer)
+        self.meter = Meter(self.metrics, settings.slo_quality_threshold)
+        self.writer = build_writer(settings, self.store, self.meter)
         self.backend = backend or build_backend(settings)
         self.tracing = tracing or Tracing.from_settings(settings)
         self.analyzer = Analyzer.default()
@@ -160,8 +134,7 @@ class Service:
         self.prices = PriceTable.load(settings.prices_file)
         self.budget = DailyBudget(settings.daily_budget_eur)
         if settings.daily_budget_eur is not None:
-            self.metrics.budget_total.set(settings.daily_budget_eur)
-            self.metrics.budget_remaining.set(settings.daily_budget_eur)
+            self.meter.budget_configured(settings.daily_budget_eur)
         self.slo = SloTracker(
             latency_threshold_s=settings.slo_latency_threshold_s,
             quality_threshold=settings.slo_quality_threshold,
@@ -170,28 +143,9 @@ class Service:
         self.request_logger = RequestLogger(
             logging.getLogger("aimonitor.requests"), log_text=settings.log_text
         )
-        self.pipeline = Pipeline(
-            settings=settings,
-            metrics=self.metrics,
-            analyzer=self.analyzer,
-            redactor=self.redactor,
-            engine=self.engine,
-            limiter=self.limiter,
-            backend=self.backend,
-            writer=self.writer,
-            tracing=self.tracing,
-            request_logger=self.request_logger,
-            embedder=self.embedder,
-            drift=self.drift,
-            prices=self.prices,
-            budget=self.budget,
-            slo=self.slo,
-            conversations=self.conversations,
-            secret=self.secret,
-            audit_healthy=lambda: self.observer.healthy,
-            risk_classifier=self.risk_classifier,
-            transparency_notice=settings.transparency_notice,
-        )
+        self.satisfaction = RollingMean(500)  # recent ratings scaled to 0..1
+        self.recent_requests = RecentRequests()
+        self.pipeline = self._build_pipeline()
         self.metrics.active_conversations.set_function(self.conversations.active_count)
         self.metrics.exporter_failures.labels("otlp")
         self._sync_guardrail_gauges()
@@ -199,6 +153,40 @@ class Service:
         self._retention_thread: threading.Thread | None = None
         self._started = False
         self._seen_counts: dict[int, int] = {}
+
+    def _build_pipeline(self) -> Pipeline:
+        settings = self.settings
+        text_policy = TextPolicy(settings.audit_store_text, self.redactor)
+        return Pipeline(
+            before_model=[
+                RateLimitStage(self.engine, self.limiter),
+                LengthStage(self.engine, settings.max_prompt_chars),
+                InputAnalysisStage(self.analyzer, self.risk_classifier),
+                InputGuardrailStage(self.engine, self.analyzer, self.redactor, text_policy),
+                HistoryStage(self.store, self.writer),
+            ],
+            model=ModelStage(BackendCall(self.backend), self.prices),
+            after_model=[
+                OutputGuardrailStage(self.engine, self.analyzer, self.redactor, text_policy),
+                self._signals_stage(),
+            ],
+            after_stream=[self._signals_stage()],
+            record=RecordStage(
+                self.writer, self.meter, self.request_logger, self.budget, self.slo,
+                self.conversations, self.recent_requests,
+            ),
+            tracing=self.tracing,
+            meter=self.meter,
+        )  # fmt: skip
+
+    def _signals_stage(self) -> SignalsStage:
+        return SignalsStage(
+            self.embedder,
+            self.drift,
+            self.satisfaction,
+            audit_healthy=lambda: self.meter.store_healthy,
+            transparency_notice=self.settings.transparency_notice or None,
+        )
 
     @staticmethod
     def _drift_detector(settings: Settings, hashing: Embedder) -> DriftDetector:
@@ -234,7 +222,7 @@ class Service:
             return
         self._started = True
         self.writer.start()
-        self.metrics.store_up.set(1 if self.store.health() else 0)
+        self.meter.store_up(self.store.health())
         if self.settings.retention_days > 0:
             self._retention_thread = threading.Thread(
                 target=self._retention_loop, name="aimonitor-retention", daemon=True
@@ -271,10 +259,10 @@ class Service:
             purged = self.store.purge_content_before(cutoff)
         except Exception:  # the store may be down; the next pass retries
             log.exception("retention purge failed")
-            self.metrics.audit_write_failures.inc()
+            self.meter.on_write_failure()
             return 0
         if purged:
-            self.metrics.audit_events.labels("retention_purge", "info").inc()
+            self.meter.retention_purged()
         return purged
 
     def sync_scrape_metrics(self) -> None:
@@ -282,18 +270,12 @@ class Service:
         compute the burn-rate gauges over the windows ending now (a request would
         recompute them for nothing between scrapes, and they must move with time even
         when no request comes)."""
-        m = self.metrics
-        for slo_name, rate in self.slo.burn_rates(time.monotonic()).items():
-            m.burn_rate.labels(slo_name).set(rate)
-        for counter, current in (
-            (m.exporter_failures.labels("otlp"), self.tracing.export_failures),
-            (m.rate_limit_storage_errors, self.limiter.storage_errors),
-            (m.log_records_dropped, dropped_log_records()),
-        ):
-            seen = self._seen_counts.get(id(counter), 0)
-            if current > seen:
-                counter.inc(current - seen)
-                self._seen_counts[id(counter)] = current
+        self.meter.burn_rates(self.slo.burn_rates(time.monotonic()))
+        self.meter.failures_seen(
+            otlp=self.tracing.export_failures,
+            rate_limit_storage=self.limiter.storage_errors,
+            log_records=dropped_log_records(),
+        )
 
     # ------------------------------------------------------------------ guardrails
     def _persisted_configs(
@@ -319,8 +301,9 @@ class Service:
         return loaded
 
     def _sync_guardrail_gauges(self) -> None:
-        for name, config in self.engine.configs().items():
-            self.metrics.guardrail_enabled.labels(name).set(1 if config.enabled else 0)
+        self.meter.guardrails_configured(
+            {name: config.enabled for name, config in self.engine.configs().items()}
+        )
 
     def update_guardrail(
         self,
@@ -347,13 +330,13 @@ class Service:
                 after=updated.to_dict(),
             )
         )
-        self.metrics.guardrail_config_changes.labels(name).inc()
+        self.meter.guardrail_changed(name)
         self._sync_guardrail_gauges()
         return updated
 
     # ------------------------------------------------------------------ feedback
     def lookup_scenario(self, request_id: str) -> str | None:
-        scenario = self.pipeline.recent_requests.get(request_id)
+        scenario = self.recent_requests.get(request_id)
         if scenario is not None:
             return scenario
         self.writer.flush()
@@ -387,12 +370,8 @@ class Service:
                 created_at=datetime.now(UTC),
             )
         )
-        m = self.metrics
-        m.feedback.labels(str(rating), label).inc()
-        m.feedback_rating.observe(rating)
-        m.satisfaction.set(self.pipeline.satisfaction.add((rating - 1) / 4.0))
-        if category == "hallucination":
-            m.hallucinations.labels(scenario, "user_feedback").inc()
+        satisfaction = self.satisfaction.add((rating - 1) / 4.0)
+        self.meter.feedback(rating, label, scenario, satisfaction)
         self.slo.record_feedback(rating)
         return FeedbackOutcome(found=True, scenario=scenario)
 

@@ -81,6 +81,7 @@ class Decision(StrEnum):
     RATE_LIMITED = "rate_limited"
     ERROR = "error"  # upstream error or timeout
     REJECTED = "rejected"  # invalid input (413 ...)
+    CANCELLED = "cancelled"  # the client went away before the answer was complete
 
 
 class RiskLevel(StrEnum):
@@ -187,3 +188,4 @@ class ModelAnswer:
     tokens_input: int | None = None  # from the upstream's usage, when it gives one
     tokens_output: int | None = None
     latency_s: float = 0.0
+    finish_reason: str | None = None

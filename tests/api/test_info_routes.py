@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import gc
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -58,12 +57,3 @@ def test_openapi_lists_the_seed_endpoints(client: TestClient) -> None:
                  "/guardrails", "/guardrails/config", "/health", "/drift"):  # fmt: skip
         assert path in paths
     assert client.get("/docs").status_code == 200
-
-
-def test_objects_of_a_running_app_are_frozen_until_it_stops(make_settings: Any) -> None:
-    # Frozen, the startup objects are left out of every full collection; unfrozen at
-    # stop, so that an app that is gone can be collected.
-    gc.unfreeze()
-    with TestClient(create_app(make_settings())):
-        assert gc.get_freeze_count() > 0
-    assert gc.get_freeze_count() == 0

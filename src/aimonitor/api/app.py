@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 
 from aimonitor import __version__
-from aimonitor.api.fast_predict import FastPredictMiddleware
 from aimonitor.api.middleware import BodySizeLimitMiddleware, HttpMetricsMiddleware
 from aimonitor.api.routes import conversations, drift, feedback, guardrails, info, predict, stats
-from aimonitor.api.routes.predict import PREDICT_PATH
 from aimonitor.config import Settings, load_settings
 from aimonitor.console import api as console
 from aimonitor.service import Service
@@ -38,15 +34,10 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service.start()
-        # What exists now (the framework, the service, the detectors' tables) lives as
-        # long as the app: frozen, the cyclic collector stops walking it on every full
-        # collection, which cost 70-80 ms of held GIL every few thousand requests.
-        gc.freeze()
         try:
             yield
         finally:
             await service.stop()
-            gc.unfreeze()  # collectable again once the app is gone (tests build many)
 
     app = FastAPI(
         title="aimonitor",
@@ -55,30 +46,18 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.service = service
-    # Routes are matched in order: the hot one first.
     for module in (predict, info, feedback, conversations, stats, guardrails, drift):
         app.include_router(module.router)
     app.include_router(console.router)
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected_error)
-    # Innermost: it answers valid /predict bodies without FastAPI's router (see its module).
-    app.add_middleware(
-        FastPredictMiddleware, service=service, route=_route(predict.router, PREDICT_PATH)
-    )
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_bytes=settings.max_prompt_chars * 4 + CONTEXT_ALLOWANCE_BYTES,
     )
     # Added last, so outermost: bodies refused for their size are still counted.
-    app.add_middleware(HttpMetricsMiddleware, metrics=service.metrics)
+    app.add_middleware(HttpMetricsMiddleware, meter=service.meter)
     return app
-
-
-def _route(router: APIRouter, path: str) -> APIRoute:
-    for route in router.routes:
-        if isinstance(route, APIRoute) and route.path == path:
-            return route
-    raise LookupError(path)
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
@@ -49,3 +49,112 @@ class GuardrailUpdate(BaseModel):
     enabled: bool | None = None
     threshold: float | None = None
     action: str | None = None
+
+
+# --------------------------------------------------------------------- answers
+class AttackVerdict(BaseModel):
+    score: float
+    detected: bool
+    families: list[str]
+
+
+class ToxicityVerdict(BaseModel):
+    score: float
+    detected: bool
+    categories: list[str]
+
+
+class SecuritySummary(BaseModel):
+    pii: dict[str, int] = Field(description="Personal data found in the prompt, by type")
+    pii_output: dict[str, int] = Field(description="Personal data found in the answer, by type")
+    redacted: bool = Field(description="True when the model saw a redacted prompt")
+    score: float
+    attack: AttackVerdict
+    toxicity: ToxicityVerdict
+
+
+class GuardrailDecision(BaseModel):
+    guardrail: str
+    action: str
+    stage: str
+    reason: str
+
+
+class RiskSummary(BaseModel):
+    level: str
+    domain: str | None
+    rule: str | None
+
+
+class HallucinationSummary(BaseModel):
+    detected: bool
+    sources: list[str]
+    unsupported_ratio: float | None
+    claims: list[Any]
+
+
+class ComplianceSummary(BaseModel):
+    score: float
+    checks: dict[str, bool | None]
+
+
+class PredictResponse(BaseModel):
+    """A served answer with everything measured about it."""
+
+    request_id: str = Field(description="The audit record's id (use it for /feedback)")
+    response: str
+    scenario: str
+    model: str
+    latency_ms: float
+    tokens_input: int
+    tokens_output: int
+    tokens_estimated: bool
+    cost_eur: float
+    conversation_id: str | None
+    decision: str = Field(description="served or redacted")
+    security: SecuritySummary
+    guardrails: list[GuardrailDecision]
+    risk_level: str
+    risk: RiskSummary
+    transparency: str | None = Field(description="The AI Act Art. 50 notice, when owed")
+    quality_score: float
+    coherence_score: float
+    quality: dict[str, float]
+    hallucination: HallucinationSummary
+    trust_index: float
+    trust: dict[str, float]
+    drift_score: float
+    compliance: ComplianceSummary
+
+
+class BlockedResponse(BaseModel):
+    blocked: bool = True
+    guardrail: str
+    reason: str
+    stage: str
+    request_id: str
+    risk_level: str | None
+
+
+class RefusedResponse(BaseModel):
+    """A request refused before the model (413, 429) or failed upstream (502, 504)."""
+
+    detail: str
+    request_id: str
+    guardrail: str | None = None
+    error: str | None = None
+    retry_after_s: int | None = None
+
+
+class ErrorResponse(BaseModel):
+    detail: str
+
+
+class ValidationErrorItem(BaseModel):
+    field: str
+    message: str
+
+
+class ValidationErrorResponse(BaseModel):
+    detail: str
+    errors: list[ValidationErrorItem]

@@ -1,13 +1,22 @@
-"""One request's flow, stage by stage:
+"""One request's flow, as an ordered list of stages (one module each, in `stages/`):
 
-    rate limit -> length -> input analysis -> input guardrails -> model
-      -> output analysis -> output guardrails -> signals -> emit
+    rate_limit -> length -> input_analysis -> input_guardrails -> history -> model
+      -> output_guardrails -> signals -> record
 
-`flow.Pipeline` runs the stages, `emit.Emitter` meters, audits and logs the outcome,
-`request` holds the data that travels between them.
+`runner.Pipeline` runs them; `state.RequestState` is what travels between them;
+`metering.Meter` writes every metric. The HTTP adapters (`/predict`, the chat gateway)
+build a state, run the pipeline and render the state as their answer.
 """
 
-from aimonitor.pipeline.flow import TRANSPARENCY_NOTICE, Pipeline
-from aimonitor.pipeline.request import ClientInfo, PredictInput, PredictOutcome
+from aimonitor.pipeline.model_call import BackendCall, ModelCall
+from aimonitor.pipeline.runner import Pipeline
+from aimonitor.pipeline.state import Message, RequestState, Stop
 
-__all__ = ["TRANSPARENCY_NOTICE", "ClientInfo", "Pipeline", "PredictInput", "PredictOutcome"]
+__all__ = [
+    "BackendCall",
+    "Message",
+    "ModelCall",
+    "Pipeline",
+    "RequestState",
+    "Stop",
+]

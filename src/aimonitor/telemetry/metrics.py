@@ -49,13 +49,15 @@ SLOS = ("availability", "latency", "quality")
 AUDIT_EVENT_TYPES = ("request", "feedback", "config_change", "erasure", "retention_purge")
 AUDIT_SEVERITIES = ("info", "warning", "critical")
 PIPELINE_STAGES = (
+    "rate_limit",
+    "length",
     "input_analysis",
     "input_guardrails",
+    "history",
     "model",
-    "output_analysis",
     "output_guardrails",
     "signals",
-    "emit",
+    "record",
 )
 DETECTORS = ("pii", "attack", "toxicity", "risk")
 TOKEN_TYPES = ("input", "output")
@@ -73,6 +75,13 @@ COMPLIANCE_CHECKS = (
 # OpenTelemetry GenAI semantic conventions (gen_ai.client.operation.duration, token.usage).
 GEN_AI_DURATION_BUCKETS = (
     0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+)  # fmt: skip
+# The semantic conventions' advised boundaries for these two histograms.
+GEN_AI_TTFT_BUCKETS = (
+    0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
+)  # fmt: skip
+GEN_AI_TPOT_BUCKETS = (
+    0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5,
 )  # fmt: skip
 GEN_AI_TOKEN_BUCKETS = (
     1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
@@ -104,6 +113,7 @@ class Metrics:
         self, registry: CollectorRegistry | None = None, latency_threshold_s: float = 1.0
     ) -> None:
         self.registry = registry if registry is not None else CollectorRegistry()
+        self.latency_threshold_s = latency_threshold_s
         r = self.registry
         lat = latency_buckets(latency_threshold_s)
 
@@ -150,6 +160,18 @@ class Metrics:
             ["gen_ai_operation_name", "gen_ai_provider_name", "gen_ai_request_model",
              "gen_ai_token_type"],
             buckets=GEN_AI_TOKEN_BUCKETS, registry=r,
+        )  # fmt: skip
+        self.gen_ai_ttft = Histogram(
+            "gen_ai_server_time_to_first_token_seconds",
+            "Time to the first token of a streamed answer (OpenTelemetry semantic conventions)",
+            ["gen_ai_operation_name", "gen_ai_provider_name", "gen_ai_request_model"],
+            buckets=GEN_AI_TTFT_BUCKETS, registry=r,
+        )  # fmt: skip
+        self.gen_ai_tpot = Histogram(
+            "gen_ai_server_time_per_output_token_seconds",
+            "Time per output token after the first (OpenTelemetry semantic conventions)",
+            ["gen_ai_operation_name", "gen_ai_provider_name", "gen_ai_request_model"],
+            buckets=GEN_AI_TPOT_BUCKETS, registry=r,
         )  # fmt: skip
         self.stage_duration = Histogram(
             "ai_pipeline_stage_duration_seconds", "Duration of each pipeline stage", ["stage"],

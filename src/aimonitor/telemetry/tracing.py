@@ -51,13 +51,15 @@ DEFAULT_EXPORT_TIMEOUT_S: Final = 10.0
 DEFAULT_SHUTDOWN_TIMEOUT_S: Final = 5.0
 
 STAGES: Final = (
+    "rate_limit",
+    "length",
     "input_analysis",
     "input_guardrails",
+    "history",
     "model",
-    "output_analysis",
     "output_guardrails",
     "signals",
-    "emit",
+    "record",
 )
 
 # Attribute names (GenAI semantic conventions, then ours).
@@ -225,6 +227,39 @@ class Tracing:
         }
         with self._span(f"{operation} {model}", SpanKind.INTERNAL, attributes) as span:
             yield span
+
+    def start_request(
+        self, *, provider: str, model: str, scenario: str, request_id: str, operation: str
+    ) -> Span:
+        """The span of one request, not yet current: a streamed answer outlives the
+        block that started it, so the pipeline makes it current stage by stage."""
+        return self.tracer.start_span(
+            f"{operation} {model}",
+            kind=SpanKind.INTERNAL,
+            attributes={
+                GEN_AI_OPERATION_NAME: operation,
+                GEN_AI_PROVIDER_NAME: provider,
+                GEN_AI_REQUEST_MODEL: model,
+                AIMONITOR_SCENARIO: scenario,
+                AIMONITOR_REQUEST_ID: request_id,
+            },
+            record_exception=False,
+            set_status_on_exception=False,
+        )
+
+    @staticmethod
+    @contextmanager
+    def current(span: Span) -> Iterator[Span]:
+        token = context.attach(trace.set_span_in_context(span))
+        try:
+            yield span
+        finally:
+            context.detach(token)
+
+    @staticmethod
+    def trace_id(span: Span) -> str | None:
+        span_context = span.get_span_context()
+        return format(span_context.trace_id, "032x") if span_context.is_valid else None
 
     def stage(self, name: str) -> AbstractContextManager[Span]:
         """A child span of the current span for one pipeline stage (see `STAGES`)."""

@@ -27,7 +27,7 @@ async def stats(service: ServiceDep, _: ViewerDep) -> dict[str, Any]:
     totals["live"] = {
         "drift_score": service.drift.score,
         "burn_rates": service.slo.burn_rates(time.monotonic()),
-        "compliance_score": _finite(service.pipeline.compliance.value),
+        "compliance_score": _finite(service.meter.compliance.value),
         "active_conversations": service.conversations.active_count(),
         "audit_queue_depth": service.writer.queue_depth,
     }

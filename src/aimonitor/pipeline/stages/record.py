@@ -1,0 +1,115 @@
+"""The last stage, run for every request whatever happened before: the audit record
+(in the writer's journal before the answer leaves), the budget, the SLO windows, the
+metrics and the log line."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from aimonitor.conversations import ConversationTracker
+from aimonitor.pipeline.metering import Meter, sli_available
+from aimonitor.pipeline.state import (
+    RecentRequests,
+    RequestState,
+    count_types,
+    status_label,
+    trigger_dict,
+)
+from aimonitor.signals import DailyBudget, SloTracker
+from aimonitor.store import AuditWriter, RequestRecord
+from aimonitor.telemetry.logging import RequestLogger
+
+
+class RecordStage:
+    name = "record"
+
+    def __init__(
+        self,
+        writer: AuditWriter,
+        meter: Meter,
+        request_logger: RequestLogger,
+        budget: DailyBudget,
+        slo: SloTracker,
+        conversations: ConversationTracker,
+        recent: RecentRequests,
+    ) -> None:
+        self.writer = writer
+        self.meter = meter
+        self.request_logger = request_logger
+        self.budget = budget
+        self.slo = slo
+        self.conversations = conversations
+        self.recent = recent
+
+    async def run(self, state: RequestState) -> RequestState:
+        now = time.perf_counter()
+        state.latency_ms = round((now - state.started) * 1000.0, 3)
+        remaining = None
+        if state.cost_eur:
+            remaining = self.budget.add(state.cost_eur, datetime.now(UTC))
+        available = sli_available(state)
+        if available is not None:  # burn rates are computed at scrape
+            ok = state.status_code == 200
+            self.slo.record(
+                time.monotonic(),
+                available,
+                state.latency_ms / 1000.0 if ok else None,
+                state.scores.get("quality") if ok else None,
+            )
+        if state.conversation_id and state.status_code == 200:
+            turn = self.conversations.add_turn(state.conversation_id)
+            state.extra["conversation_age_s"] = turn.age_s
+        self.recent.add(state.request_id, state.scenario.value)
+        self.writer.submit(to_record(state))
+        self.meter.request_finished(state, remaining)
+        self.request_logger.log(
+            request_id=state.request_id,
+            trace_id=state.trace_id,
+            scenario=state.scenario.value,
+            status=status_label(state.decision),
+            status_code=state.status_code,
+            latency_ms=state.latency_ms,
+            decision=state.decision.value,
+            guardrails=[t.guardrail for t in state.triggers],
+            risk_level=state.risk.level.value if state.risk else None,
+            model=state.model,
+            client=state.client,
+            route=state.route,
+            prompt=state.prompt,
+            response=state.answer,
+        )
+        return state
+
+
+def to_record(state: RequestState) -> RequestRecord:
+    scan_in, scan_out = state.input_scan, state.output_scan
+    return RequestRecord(
+        request_id=state.request_id,
+        created_at=datetime.now(UTC),
+        client=state.client,
+        user=state.user,
+        conversation_id=state.conversation_id,
+        scenario=state.scenario.value,
+        model=state.model,
+        backend=state.backend,
+        decision=state.decision.value,
+        status_code=state.status_code,
+        guardrails=[trigger_dict(t) for t in state.triggers],
+        findings={
+            "input": count_types(scan_in.findings) if scan_in else {},
+            "output": count_types(scan_out.findings) if scan_out else {},
+        },
+        # Rate-limited and over-long requests are refused before classification.
+        risk_level=state.risk.level.value if state.risk else "unassessed",
+        risk_domain=state.risk.domain if state.risk else None,
+        scores=dict(state.scores),
+        latency_ms=state.latency_ms,
+        tokens_input=state.tokens_input,
+        tokens_output=state.tokens_output,
+        tokens_estimated=state.tokens_estimated,
+        cost_eur=state.cost_eur,
+        prompt_text=state.stored_prompt,
+        response_text=state.stored_response,
+        error=state.error,
+    )
