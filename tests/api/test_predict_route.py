@@ -281,3 +281,34 @@ def test_oversized_body_is_refused_before_parsing_and_counted(make_settings: Any
             )
             == 1.0
         )
+
+
+def test_a_chunked_body_is_cut_off_at_the_cap_as_it_arrives(make_settings: Any) -> None:
+    app = create_app(make_settings(max_prompt_chars=10))
+
+    def chunks() -> Any:  # no Content-Length: the body is sent chunked
+        yield b'{"prompt": "'
+        for _ in range(400):
+            yield b"x" * 65_536
+        yield b'"}'
+
+    with TestClient(app) as client:
+        response = client.post(
+            "/predict", content=chunks(), headers={"content-type": "application/json"}
+        )
+        assert response.status_code == 413
+        # Refused by the byte count, not after parsing by the prompt length guardrail.
+        assert response.json()["detail"].startswith("request body over")
+
+
+def test_unknown_http_methods_share_one_label(client: TestClient) -> None:
+    for method in ("XAAA", "XBBB"):
+        client.request(method, "/predict")
+    registry = client.app.state.service.metrics.registry  # type: ignore[attr-defined]
+    methods = {
+        sample.labels["method"]
+        for metric in registry.collect()
+        if metric.name == "ai_http_request_duration_seconds"
+        for sample in metric.samples
+    }
+    assert "OTHER" in methods and not methods & {"XAAA", "XBBB"}
