@@ -18,9 +18,7 @@ def observer() -> Meter:
     return Meter(Metrics(), quality_threshold=0.5)
 
 
-def test_each_process_writes_through_its_own_thread_writer(
-    tmp_path: Path, observer: Meter
-) -> None:
+def test_each_process_writes_through_its_own_thread_writer(tmp_path: Path, observer: Meter) -> None:
     settings = load_settings(data_dir=tmp_path / "data", log_dir=tmp_path / "logs")
     store = open_store(settings.resolved_database_url, settings.data_dir)
     try:

@@ -106,6 +106,10 @@ class Settings(BaseSettings):
     daily_budget_eur: float | None = Field(None, ge=0)
     prices_file: Path | None = None
 
+    # --- processes ----------------------------------------------------------
+    # Worker processes of `aimonitor serve` (AIMONITOR_WORKERS or --workers).
+    workers: int = Field(1, ge=1, le=64)
+
     # --- store writer -------------------------------------------------------
     write_batch_size: int = Field(200, ge=1)
     write_flush_interval_s: float = Field(0.2, gt=0)

@@ -20,6 +20,7 @@ from aimonitor.guardrails import (
     GuardrailEngine,
     RateLimiter,
     default_configs,
+    sqlite_limits,
     validate_update,
 )
 from aimonitor.keys import load_or_create_secret
@@ -38,7 +39,6 @@ from aimonitor.pipeline.state import RecentRequests
 from aimonitor.pipeline.storage_policy import TextPolicy
 from aimonitor.rolling import RollingMean
 from aimonitor.signals import (
-    DailyBudget,
     DriftDetector,
     HashingEmbedder,
     PriceTable,
@@ -66,6 +66,7 @@ from aimonitor.telemetry.tracing import Tracing
 log = logging.getLogger("aimonitor.service")
 
 DRIFT_REFERENCE_FILE = "drift_reference.npz"
+GUARDRAIL_SYNC_INTERVAL_S = 1.0
 
 
 def build_writer(settings: Settings, store: StoreProtocol, observer: Meter) -> AuditWriter:
@@ -78,6 +79,14 @@ def build_writer(settings: Settings, store: StoreProtocol, observer: Meter) -> A
         observer=observer,
         fsync_interval_ms=settings.journal_fsync_interval_ms,
     )
+
+
+def limiter_storage(settings: Settings) -> str:
+    """Several worker processes share their limits and budgets through a file when no
+    shared storage (Redis) is configured: in memory, each would count alone."""
+    if settings.workers > 1 and settings.rate_limit_storage.startswith("memory://"):
+        return f"{sqlite_limits.SCHEME}://{(settings.data_dir / 'ratelimit.db').resolve()}"
+    return settings.rate_limit_storage
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,12 +115,12 @@ class Service:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         configure_logging(settings)
         self.metrics = metrics or Metrics(latency_threshold_s=settings.slo_latency_threshold_s)
-        self.metrics.build_info.info({"version": __version__, "backend": settings.backend})
         self.secret = load_or_create_secret(settings.data_dir)
         self.store: StoreProtocol = store or open_store(
             settings.resolved_database_url, settings.data_dir
         )
         self.meter = Meter(self.metrics, settings.slo_quality_threshold)
+        self.meter.built(__version__, settings.backend)
         self.writer = build_writer(settings, self.store, self.meter)
         self.backend = backend or build_backend(settings)
         self.tracing = tracing or Tracing.from_settings(settings)
@@ -125,14 +134,13 @@ class Service:
         configs.update(self._persisted_configs(configs))
         self.engine = GuardrailEngine(configs)
         self.limiter = RateLimiter(
-            storage_uri=settings.rate_limit_storage,
+            storage_uri=limiter_storage(settings),
             per_minute=int(configs["rate_limiter"].threshold),
         )
         # Quality scales are tuned for the hashing embedder; drift may use MiniLM.
         self.embedder = HashingEmbedder()
         self.drift = self._drift_detector(settings, self.embedder)
         self.prices = PriceTable.load(settings.prices_file)
-        self.budget = DailyBudget(settings.daily_budget_eur)
         if settings.daily_budget_eur is not None:
             self.meter.budget_configured(settings.daily_budget_eur)
         self.slo = SloTracker(
@@ -146,11 +154,10 @@ class Service:
         self.satisfaction = RollingMean(500)  # recent ratings scaled to 0..1
         self.recent_requests = RecentRequests()
         self.pipeline = self._build_pipeline()
-        self.metrics.active_conversations.set_function(self.conversations.active_count)
         self.metrics.exporter_failures.labels("otlp")
         self._sync_guardrail_gauges()
-        self._retention_stop = threading.Event()
-        self._retention_thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._threads: list[threading.Thread] = []
         self._started = False
         self._seen_counts: dict[int, int] = {}
 
@@ -172,7 +179,8 @@ class Service:
             ],
             after_stream=[self._signals_stage()],
             record=RecordStage(
-                self.writer, self.meter, self.request_logger, self.budget, self.slo,
+                self.writer, self.meter, self.request_logger, self.limiter,
+                settings.daily_budget_eur, self.slo,
                 self.conversations, self.recent_requests,
             ),
             tracing=self.tracing,
@@ -223,31 +231,52 @@ class Service:
         self._started = True
         self.writer.start()
         self.meter.store_up(self.store.health())
+        loops = [self._guardrail_sync_loop]
         if self.settings.retention_days > 0:
-            self._retention_thread = threading.Thread(
-                target=self._retention_loop, name="aimonitor-retention", daemon=True
-            )
-            self._retention_thread.start()
+            loops.append(self._retention_loop)
+        for loop in loops:
+            thread = threading.Thread(target=loop, name=f"aimonitor{loop.__name__}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
         log.info(
             "service started",
             extra={"backend": self.backend.name, "database": _safe_url(self.settings)},
         )
 
     async def stop(self) -> None:
-        self._retention_stop.set()
+        self._stopping.set()
         # Drain accepted records first: nothing accepted may be lost on SIGTERM.
         self.writer.stop(timeout_s=30.0)
         await self.backend.aclose()
         self.limiter.close()
         self.tracing.shutdown()
         self.store.close()
+        log.info("service stopped")
         shutdown_logging()
         self._started = False
 
     def _retention_loop(self) -> None:
-        while not self._retention_stop.is_set():
+        while not self._stopping.is_set():
             self.purge_expired()
-            self._retention_stop.wait(3600)
+            self._stopping.wait(3600)
+
+    def _guardrail_sync_loop(self) -> None:
+        # A change made through one worker (or replica) reaches the others from the store.
+        while not self._stopping.wait(GUARDRAIL_SYNC_INTERVAL_S):
+            self.refresh_guardrails()
+
+    def refresh_guardrails(self) -> None:
+        """Apply the guardrail settings stored by another process, if any changed."""
+        current = self.engine.configs()
+        changed = False
+        for name, config in self._persisted_configs(current).items():
+            if current.get(name) != config:
+                self.engine.update(config)
+                if name == "rate_limiter":
+                    self.limiter.set_limit(int(config.threshold))
+                changed = True
+        if changed:
+            self._sync_guardrail_gauges()
 
     def purge_expired(self) -> int:
         """Erase texts older than AIMONITOR_RETENTION_DAYS (digests stay)."""
@@ -271,6 +300,7 @@ class Service:
         recompute them for nothing between scrapes, and they must move with time even
         when no request comes)."""
         self.meter.burn_rates(self.slo.burn_rates(time.monotonic()))
+        self.meter.conversations_active(self.conversations.active_count())
         self.meter.failures_seen(
             otlp=self.tracing.export_failures,
             rate_limit_storage=self.limiter.storage_errors,

@@ -32,11 +32,13 @@ def running_service(
     output: IO[bytes] | int = subprocess.DEVNULL,
     start_timeout_s: float = 60.0,
     new_session: bool = False,
+    workers: int = 1,
 ) -> Iterator[ServiceProcess]:
     """Starts the service with `env` added to the environment (data and logs under
     `workdir` unless `env` says otherwise), waits for /health, and stops it with SIGTERM
     at the end (waiting for the drain). `new_session`: in a process group of its own
-    (whose id is the server's pid), which a test may then kill whole."""
+    (whose id is the server's pid), which a test may then kill whole. With several
+    `workers`, waits until each has answered /health."""
     port = free_port()
     full_env = dict(os.environ)
     full_env.update(
@@ -46,7 +48,18 @@ def running_service(
     )
     full_env.update(env)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "aimonitor", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "aimonitor",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],  # fmt: skip
         env=full_env,
         cwd=workdir,
         stdout=output,
@@ -56,10 +69,15 @@ def running_service(
     service = ServiceProcess(proc, f"http://127.0.0.1:{port}", workdir)
     try:
         deadline = time.monotonic() + start_timeout_s
+        seen: set[int] = set()
         while True:
             try:
-                if httpx.get(f"{service.base_url}/health", timeout=1).status_code == 200:
-                    break
+                response = httpx.get(f"{service.base_url}/health", timeout=1)
+                if response.status_code == 200:
+                    seen.add(response.json()["worker_pid"])
+                    if len(seen) >= workers:
+                        break
+                    continue
             except httpx.HTTPError:
                 pass
             if proc.poll() is not None:

@@ -17,6 +17,7 @@ from aimonitor.api.routes import conversations, drift, feedback, guardrails, inf
 from aimonitor.config import Settings, load_settings
 from aimonitor.console import api as console
 from aimonitor.service import Service
+from aimonitor.telemetry import multiprocess
 
 log = logging.getLogger("aimonitor.api")
 
@@ -33,6 +34,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        multiprocess.forget_dead_workers()
         service.start()
         try:
             yield

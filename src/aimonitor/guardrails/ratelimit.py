@@ -21,11 +21,14 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from limits import RateLimitItemPerMinute
 from limits.errors import StorageError
 from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+
+from aimonitor.guardrails import sqlite_limits  # noqa: F401  (registers its URI scheme)
 
 # Connection and command timeouts for Redis: a limiter that waits longer than this
 # adds more latency than the fallback costs.
@@ -33,6 +36,7 @@ REDIS_TIMEOUT_S = 0.25
 DEFAULT_RETRY_INTERVAL_S = 5.0
 _NAMESPACE = "aimonitor"
 _WINDOW_S = 60  # every limit is per minute
+_SPEND_EXPIRY_S = 2 * 86_400  # a day's spending, kept past the day's end
 
 
 class _PerMinute(RateLimitItemPerMinute):
@@ -233,6 +237,19 @@ class RateLimiter:
         except (StorageError, OSError) as exc:
             self._record_failure(exc)
             return self._decide(self._fallback, item, key, degraded=True)
+
+    def spend(self, key: str, eur: float, now: datetime) -> float:
+        """Add `eur` to what `key` spent on the UTC day of `now`; return the day's total.
+        Kept beside the limits (same storage, same fallback), so that budgets hold
+        across worker processes and replicas as limits do."""
+        counter = f"{_NAMESPACE}/spend/{key}/{now.astimezone(UTC).date().isoformat()}"
+        nano_eur = max(0, round(eur * 1e9))
+        if not self.degraded:
+            try:
+                return self._storage.incr(counter, _SPEND_EXPIRY_S, nano_eur) / 1e9
+            except (StorageError, OSError) as exc:
+                self._record_failure(exc)
+        return self._fallback.storage.incr(counter, _SPEND_EXPIRY_S, nano_eur) / 1e9
 
     def reset(self, key: str) -> None:
         """Forget the window of one client (tests, operator tooling)."""

@@ -59,6 +59,11 @@ class Meter:
         # True while audit records reach the store (for the compliance check).
         self.store_healthy = True
         self._seen: dict[int, int] = {}
+        self.build_labels: dict[str, str] = {}
+
+    def built(self, version: str, backend: str) -> None:
+        self.build_labels = {"version": version, "backend": backend}
+        self.metrics.build_info.info(self.build_labels)
 
     # ------------------------------------------------------------------ requests
     def request_started(self) -> None:
@@ -261,6 +266,9 @@ class Meter:
     def burn_rates(self, rates: Mapping[str, float]) -> None:
         for slo_name, rate in rates.items():
             self.metrics.burn_rate.labels(slo_name).set(rate)
+
+    def conversations_active(self, n: int) -> None:
+        self.metrics.active_conversations.set(n)
 
     def failures_seen(self, otlp: int, rate_limit_storage: int, log_records: int) -> None:
         """Carry failure totals kept by components into their counters."""

@@ -122,7 +122,12 @@ class Metrics:
             "ai_requests", "Requests to /predict by scenario and outcome",
             ["scenario", "status"], registry=r,
         )  # fmt: skip
-        self.inflight = Gauge("ai_inflight_requests", "Requests being processed", registry=r)
+        self.inflight = Gauge(
+            "ai_inflight_requests",
+            "Requests being processed",
+            multiprocess_mode="livesum",
+            registry=r,
+        )
         self.latency = Histogram(
             "ai_latency_seconds", "End-to-end /predict latency", ["scenario"],
             buckets=lat, registry=r,
@@ -184,7 +189,10 @@ class Metrics:
             ["scenario"], buckets=SCORE_BUCKETS, registry=r,
         )  # fmt: skip
         self.coherence = Gauge(
-            "ai_coherence_score", "Rolling mean answer coherence (0-1)", registry=r
+            "ai_coherence_score",
+            "Rolling mean answer coherence (0-1)",
+            multiprocess_mode="mostrecent",
+            registry=r,
         )
         self.hallucinations = Counter(
             "ai_hallucination_events", "Hallucination signals by source",
@@ -220,11 +228,14 @@ class Metrics:
 
         # Drift -------------------------------------------------------------------
         self.drift_score = Gauge(
-            "ai_input_drift_score", "Semantic drift of inputs (0-1, alert at 0.7)", registry=r
+            "ai_input_drift_score",
+            "Semantic drift of inputs (0-1, alert at 0.7)",
+            multiprocess_mode="livemax",
+            registry=r,
         )
         self.drift_dimension = Gauge(
             "ai_drift_dimension_score", "Drift score by dimension (0-1)", ["dimension"],
-            registry=r,
+            multiprocess_mode="livemax", registry=r,
         )  # fmt: skip
         self.drift_alerts = Counter(
             "ai_drift_alerts", "Drift episodes by severity", ["severity"], registry=r
@@ -239,9 +250,14 @@ class Metrics:
             "ai_tokens_output", "Output tokens", ["model", "estimated"], registry=r
         )
         self.budget_remaining = Gauge(
-            "ai_cost_budget_remaining_eur", "Daily budget left today (EUR)", registry=r
+            "ai_cost_budget_remaining_eur",
+            "Daily budget left today (EUR)",
+            multiprocess_mode="mostrecent",
+            registry=r,
         )
-        self.budget_total = Gauge("ai_cost_budget_daily_eur", "Daily budget (EUR)", registry=r)
+        self.budget_total = Gauge(
+            "ai_cost_budget_daily_eur", "Daily budget (EUR)", multiprocess_mode="max", registry=r
+        )
 
         # Guardrails --------------------------------------------------------------
         self.guardrail_triggers = Counter(
@@ -251,7 +267,11 @@ class Metrics:
             "ai_guardrail_blocked", "Requests blocked by a guardrail", ["guardrail"], registry=r
         )
         self.guardrail_enabled = Gauge(
-            "ai_guardrail_enabled", "1 when the guardrail is enabled", ["guardrail"], registry=r
+            "ai_guardrail_enabled",
+            "1 when the guardrail is enabled",
+            ["guardrail"],
+            multiprocess_mode="mostrecent",
+            registry=r,
         )
         self.guardrail_config_changes = Counter(
             "ai_guardrail_config_changes", "Guardrail configuration changes", ["guardrail"],
@@ -268,13 +288,20 @@ class Metrics:
 
         # Trust & compliance -------------------------------------------------------
         self.trust_index = Gauge(
-            "ai_trust_index", "Rolling trust index (0-1) by scenario", ["scenario"], registry=r
+            "ai_trust_index",
+            "Rolling trust index (0-1) by scenario",
+            ["scenario"],
+            multiprocess_mode="mostrecent",
+            registry=r,
         )
         self.trust_score = Histogram(
             "ai_trust_score", "Per-request trust score (0-1)", buckets=SCORE_BUCKETS, registry=r
         )
         self.compliance_score = Gauge(
-            "ai_compliance_score", "Rolling compliance score (0-1)", registry=r
+            "ai_compliance_score",
+            "Rolling compliance score (0-1)",
+            multiprocess_mode="mostrecent",
+            registry=r,
         )
         self.compliance_checks = Counter(
             "ai_compliance_checks", "Compliance check outcomes", ["check", "result"], registry=r
@@ -305,7 +332,7 @@ class Metrics:
         self.burn_rate = Gauge(
             "ai_slo_error_budget_burn_rate",
             "Per-instance error-budget burn rate over a rolling window (1 = on budget)",
-            ["slo"], registry=r,
+            ["slo"], multiprocess_mode="mostrecent", registry=r,
         )  # fmt: skip
 
         # Conversations & users -----------------------------------------------------
@@ -317,14 +344,17 @@ class Metrics:
             "ai_user_feedback_rating", "User ratings (1-5)", buckets=(1, 2, 3, 4, 5), registry=r
         )
         self.satisfaction = Gauge(
-            "ai_user_satisfaction_score", "Rolling mean rating scaled to 0-1", registry=r
+            "ai_user_satisfaction_score",
+            "Rolling mean rating scaled to 0-1",
+            multiprocess_mode="mostrecent",
+            registry=r,
         )
         self.conversation_turns = Counter(
             "ai_conversation_turns", "Conversation turns served", ["scenario"], registry=r
         )
         self.active_conversations = Gauge(
             "ai_active_conversations", "Conversations with a turn in the last 30 minutes",
-            registry=r,
+            multiprocess_mode="livesum", registry=r,
         )  # fmt: skip
         self.conversation_length = Histogram(
             "ai_conversation_turns_per_conversation", "Turns in a conversation when it gets a turn",
@@ -346,7 +376,7 @@ class Metrics:
         )  # fmt: skip
         self.audit_queue_depth = Gauge(
             "ai_audit_queue_depth", "Records waiting to be written (queue + spill file)",
-            registry=r,
+            multiprocess_mode="livesum", registry=r,
         )  # fmt: skip
         self.audit_spilled = Counter(
             "ai_audit_spilled_records", "Records written to the spill file", registry=r
@@ -354,7 +384,12 @@ class Metrics:
         self.audit_replayed = Counter(
             "ai_audit_replayed_records", "Records replayed from the spill file", registry=r
         )
-        self.store_up = Gauge("ai_store_up", "1 when the store answered its last check", registry=r)
+        self.store_up = Gauge(
+            "ai_store_up",
+            "1 when the store answered its last check",
+            multiprocess_mode="livemin",
+            registry=r,
+        )
         self.exporter_failures = Counter(
             "ai_exporter_failures", "Telemetry export failures", ["exporter"], registry=r
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -13,6 +14,7 @@ from prometheus_client.openmetrics.exposition import generate_latest as generate
 
 from aimonitor import __version__
 from aimonitor.api.deps import ServiceDep
+from aimonitor.telemetry import multiprocess
 
 router = APIRouter(tags=["service"])
 
@@ -33,11 +35,12 @@ async def root(service: ServiceDep, request: Request) -> dict[str, Any]:
 @router.get("/health", summary="Liveness and store check")
 async def health(service: ServiceDep) -> JSONResponse:
     store_ok = await run_in_threadpool(service.store.health)
-    service.metrics.store_up.set(1 if store_ok else 0)
+    service.meter.store_up(store_ok)
     body = {
         "status": "ok" if store_ok else "degraded",
         "version": __version__,
         "backend": service.backend.name,
+        "worker_pid": os.getpid(),
         "checks": {
             "store": "up" if store_ok else "down",
             "audit_queue_depth": service.writer.queue_depth,
@@ -49,6 +52,12 @@ async def health(service: ServiceDep) -> JSONResponse:
 @router.get("/metrics", summary="Prometheus exposition", include_in_schema=True)
 async def metrics(service: ServiceDep, request: Request) -> Response:
     service.sync_scrape_metrics()
+    if multiprocess.enabled():
+        # Every worker's values; exemplars do not exist in this mode.
+        return Response(
+            generate_latest(multiprocess.collect_registry(service.meter.build_labels)),
+            media_type=CONTENT_TYPE_LATEST,
+        )
     # Exemplars (trace ids on latency buckets) exist only in the OpenMetrics format.
     if "application/openmetrics-text" in request.headers.get("accept", ""):
         exposition = generate_openmetrics(service.metrics.registry)  # type: ignore[no-untyped-call]

@@ -8,6 +8,7 @@ import time
 from datetime import UTC, datetime
 
 from aimonitor.conversations import ConversationTracker
+from aimonitor.guardrails import RateLimiter
 from aimonitor.pipeline.metering import Meter, sli_available
 from aimonitor.pipeline.state import (
     RecentRequests,
@@ -16,7 +17,7 @@ from aimonitor.pipeline.state import (
     status_label,
     trigger_dict,
 )
-from aimonitor.signals import DailyBudget, SloTracker
+from aimonitor.signals import SloTracker
 from aimonitor.store import AuditWriter, RequestRecord
 from aimonitor.telemetry.logging import RequestLogger
 
@@ -29,7 +30,8 @@ class RecordStage:
         writer: AuditWriter,
         meter: Meter,
         request_logger: RequestLogger,
-        budget: DailyBudget,
+        limiter: RateLimiter,
+        daily_budget_eur: float | None,
         slo: SloTracker,
         conversations: ConversationTracker,
         recent: RecentRequests,
@@ -37,7 +39,8 @@ class RecordStage:
         self.writer = writer
         self.meter = meter
         self.request_logger = request_logger
-        self.budget = budget
+        self.limiter = limiter
+        self.daily_budget_eur = daily_budget_eur
         self.slo = slo
         self.conversations = conversations
         self.recent = recent
@@ -47,7 +50,10 @@ class RecordStage:
         state.latency_ms = round((now - state.started) * 1000.0, 3)
         remaining = None
         if state.cost_eur:
-            remaining = self.budget.add(state.cost_eur, datetime.now(UTC))
+            # Spending is counted where limits are, so that every worker sees all of it.
+            spent = self.limiter.spend("all", state.cost_eur, datetime.now(UTC))
+            if self.daily_budget_eur is not None:
+                remaining = self.daily_budget_eur - spent
         available = sli_available(state)
         if available is not None:  # burn rates are computed at scrape
             ok = state.status_code == 200
@@ -60,6 +66,7 @@ class RecordStage:
         if state.conversation_id and state.status_code == 200:
             turn = self.conversations.add_turn(state.conversation_id)
             state.extra["conversation_age_s"] = turn.age_s
+            self.meter.conversations_active(self.conversations.active_count())
         self.recent.add(state.request_id, state.scenario.value)
         self.writer.submit(to_record(state))
         self.meter.request_finished(state, remaining)
