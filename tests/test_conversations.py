@@ -11,24 +11,22 @@ class FakeClock:
         return self.now
 
 
-def test_turns_history_and_age() -> None:
+def test_turns_and_age() -> None:
     clock = FakeClock()
     tracker = ConversationTracker(clock=clock)
-    first = tracker.add_turn("c1", "hello", "hi")
+    first = tracker.add_turn("c1")
     clock.now += 12
-    second = tracker.add_turn("c1", "how are you", "fine")
+    second = tracker.add_turn("c1")
     assert (first.turn_index, second.turn_index) == (1, 2)
     assert second.age_s == 12
-    assert tracker.history("c1") == (("hello", "hi"), ("how are you", "fine"))
-    assert tracker.history("unknown") == ()
 
 
 def test_active_count_and_forget() -> None:
     clock = FakeClock()
     tracker = ConversationTracker(clock=clock)
-    tracker.add_turn("old", "a", "b")
+    tracker.add_turn("old")
     clock.now += ACTIVE_WINDOW_S + 1
-    tracker.add_turn("new", "a", "b")
+    tracker.add_turn("new")
     assert tracker.active_count() == 1
     tracker.forget("new")
     assert tracker.active_count() == 0
@@ -37,6 +35,6 @@ def test_active_count_and_forget() -> None:
 def test_bounded() -> None:
     tracker = ConversationTracker(max_conversations=2)
     for name in ("a", "b", "c"):
-        tracker.add_turn(name, "p", "r")
-    assert tracker.history("a") == ()
-    assert tracker.history("c") == (("p", "r"),)
+        tracker.add_turn(name)
+    assert tracker.active_count() == 2
+    assert tracker.add_turn("a").turn_index == 1  # forgotten: the oldest went first

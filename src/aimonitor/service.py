@@ -163,14 +163,14 @@ class Service:
 
     def _build_pipeline(self) -> Pipeline:
         settings = self.settings
-        text_policy = TextPolicy(settings.audit_store_text, self.redactor)
+        text_policy = TextPolicy(settings.audit_store_text, self.redactor, self.analyzer)
         return Pipeline(
             before_model=[
                 RateLimitStage(self.engine, self.limiter),
                 LengthStage(self.engine, settings.max_prompt_chars),
                 InputAnalysisStage(self.analyzer, self.risk_classifier),
                 InputGuardrailStage(self.engine, self.analyzer, self.redactor, text_policy),
-                HistoryStage(self.store, self.writer),
+                HistoryStage(self.store, self.writer, text_policy),
             ],
             model=ModelStage(BackendCall(self.backend), self.prices),
             after_model=[

@@ -59,7 +59,7 @@ def running_service(
             str(port),
             "--workers",
             str(workers),
-        ],  # fmt: skip
+        ],
         env=full_env,
         cwd=workdir,
         stdout=output,

@@ -3,14 +3,23 @@ or `none`. Raw personal data is stored only when the operator says `full`."""
 
 from __future__ import annotations
 
-from aimonitor.analysis import Redactor
+from aimonitor.analysis import Analyzer, Redactor
 from aimonitor.types import Finding
 
 
 class TextPolicy:
-    def __init__(self, mode: str, redactor: Redactor) -> None:
+    def __init__(self, mode: str, redactor: Redactor, analyzer: Analyzer) -> None:
         self.mode = mode
         self.redactor = redactor
+        self.analyzer = analyzer
+
+    def as_model_saw(self, stored: str, conversation_id: str | None) -> str:
+        """A stored text as it may go back to the model: stored raw (`full`), its
+        personal data is redacted again."""
+        if self.mode != "full":
+            return stored
+        findings = self.analyzer.scan_pii(stored)
+        return self.redactor.redact(stored, findings, conversation_id) if findings else stored
 
     def storable(
         self,

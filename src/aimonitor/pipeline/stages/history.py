@@ -1,11 +1,13 @@
-"""Stage 5: a conversation's earlier turns, from the store (redacted as stored), so
-that every worker process sends the model the same history."""
+"""Stage 5: a conversation's earlier turns, from the store, so that every worker
+process sends the model the same history — never with personal data the model was
+not shown."""
 
 from __future__ import annotations
 
 import asyncio
 
 from aimonitor.pipeline.state import RequestState
+from aimonitor.pipeline.storage_policy import TextPolicy
 from aimonitor.store import AuditWriter, Store, Turn
 
 MAX_TURNS = 10
@@ -14,16 +16,18 @@ MAX_TURNS = 10
 class HistoryStage:
     name = "history"
 
-    def __init__(self, store: Store, writer: AuditWriter) -> None:
+    def __init__(self, store: Store, writer: AuditWriter, text_policy: TextPolicy) -> None:
         self.store = store
         self.writer = writer
+        self.text_policy = text_policy
 
     async def run(self, state: RequestState) -> RequestState:
         if state.conversation_id is None:
             return state
         turns = await asyncio.to_thread(self._turns, state.conversation_id)
+        seen = self.text_policy.as_model_saw
         state.history = tuple(
-            (turn.prompt_text, turn.response_text)
+            (seen(turn.prompt_text, state.conversation_id), seen(turn.response_text, None))
             for turn in turns[-MAX_TURNS:]
             if turn.prompt_text is not None and turn.response_text is not None
         )
