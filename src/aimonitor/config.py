@@ -88,6 +88,12 @@ class Settings(BaseSettings):
     upstream_timeout_s: float = Field(30.0, gt=0)
     upstream_retries: int = Field(1, ge=0, le=5)
 
+    # --- gateway (docs/gateway.md) ----------------------------------------------
+    upstreams_file: Path | None = None  # upstreams by model name (YAML)
+    gateway_simulated_model: str = "aimonitor-simulated"
+    # How stale a worker's copy of the client keys may get: revocation takes this long.
+    client_keys_refresh_s: float = Field(1.0, gt=0, le=60)
+
     # --- guardrails, privacy, audit ------------------------------------------
     rate_limit_per_minute: int = Field(100, ge=1, le=1_000_000)
     rate_limit_storage: str = "memory://"
