@@ -13,7 +13,7 @@ from aimonitor import __version__
 from aimonitor.config import ConfigError, load_settings
 
 # Explicit list: a subcommand exists because it is named here.
-COMMAND_MODULES = ("scan", "audit", "drift", "load")
+COMMAND_MODULES = ("scan", "audit", "drift", "load", "keys")
 
 
 def _serve(args: argparse.Namespace) -> int:
