@@ -1,7 +1,7 @@
 """Client API keys (aimonitor.clients).
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002_audit_writer
 Create Date: 2026-12-07
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0002"
-down_revision: str | None = "0001"
+revision: str = "0003"
+down_revision: str | None = "0002_audit_writer"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
