@@ -117,10 +117,13 @@ def service_env(workdir: Path, log_level: str) -> dict[str, str]:
     return env
 
 
-def start_aimonitor(port: int, workdir: Path, log_level: str) -> subprocess.Popen[bytes]:
+def start_aimonitor(
+    port: int, workdir: Path, log_level: str, workers: int = 1
+) -> subprocess.Popen[bytes]:
     env = service_env(workdir, log_level)
     return subprocess.Popen(
-        [sys.executable, "-m", "aimonitor", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "aimonitor", "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--workers", str(workers)],  # fmt: skip
         env=env,
         cwd=workdir,
         stdout=subprocess.DEVNULL,
