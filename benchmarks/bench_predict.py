@@ -122,8 +122,18 @@ def start_aimonitor(
 ) -> subprocess.Popen[bytes]:
     env = service_env(workdir, log_level)
     return subprocess.Popen(
-        [sys.executable, "-m", "aimonitor", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers)],  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "aimonitor",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
         env=env,
         cwd=workdir,
         stdout=subprocess.DEVNULL,
