@@ -256,7 +256,9 @@ async def overview(
     requests = sum(x.requests for x in minutes)
     errors = sum(x.errors for x in minutes)
     now = datetime.now(UTC)
-    compliance = service.pipeline.compliance.value
+    compliance = service.meter.compliance.value
+    daily = service.settings.daily_budget_eur
+    spent = service.limiter.spent("all", now)
     return _answer(
         m.Overview(
             window=window,
@@ -270,9 +272,9 @@ async def overview(
             compliance=_rounded(compliance) if compliance == compliance else None,
             drift_score=round(service.drift.score, 4),
             budget=m.Budget(
-                daily_eur=service.budget.limit_eur,
-                spent_today_eur=round(service.budget.spent(now), 6),
-                remaining_eur=service.budget.remaining(now),
+                daily_eur=daily,
+                spent_today_eur=round(spent, 6),
+                remaining_eur=None if daily is None else daily - spent,
             ),
             series=_series(
                 minutes,
