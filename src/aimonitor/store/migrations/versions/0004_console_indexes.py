@@ -2,7 +2,7 @@
 audit records by type (the erasure log), so that none of them walks the whole table
 when what it looks for is rare or absent.
 
-Revision ID: 0003_console_indexes
+Revision ID: 0004_console_indexes
 Revises: 0002_audit_writer
 Create Date: 2026-12-07
 """
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0003_console_indexes"
-down_revision: str | None = "0002_audit_writer"
+revision: str = "0004_console_indexes"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
