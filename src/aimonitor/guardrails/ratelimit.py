@@ -227,9 +227,10 @@ class RateLimiter:
         self._check_limit(per_minute)
         self._item = _PerMinute(per_minute, namespace=_NAMESPACE)
 
-    def hit(self, key: str) -> RateLimitDecision:
-        """Count one request of client `key` and say whether it may proceed."""
-        item = self._item
+    def hit(self, key: str, per_minute: int | None = None) -> RateLimitDecision:
+        """Count one request of client `key` and say whether it may proceed; `per_minute`
+        is the client's own limit, when it has one."""
+        item = self._item if per_minute is None else _PerMinute(per_minute, namespace=_NAMESPACE)
         if self.degraded:
             return self._decide(self._fallback, item, key, degraded=True)
         try:
@@ -237,6 +238,10 @@ class RateLimiter:
         except (StorageError, OSError) as exc:
             self._record_failure(exc)
             return self._decide(self._fallback, item, key, degraded=True)
+
+    def spent(self, key: str, now: datetime) -> float:
+        """What `key` spent on the UTC day of `now`."""
+        return self.spend(key, 0.0, now)
 
     def spend(self, key: str, eur: float, now: datetime) -> float:
         """Add `eur` to what `key` spent on the UTC day of `now`; return the day's total.
