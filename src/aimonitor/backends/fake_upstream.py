@@ -25,6 +25,7 @@ import argparse
 import hashlib
 import json
 import socket
+import sys
 import threading
 import time
 from collections import Counter
@@ -89,7 +90,7 @@ class FakeUpstream:
         self.streams_cut_by_client = 0
         self._seen: Counter[str] = Counter()
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
+        self._server = _Server(("127.0.0.1", port), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -138,6 +139,14 @@ class FakeUpstream:
             self._server.shutdown()
             self._thread.join(timeout=5)
         self._server.server_close()
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that drops its connection (load tools at the end of a run, cancelled
+        # streams) is part of the game, not an error to print.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
