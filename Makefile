@@ -36,13 +36,13 @@ system-deps:
 	@scripts/install-system-deps.sh
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks eval deploy ai_load_client.py
-	$(BIN)/ruff format --check src tests benchmarks eval deploy ai_load_client.py
+	$(BIN)/ruff check src tests benchmarks eval training deploy ai_load_client.py
+	$(BIN)/ruff format --check src tests benchmarks eval training deploy ai_load_client.py
 	$(BIN)/mypy
 
 format: install
-	$(BIN)/ruff check --fix src tests benchmarks eval deploy ai_load_client.py
-	$(BIN)/ruff format src tests benchmarks eval deploy ai_load_client.py
+	$(BIN)/ruff check --fix src tests benchmarks eval training deploy ai_load_client.py
+	$(BIN)/ruff format src tests benchmarks eval training deploy ai_load_client.py
 
 e2e: install system-deps
 	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)

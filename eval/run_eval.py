@@ -6,7 +6,8 @@ PII: precision, recall and F1 per type on eval/pii_labelled.jsonl. A prediction 
 label when the type is the same and the spans overlap; each label is matched at most once.
 Attacks: true-positive rate on label 1 and false-positive rate on label 0, per language,
 family and obfuscation on eval/attacks_labelled.jsonl, and per source and family on the
-public set (skipped with a note if the file is absent).
+public set; then the rules, the learned tier and both combined side by side on those and
+the held-out red-team set (`attack_tiers.py`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from aimonitor.analysis import Analyzer
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import attack_tiers  # beside this script, which runs as a file
 
 HERE = Path(__file__).resolve().parent
 PII_SET = HERE / "pii_labelled.jsonl"
@@ -220,6 +224,18 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(["false alarms:", *public.false_alarms]) + "\n")
     else:
         print(f"## Prompt attacks (public set)\n\nskipped: {args.public} not found\n")
+
+    if analyzer.learned is not None:
+        sets = {
+            "own": read_jsonl(ATTACK_SET),
+            "public": read_jsonl(args.public),
+            "heldout": read_jsonl(attack_tiers.HELDOUT_SET),
+        }
+        tiers = attack_tiers.report(attack_tiers.score_sets(analyzer, sets))
+        print("## Prompt attacks: rules, learned tier, combined\n")
+        print("\n".join(tiers.rows) + "\n")
+        print(attack_tiers.gap_table(tiers) + "\n")
+
     import drift_eval  # beside this script: the drift alarm's section
 
     drift_eval.main([])

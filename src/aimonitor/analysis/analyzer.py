@@ -6,7 +6,9 @@ from pathlib import Path
 from time import perf_counter
 
 from aimonitor.analysis.attacks.detector import AttackDetector
-from aimonitor.analysis.attacks.normalize import canonicalize
+from aimonitor.analysis.attacks.learned import LearnedModel, default_model
+from aimonitor.analysis.attacks.normalize import Canonical, canonicalize
+from aimonitor.analysis.attacks.verdict import combine
 from aimonitor.analysis.config import AnalysisConfig, load_defaults, load_yaml
 from aimonitor.analysis.pii import registry
 from aimonitor.analysis.pii.engine import PiiEngine
@@ -29,6 +31,7 @@ class Analyzer:
             negative_penalty=pii.negative_penalty,
         )
         self.attacks = AttackDetector(threshold=config.attack_threshold)
+        self.learned: LearnedModel | None = default_model() if config.attack_learned else None
         self.toxicity = ToxicityDetector(threshold=config.toxicity_threshold)
 
     @classmethod
@@ -44,7 +47,7 @@ class Analyzer:
         findings = self.pii.scan(text)
         pii_done = perf_counter()
         canonical = canonicalize(text)
-        attack = self.attacks.detect(text, canonical)
+        attack = self._attack(text, canonical)
         attack_done = perf_counter()
         toxicity = self.toxicity.detect(text, canonical)
         toxicity_done = perf_counter()
@@ -63,7 +66,13 @@ class Analyzer:
         return self.pii.scan(text)
 
     def detect_attack(self, text: str) -> AttackResult:
-        return self.attacks.detect(text)
+        return self._attack(text, canonicalize(text))
+
+    def _attack(self, text: str, canonical: Canonical) -> AttackResult:
+        """Both tiers, one verdict (`attacks/verdict.py`)."""
+        rules = self.attacks.detect(text, canonical)
+        learned = self.learned.score(canonical) if self.learned is not None else None
+        return combine(rules, learned, self.attacks.threshold)
 
     def detect_toxicity(self, text: str) -> ToxicityResult:
         return self.toxicity.detect(text)

@@ -28,6 +28,7 @@ class PiiConfig:
 class AnalysisConfig:
     pii: PiiConfig
     attack_threshold: float = 0.5
+    attack_learned: bool = True  # the learned tier beside the rules
     toxicity_threshold: float = 0.5
     source: str = field(default="")
 
@@ -68,9 +69,17 @@ def parse(data: Any, source: str = "") -> AnalysisConfig:
             negative_penalty=float(pii.get("negative_penalty", 0.5)),
         ),
         attack_threshold=_threshold(data, "attack", source),
+        attack_learned=_flag(data, "attack", "learned", source),
         toxicity_threshold=_threshold(data, "toxicity", source),
         source=source,
     )
+
+
+def _flag(data: dict[str, Any], section: str, key: str, source: str) -> bool:
+    value = (data.get(section) or {}).get(key, True)
+    if not isinstance(value, bool):
+        raise ValueError(f"{source}: {section}.{key} must be true or false, got {value!r}")
+    return value
 
 
 def _threshold(data: dict[str, Any], section: str, source: str) -> float:

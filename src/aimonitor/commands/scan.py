@@ -88,6 +88,14 @@ def scan_record(text: str, analyzer: Analyzer, redactor: Redactor) -> dict[str, 
             "families": list(result.attack.families),
             "rules": list(result.attack.rules),
             "transforms": list(result.attack.transforms),
+            "tier": result.attack.tier,
+            "rules_score": result.attack.rules_score,
+            "learned_score": (
+                None
+                if result.attack.learned_score is None
+                else round(result.attack.learned_score, 4)
+            ),
+            "explanation": result.attack.explanation,
         },
         "toxicity": {
             "score": result.toxicity.score,

