@@ -9,7 +9,9 @@ fit is refused with a message that says what would.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import Any
 
 from aimonitor.guardrails.errors import InvalidGuardrailConfigError, UnknownGuardrailError
@@ -284,3 +286,121 @@ def validate_update(
         action=new_action,
         description=spec.description,
     )
+
+
+# --- the prompt-attack guardrail's policy ---------------------------------------------
+
+MAX_ALLOW_PHRASES = 200
+MAX_PHRASE_CHARS = 500
+MAX_OVERRIDES = 10_000
+MAX_OVERRIDE_KEY_CHARS = 200
+
+
+class AttackOverride(StrEnum):
+    """What `injection_protection` does for one client or route, instead of its action."""
+
+    BLOCK = "block"
+    WARN = "warn"  # served; the trigger is recorded
+    ALLOW = "allow"  # the guardrail does not apply
+
+
+@dataclass(frozen=True, slots=True)
+class AttackPolicy:
+    """Operator exceptions to `injection_protection`, on top of its threshold and action.
+
+    - `allow_phrases`: a prompt that contains one of them (case and runs of spaces ignored)
+      is served with a warning instead of blocked: for a support bot that answers questions
+      *about* prompt injection. Anyone who knows a phrase can add it to an attack, so keep
+      phrases long and specific, or use a route or client override instead.
+    - `clients` / `routes`: `block`, `warn` or `allow` for a client key name or a route
+      (`predict`, `chat`); a client's override wins over its route's.
+    """
+
+    allow_phrases: tuple[str, ...] = ()
+    clients: Mapping[str, AttackOverride] = field(default_factory=dict)
+    routes: Mapping[str, AttackOverride] = field(default_factory=dict)
+    _folded: tuple[str, ...] = field(init=False, repr=False, compare=False, default=())
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_folded", tuple(_fold(p) for p in self.allow_phrases))
+
+    def override_for(self, client: str | None, route: str | None) -> AttackOverride | None:
+        if client is not None and client in self.clients:
+            return self.clients[client]
+        if route is not None and route in self.routes:
+            return self.routes[route]
+        return None
+
+    def allowed_phrase(self, prompt: str) -> int | None:
+        """The position of the first allow-phrase the prompt contains, or None."""
+        if not self.allow_phrases:
+            return None
+        text = _fold(prompt)
+        return next((i for i, phrase in enumerate(self._folded) if phrase in text), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "allow_phrases": list(self.allow_phrases),
+            "clients": {key: value.value for key, value in self.clients.items()},
+            "routes": {key: value.value for key, value in self.routes.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> AttackPolicy:
+        """Validate an operator's policy; `InvalidGuardrailConfigError` says what is wrong."""
+        if not isinstance(data, dict):
+            raise InvalidGuardrailConfigError("attack policy: expected an object")
+        unknown = set(data) - {"allow_phrases", "clients", "routes"}
+        if unknown:
+            raise InvalidGuardrailConfigError(
+                f"attack policy: unknown field(s) {', '.join(sorted(map(str, unknown)))}; "
+                "known: allow_phrases, clients, routes"
+            )
+        return cls(
+            allow_phrases=_phrases(data.get("allow_phrases", [])),
+            clients=_overrides(data.get("clients", {}), "clients"),
+            routes=_overrides(data.get("routes", {}), "routes"),
+        )
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _phrases(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+        raise InvalidGuardrailConfigError("attack policy: allow_phrases must be a list of strings")
+    if len(value) > MAX_ALLOW_PHRASES:
+        raise InvalidGuardrailConfigError(
+            f"attack policy: at most {MAX_ALLOW_PHRASES} allow_phrases, got {len(value)}"
+        )
+    for phrase in value:
+        if not _fold(phrase) or len(phrase) > MAX_PHRASE_CHARS:
+            raise InvalidGuardrailConfigError(
+                f"attack policy: each allow phrase must hold 1 to {MAX_PHRASE_CHARS} characters "
+                "besides spaces"
+            )
+    return tuple(value)
+
+
+def _overrides(value: Any, what: str) -> dict[str, AttackOverride]:
+    if not isinstance(value, dict):
+        raise InvalidGuardrailConfigError(f"attack policy: {what} must be an object")
+    if len(value) > MAX_OVERRIDES:
+        raise InvalidGuardrailConfigError(
+            f"attack policy: at most {MAX_OVERRIDES} {what}, got {len(value)}"
+        )
+    allowed = ", ".join(o.value for o in AttackOverride)
+    result: dict[str, AttackOverride] = {}
+    for key, action in value.items():
+        if not isinstance(key, str) or not key or len(key) > MAX_OVERRIDE_KEY_CHARS:
+            raise InvalidGuardrailConfigError(
+                f"attack policy: {what} keys must be 1 to {MAX_OVERRIDE_KEY_CHARS} characters"
+            )
+        try:
+            result[key] = AttackOverride(action)
+        except ValueError:
+            raise InvalidGuardrailConfigError(
+                f"attack policy: {what}[{key!r}]: unknown action {action!r}; allowed: {allowed}"
+            ) from None
+    return result

@@ -25,6 +25,8 @@ from aimonitor.guardrails.config import (
     RATE_LIMITER,
     RISK_POLICY,
     TOXICITY_FILTER,
+    AttackOverride,
+    AttackPolicy,
     GuardrailConfig,
     validate_update,
 )
@@ -93,13 +95,27 @@ class GuardrailEngine:
     call sees it, one already being evaluated finishes with the configuration it
     started with (each evaluation reads one consistent snapshot)."""
 
-    def __init__(self, configs: Mapping[str, GuardrailConfig]) -> None:
+    def __init__(
+        self, configs: Mapping[str, GuardrailConfig], attack_policy: AttackPolicy | None = None
+    ) -> None:
         for name, config in configs.items():
             if name != config.name:
                 raise ValueError(f"configuration under {name!r} is named {config.name!r}")
             validate_update(None, name, config.enabled, config.threshold, config.action.value)
         self._configs: dict[str, GuardrailConfig] = dict(configs)
+        self._attack_policy = attack_policy if attack_policy is not None else AttackPolicy()
         self._lock = threading.Lock()
+
+    @property
+    def attack_policy(self) -> AttackPolicy:
+        return self._attack_policy
+
+    def set_attack_policy(self, policy: AttackPolicy) -> AttackPolicy:
+        """Replace the prompt-attack policy (allow-phrases, client and route overrides);
+        returns the previous one. Requests evaluated after the call see the new one."""
+        with self._lock:
+            previous, self._attack_policy = self._attack_policy, policy
+        return previous
 
     def configs(self) -> dict[str, GuardrailConfig]:
         return dict(self._configs)
@@ -128,13 +144,23 @@ class GuardrailEngine:
         running the detectors on it."""
         return self._length(self._configs, prompt)
 
-    def evaluate_input(self, prompt: str, scan: ScanResult, risk: RiskAssessment) -> InputVerdict:
+    def evaluate_input(
+        self,
+        prompt: str,
+        scan: ScanResult,
+        risk: RiskAssessment,
+        *,
+        client: str | None = None,
+        route: str | None = None,
+    ) -> InputVerdict:
+        """The input guardrails' decision. `client` (the client key's name) and `route`
+        ("predict", "chat") select the prompt-attack policy's overrides."""
         configs = self._configs
         triggers: list[GuardrailTrigger] = []
         for trigger in (
             self._length(configs, prompt),
             self._risk(configs, risk),
-            self._attack(configs, scan),
+            self._attack(configs, scan, prompt, self._attack_policy, client, route),
             self._toxicity(configs, scan, "input"),
         ):
             if trigger is not None:
@@ -197,18 +223,35 @@ class GuardrailEngine:
 
     @staticmethod
     def _attack(
-        configs: Mapping[str, GuardrailConfig], scan: ScanResult
+        configs: Mapping[str, GuardrailConfig],
+        scan: ScanResult,
+        prompt: str,
+        policy: AttackPolicy,
+        client: str | None,
+        route: str | None,
     ) -> GuardrailTrigger | None:
         config = configs.get(INJECTION_PROTECTION)
         attack = scan.attack
         if config is None or not config.enabled or attack.score < config.threshold:
             return None
+        override = policy.override_for(client, route)
+        if override is AttackOverride.ALLOW:
+            return None
         families = f" ({', '.join(attack.families)})" if attack.families else ""
-        return GuardrailTrigger(
-            INJECTION_PROTECTION,
-            config.action,
-            f"prompt attack score {attack.score:.2f} ≥ {config.threshold:.2f}{families}",
+        reason = (
+            f"prompt attack score {attack.score:.2f} ≥ {config.threshold:.2f}{families}, "
+            f"{attack.tier} tier"
         )
+        action = config.action
+        if override is not None:
+            action = Action.BLOCK if override is AttackOverride.BLOCK else Action.WARN
+            reason += f"; {'client' if client in policy.clients else 'route'} policy {override}"
+        elif action is Action.BLOCK:
+            phrase = policy.allowed_phrase(prompt)
+            if phrase is not None:
+                action = Action.WARN
+                reason += f"; allowed by allow-phrase #{phrase + 1}"
+        return GuardrailTrigger(INJECTION_PROTECTION, action, reason)
 
     @staticmethod
     def _toxicity(
