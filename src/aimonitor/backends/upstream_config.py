@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from aimonitor.backends.openai_compatible import chat_completions_url
+from aimonitor.backends.urls import chat_completions_url
 from aimonitor.config import ConfigError
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
@@ -40,7 +40,7 @@ class UpstreamConfig(BaseModel):
 
     name: str
     base_url: str
-    api_key: str | None = Field(None, repr=False)
+    api_key: str | None = Field(default=None, repr=False)
     api_key_env: str | None = None
     provider: str = "openai"
     models: tuple[str, ...] = Field(min_length=1)

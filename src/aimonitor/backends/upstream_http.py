@@ -22,10 +22,10 @@ import aiohttp
 import orjson
 
 from aimonitor.backends.gateway_error import GatewayError, upstream_failure, upstream_timeout
-from aimonitor.backends.openai_compatible import chat_completions_url
 from aimonitor.backends.sse import sse_data
 from aimonitor.backends.upstream_config import UpstreamConfig
 from aimonitor.backends.upstream_types import ChatResult
+from aimonitor.backends.urls import chat_completions_url
 
 logger = logging.getLogger(__name__)
 
@@ -161,8 +161,8 @@ class HttpUpstream:
                 raise upstream_timeout(
                     f"upstream gave no answer in {self.config.timeout_s} s"
                 ) from None
-            except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError) as exc:
-                failure = upstream_failure(f"upstream unreachable: {type(exc).__name__}")
+            except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError):
+                failure = upstream_failure("upstream unreachable")
             except aiohttp.ClientError as exc:
                 raise upstream_failure(f"upstream transport error: {type(exc).__name__}") from None
             else:
@@ -231,7 +231,7 @@ async def _error_of(response: aiohttp.ClientResponse) -> GatewayError:
     except orjson.JSONDecodeError:
         pass
     if status in (401, 403):
-        return upstream_failure(f"upstream refused the gateway's credentials (HTTP {status})")
+        return upstream_failure(f"upstream refused aimonitor's API key (HTTP {status})")
     if status >= 500:
         return upstream_failure(f"upstream answered HTTP {status}")
     message = error.get("message")
