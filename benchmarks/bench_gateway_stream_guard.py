@@ -4,7 +4,7 @@ For answers cut into deltas the way upstreams send them (one word-piece with its
 space per delta), reports: the CPU the guard spends per delta (median, p99); the added
 time-to-first-token, i.e. the guard's CPU until its first non-empty release plus the
 deltas it waited for (at a given upstream pace, each costs one inter-token gap); and the
-longest tail held back, in characters.
+longest tail held back, in characters; the guard's CPU for a whole answer.
 
     python benchmarks/bench_gateway_stream_guard.py --repeat 200
 """
@@ -62,22 +62,25 @@ def main() -> int:
     redactor = Redactor("tag", b"bench")
     print(
         f"{'answer':16} {'deltas':>6} {'µs/delta p50':>13} {'p99':>8} "
-        f"{'TTFT CPU µs':>12} {'deltas waited':>14} {'max held chars':>15}"
+        f"{'TTFT CPU µs':>12} {'deltas waited':>14} {'max held chars':>15} {'ms/answer':>10}"
     )
     for name, text in TEXTS.items():
         samples: list[float] = []
         firsts: list[float] = []
+        per_answer: list[float] = []
         waited = held = 0
         for _ in range(args.repeat):
             per_delta, first_cpu, waited, held = run(text, analyzer, redactor)
             samples.extend(per_delta)
             firsts.append(first_cpu)
+            per_answer.append(sum(per_delta))
         samples.sort()
         p50 = statistics.median(samples) * 1e6
         p99 = samples[int(len(samples) * 0.99)] * 1e6
         print(
             f"{name:16} {len(word_pieces(text)):6} {p50:13.1f} {p99:8.1f} "
-            f"{statistics.median(firsts) * 1e6:12.1f} {waited:14} {held:15}"
+            f"{statistics.median(firsts) * 1e6:12.1f} {waited:14} {held:15} "
+            f"{statistics.median(per_answer) * 1e3:10.2f}"
         )
     return 0
 

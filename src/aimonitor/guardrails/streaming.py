@@ -46,7 +46,11 @@ from aimonitor.guardrails.engine import GuardrailEngine
 from aimonitor.types import Action, Finding, GuardrailTrigger
 
 AFTER_CONTEXT_CHARS = 16  # PiiEngine reads this far after a match for context words
-CONTEXT_CHARS = 160  # released text kept (raw, in memory) for the detectors' look-behind
+CONTEXT_CHARS = 160  # released text kept (raw, in memory) for the toxicity phrases
+# Released text the personal-data scan sees again: the 48 characters PiiEngine reads
+# before a match for context words, and the detectors' look-behinds. No finding starts
+# there (it was released), so less means fewer numbers validated again at every delta.
+PII_CONTEXT_CHARS = 64
 LOOK_CHARS = 512  # the hold-back rules look this far back from the end
 MAX_HELD_CHARS = 65_536  # past this, held text is released (scanned as it stands)
 PEM_BEGIN = "-----BEGIN"
@@ -193,7 +197,11 @@ class StreamGuard:
         return self._release(window, floor, len(window))
 
     def _release(self, window: str, floor: int, cut: int) -> StreamStep:
-        findings = self.analyzer.scan_pii(window)
+        start = max(0, floor - PII_CONTEXT_CHARS)
+        findings = [
+            replace(f, start=f.start + start, end=f.end + start)
+            for f in self.analyzer.scan_pii(window[start:])
+        ]
         # A finding across the cut would be released in half: hold from its start.
         for finding in findings:
             if finding.start < cut < finding.end and finding.start >= floor:
