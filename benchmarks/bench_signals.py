@@ -47,6 +47,7 @@ from signal_corpora import (  # noqa: E402  (shared prompt generators, not a pac
     cooking_prompt,
     french_it_prompt,
     it_support_prompt,
+    mixed_stream,
     stream,
 )
 
@@ -58,19 +59,9 @@ def _percentiles(samples_ns: list[int]) -> tuple[float, float]:
     return p50, p99
 
 
-def _mixed(count: int, seed: int) -> list[str]:
-    rng = random.Random(seed)
-    out = []
-    for _ in range(count):
-        r = rng.random()
-        make = it_support_prompt if r < 0.6 else cooking_prompt if r < 0.85 else french_it_prompt
-        out.append(make(rng))
-    return out
-
-
 def bench_cost(requests: int) -> dict[str, tuple[float, float]]:
     rng = random.Random(7)
-    prompts = _mixed(requests, 7)
+    prompts = mixed_stream(requests, 7)
     pairs = []
     for i, prompt in enumerate(prompts):
         scenario = Scenario.A if i % 2 == 0 else Scenario.B
@@ -144,7 +135,7 @@ def false_alarms(runs: int, length: int) -> dict[str, float]:
     for run in range(runs):
         detector = DriftDetector(embedder=HashingEmbedder(), seed=run)
         checks = alarms = 0
-        for i, prompt in enumerate(_mixed(200 + length, 1000 + run)):
+        for i, prompt in enumerate(mixed_stream(200 + length, 1000 + run)):
             update = detector.observe(prompt)
             if update.ready and (i - 199) % detector.recompute_every == 0:
                 checks += 1

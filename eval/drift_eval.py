@@ -42,6 +42,7 @@ from signal_corpora import (  # noqa: E402  (the tests' prompt generators, not a
     cooking_prompt,
     french_it_prompt,
     it_support_prompt,
+    mixed_prompt,
 )
 
 REFERENCE = 200
@@ -82,12 +83,6 @@ def _observe(detector: DriftDetector, prompt: _Prompt) -> float:
     return update.score
 
 
-def _mixed(rng: random.Random) -> str:
-    r = rng.random()
-    make = it_support_prompt if r < 0.6 else cooking_prompt if r < 0.85 else french_it_prompt
-    return make(rng)
-
-
 @dataclass(frozen=True, slots=True)
 class FalseAlarms:
     runs: int
@@ -107,11 +102,11 @@ def false_alarms(runs: int, length: int, features: _Features) -> FalseAlarms:
         rng = random.Random(f"stationary-{run}")
         detector = DriftDetector(embedder=features.embedder, seed=run)
         for _ in range(REFERENCE):
-            _observe(detector, features(_mixed(rng)))
+            _observe(detector, features(mixed_prompt(rng)))
         for start in range(0, length, 1000):
             before = detector.episodes
             for _ in range(min(1000, length - start)):
-                _observe(detector, features(_mixed(rng)))
+                _observe(detector, features(mixed_prompt(rng)))
             stretches += 1
             alarmed += detector.episodes > before
         episodes += detector.episodes

@@ -102,3 +102,15 @@ def stream(kind: str, count: int, seed: int) -> list[str]:
     rng = random.Random(f"{kind}-{seed}")
     make = {"it": it_support_prompt, "cooking": cooking_prompt, "fr_it": french_it_prompt}[kind]
     return [make(rng) for _ in range(count)]
+
+
+def mixed_prompt(rng: random.Random) -> str:
+    """Stationary mixed traffic: 60% IT support, 25% cooking, 15% French IT support."""
+    r = rng.random()
+    make = it_support_prompt if r < 0.6 else cooking_prompt if r < 0.85 else french_it_prompt
+    return make(rng)
+
+
+def mixed_stream(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return [mixed_prompt(rng) for _ in range(count)]

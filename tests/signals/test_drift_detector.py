@@ -6,23 +6,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from signal_corpora import cooking_prompt, french_it_prompt, it_support_prompt, stream
+from signal_corpora import cooking_prompt, french_it_prompt, it_support_prompt, mixed_stream, stream
 
 from aimonitor.signals.drift import ALERT_LEVEL, DIMENSIONS, DriftDetector, DriftUpdate
 from aimonitor.signals.embedding import HashingEmbedder
 
 EMBEDDER = HashingEmbedder(dim=1024)
-
-
-def _mixed_stream(count: int, seed: int) -> list[str]:
-    """Stationary traffic: 60% IT support, 25% cooking, 15% French IT support."""
-    rng = random.Random(seed)
-    out = []
-    for _ in range(count):
-        r = rng.random()
-        make = it_support_prompt if r < 0.6 else cooking_prompt if r < 0.85 else french_it_prompt
-        out.append(make(rng))
-    return out
 
 
 def _warmed_detector(seed: int = 0) -> DriftDetector:
@@ -46,7 +35,7 @@ def test_no_shift_alarm_rate_stays_within_stated_level() -> None:
     checks = alarms = 0
     for run in range(50):
         detector = DriftDetector(embedder=EMBEDDER, false_alarm_rate=0.01, seed=run)
-        for update in (detector.observe(p) for p in _mixed_stream(600, run)):
+        for update in (detector.observe(p) for p in mixed_stream(600, run)):
             if update.ready:
                 checks += 1
                 alarms += update.score >= ALERT_LEVEL
@@ -62,7 +51,7 @@ def test_stationary_runs_of_1000_requests_raise_no_alarm() -> None:
     for run in range(20):
         detector = DriftDetector(embedder=EMBEDDER, seed=run)
         assert detector.false_alarm_rate == pytest.approx(10 / 100_000)
-        for prompt in _mixed_stream(1200, 700 + run):
+        for prompt in mixed_stream(1200, 700 + run):
             detector.observe(prompt)
         assert detector.episodes == 0, f"run {run}: {detector.explain()['dimensions']}"
 
