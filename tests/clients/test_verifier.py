@@ -20,7 +20,7 @@ class Clock:
 
 def test_verify_finds_active_keys_only(key_store: ClientKeyStore) -> None:
     clock = Clock()
-    verifier = KeyVerifier(key_store, refresh_s=1.0, clock=clock)
+    verifier = KeyVerifier(key_store, refresh_s=1.0, clock=clock, background=False)
     assert not verifier.has_keys
     key, token = key_store.create("bot", rpm=60)
     assert verifier.verify(token) is None  # the copy is less than a second old
@@ -45,7 +45,7 @@ def test_unknown_tokens_never_query_the_database(key_store: ClientKeyStore) -> N
         return original()  # type: ignore[return-value]
 
     key_store.active_by_hash = counting  # type: ignore[method-assign]
-    verifier = KeyVerifier(key_store, refresh_s=60.0)
+    verifier = KeyVerifier(key_store, refresh_s=60.0, background=False)
     for index in range(1000):
         verifier.verify(f"aim_guess_{index}")
     assert calls == 1
@@ -68,3 +68,18 @@ def test_revocation_from_another_process_takes_effect_within_the_refresh(
     while verifier.verify(token) is not None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert verifier.verify(token) is None
+
+
+def test_reloads_in_the_background_without_blocking_the_caller(
+    key_store: ClientKeyStore,
+) -> None:
+    clock = Clock()
+    verifier = KeyVerifier(key_store, refresh_s=1.0, clock=clock)
+    assert not verifier.has_keys  # the first load is synchronous
+    _, token = key_store.create("bot", rpm=60)
+    clock.now = 5.0
+    verifier.verify(token)  # starts the reload; answers from the copy it has
+    deadline = time.monotonic() + 5
+    while verifier.verify(token) is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert verifier.verify(token) is not None

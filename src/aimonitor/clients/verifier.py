@@ -3,7 +3,9 @@
 Every server process holds its own copy of the active keys, keyed by token hash, and
 reloads it when it is older than `refresh_s` (`AIMONITOR_CLIENT_KEYS_REFRESH_S`): a key
 created or revoked by any process (or by `aimonitor keys`) takes effect everywhere within
-that delay. An unknown token costs one SHA-256 and a dict lookup, never a query.
+that delay. An unknown token costs one SHA-256 and a dict lookup, never a query. The
+reload runs in a short-lived thread (`background=True`), so the event loop that calls
+`verify` never waits for the database, except for the very first load.
 """
 
 from __future__ import annotations
@@ -29,12 +31,15 @@ class KeyVerifier:
         store: ClientKeyStore,
         refresh_s: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
+        *,
+        background: bool = True,
     ) -> None:
         if refresh_s <= 0:
             raise ValueError("refresh_s must be > 0")
         self.store = store
         self.refresh_s = refresh_s
         self._clock = clock
+        self._background = background
         self._keys: dict[str, ClientKey] = {}
         self._loaded_at: float | None = None
         self._lock = threading.Lock()
@@ -68,8 +73,18 @@ class KeyVerifier:
         if loaded is not None and self._clock() - loaded < self.refresh_s:
             return
         # One reload at a time; other callers use the copy they have.
-        if self._lock.acquire(blocking=loaded is None):
+        if not self._lock.acquire(blocking=loaded is None):
+            return
+        if loaded is None or not self._background:
             try:
                 self.refresh()
             finally:
                 self._lock.release()
+            return
+        threading.Thread(target=self._refresh_and_release, daemon=True).start()
+
+    def _refresh_and_release(self) -> None:
+        try:
+            self.refresh()
+        finally:
+            self._lock.release()
