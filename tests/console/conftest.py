@@ -14,6 +14,9 @@ from typing import Any
 import httpx
 import pytest
 
+# The store's fixtures: a SQLite file and a real PostgreSQL, and request records.
+from store.conftest import database_url, make_request, postgres_server, sql_store  # noqa: F401
+from support.request_history import write_history
 from support.servers import missing, require_binary
 from support.service_process import ServiceProcess, running_service
 
@@ -36,6 +39,8 @@ SCREENSHOTS_ENV = "AIMONITOR_SCREENSHOTS_DIR"
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceProcess]:
     workdir = tmp_path_factory.mktemp("console-service")
+    # Two hours of earlier traffic, so that the charts have a history to draw.
+    write_history(workdir / "data" / "aimonitor.db", rows=7200, days=2 / 24)
     env = {
         "AIMONITOR_ADMIN_API_KEY": ADMIN_KEY,
         "AIMONITOR_VIEWER_API_KEY": VIEWER_KEY,
@@ -109,6 +114,12 @@ def sign_in(page: Any, base_url: str, key: str) -> None:
     page.fill("#key", key)
     page.press("#key", "Enter")
     page.wait_for_selector("#nav:not([hidden])")
+
+
+def visit(page: Any, base_url: str, name: str) -> None:
+    """Open a console page and wait until its content is in."""
+    page.goto(f"{base_url}/console#/{name}")
+    page.wait_for_selector(f'#page section[data-page="{name}"] h1')
 
 
 def predict(base_url: str, prompt: str, **fields: Any) -> httpx.Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -63,6 +64,14 @@ def test_the_page_and_its_files_are_served_with_a_strict_policy(client: TestClie
             f"/console/static/{name}", headers={"If-None-Match": response.headers["etag"]}
         )
         assert again.status_code == 304
+    # The page names its files under a digest of their contents: cached until they change.
+    versioned = re.search(r'src="(/console/static/[0-9a-f]{12}/app\.js)"', page.text)
+    assert versioned is not None
+    cached = client.get(versioned.group(1))
+    assert cached.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert cached.content == client.get("/console/static/app.js").content
+    stale = client.get("/console/static/000000000000/app.js")
+    assert stale.status_code == 200 and stale.headers["cache-control"] == "no-cache"
     assert client.get("/console/static/../api/access.py").status_code == 404
     assert client.get("/console/static/nope.js").status_code == 404
     # The root keeps answering JSON for API clients.
@@ -95,8 +104,14 @@ def test_login_sets_a_strict_http_only_cookie_without_the_key(client: TestClient
     assert response.headers["cache-control"] == "no-store"
     assert client.get("/console/api/overview").status_code == 200
     assert client.get("/console/api/session").json()["role"] == "viewer"
+    # The page itself carries the session for its script, and is never stored.
+    page = client.get("/console")
+    assert 'name="aimonitor-session"' in page.text
+    assert response.json()["csrf_token"] in page.text
+    assert page.headers["cache-control"] == "no-store"
     assert client.delete("/console/api/session").status_code == 204
     assert client.get("/console/api/overview").status_code == 401
+    assert "aimonitor-session" not in client.get("/console").text
 
 
 def test_a_login_from_another_origin_is_refused(client: TestClient) -> None:

@@ -8,6 +8,7 @@ texts, redacted as they are, stay out of its disk cache.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import mimetypes
 import threading
@@ -19,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, StreamingResponse
 from pydantic import BaseModel
@@ -136,22 +137,41 @@ def _static_files() -> dict[str, tuple[bytes, str, str]]:
 
 
 _FILES = _static_files()
+# The files' URLs carry a digest of them all: the browser keeps them until they change.
+VERSION = hashlib.sha256("".join(sorted(e for _, _, e in _FILES.values())).encode()).hexdigest()[
+    :12
+]
+_PAGE = _FILES["index.html"][0].replace(b"/console/static/", f"/console/static/{VERSION}/".encode())
+IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 @router.get("", include_in_schema=False)
 @router.get("/", include_in_schema=False)
-async def page() -> HTMLResponse:
-    body, _, _ = _FILES["index.html"]
-    return HTMLResponse(body, headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"})
+async def page(request: Request, service: ServiceDep) -> HTMLResponse:
+    """The page; with a valid session it carries the session (role, CSRF token), which
+    saves the page a round trip before its first data."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    principal = read_session(service, cookie) if cookie else None
+    body = _PAGE
+    if principal is not None:
+        session = html.escape(_session_body(principal).model_dump_json(), quote=True)
+        meta = f'<meta name="aimonitor-session" content="{session}">\n</head>'
+        body = body.replace(b"</head>", meta.encode(), 1)
+    return HTMLResponse(body, headers={**SECURITY_HEADERS, "Cache-Control": "no-store"})
 
 
 @router.get("/static/{name:path}", include_in_schema=False)
 async def static_file(name: str, request: Request) -> Response:
+    version, _, rest = name.partition("/")
+    cache = "no-cache"
+    if len(version) == len(VERSION) and rest:
+        # A page of an earlier version gets today's files, revalidated each time.
+        name, cache = rest, IMMUTABLE if version == VERSION else "no-cache"
     found = _FILES.get(name)
     if found is None or name == "index.html":
         raise HTTPException(404, "no such file")
     body, kind, etag = found
-    headers = {**SECURITY_HEADERS, "ETag": etag, "Cache-Control": "no-cache"}
+    headers = {**SECURITY_HEADERS, "ETag": etag, "Cache-Control": cache}
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
     return Response(body, media_type=kind, headers=headers)
@@ -234,9 +254,22 @@ def _mean(minutes: list[Minute], attribute: str) -> float | None:
     return total / count if count else None
 
 
-async def _minutes(request: Request, service: Service, window: str) -> list[Minute]:
+@dataclass(frozen=True)
+class Window:
+    name: m.Window
+    minutes: list[Minute]
+
+
+async def _window(
+    request: Request, service: ServiceDep, _: ViewerDep, window: WindowQuery = "1h"
+) -> Window:
+    """The per-minute aggregates of the window asked for (read access needed)."""
     state = _state(request, service)
-    return await run_in_threadpool(state.series.minutes, m.WINDOW_MINUTES[window])
+    minutes = await run_in_threadpool(state.series.minutes, m.WINDOW_MINUTES[window])
+    return Window(window, minutes)
+
+
+WindowDep = Annotated[Window, Depends(_window)]
 
 
 @router.get(
@@ -245,18 +278,11 @@ async def _minutes(request: Request, service: Service, window: str) -> list[Minu
     response_model=m.Overview,
     responses=ERRORS,
 )
-async def overview(
-    request: Request,
-    response: Response,
-    service: ServiceDep,
-    _: ViewerDep,
-    window: WindowQuery = "1h",
-) -> Response:
-    minutes = await _minutes(request, service, window)
+async def overview(span: WindowDep, service: ServiceDep) -> Response:
+    window, minutes = span.name, span.minutes
     requests = sum(x.requests for x in minutes)
     errors = sum(x.errors for x in minutes)
     now = datetime.now(UTC)
-    compliance = service.meter.compliance.value
     daily = service.settings.daily_budget_eur
     spent = service.limiter.spent("all", now)
     return _answer(
@@ -269,7 +295,7 @@ async def overview(
             cost_eur=round(sum(x.cost_eur for x in minutes), 6),
             tokens=sum(x.tokens for x in minutes),
             trust=_rounded(_mean(minutes, "trust")),
-            compliance=_rounded(compliance) if compliance == compliance else None,
+            compliance=_rounded(_mean(minutes, "compliance")),
             drift_score=round(service.drift.score, 4),
             budget=m.Budget(
                 daily_eur=daily,
@@ -323,14 +349,8 @@ def _counts(counter: Counter[str]) -> list[m.Count]:
     response_model=m.Security,
     responses=ERRORS,
 )
-async def security(
-    request: Request,
-    response: Response,
-    service: ServiceDep,
-    _: ViewerDep,
-    window: WindowQuery = "1h",
-) -> Response:
-    minutes = await _minutes(request, service, window)
+async def security(span: WindowDep, service: ServiceDep) -> Response:
+    window, minutes = span.name, span.minutes
     blocked = await run_in_threadpool(
         queries.latest_with_decision, _engine(service), "blocked", LATEST_BLOCKED
     )
@@ -383,14 +403,8 @@ async def security(
     response_model=m.Quality,
     responses=ERRORS,
 )
-async def quality(
-    request: Request,
-    response: Response,
-    service: ServiceDep,
-    _: ViewerDep,
-    window: WindowQuery = "1h",
-) -> Response:
-    minutes = await _minutes(request, service, window)
+async def quality(span: WindowDep, service: ServiceDep) -> Response:
+    window, minutes = span.name, span.minutes
     hallucination_total = sum(x.hallucinations.total for x in minutes)
     hallucination_bad = sum(x.hallucinations.bad for x in minutes)
     drift = service.drift.explain()
@@ -423,7 +437,8 @@ async def quality(
     responses=ERRORS,
 )
 async def slos(request: Request, service: ServiceDep, _: ViewerDep) -> Response:
-    minutes = await _minutes(request, service, "24h")
+    state = _state(request, service)
+    minutes = await run_in_threadpool(state.series.minutes, m.WINDOW_MINUTES["24h"])
     process_rates = service.slo.burn_rates(time.monotonic())
     attribute = {"availability": "availability", "latency": "latency", "quality": "quality_sli"}
     result = []

@@ -30,8 +30,10 @@ class Series(BaseModel):
 
 
 class Budget(BaseModel):
+    """The daily budget as the service enforces it (AIMONITOR_DAILY_BUDGET_EUR)."""
+
     daily_eur: float | None
-    spent_today_eur: float
+    spent_today_eur: float = Field(description="spent today (UTC), as the budget guard counts it")
     remaining_eur: float | None
 
 
@@ -43,8 +45,8 @@ class Overview(BaseModel):
     error_rate: float | None
     cost_eur: float
     tokens: int
-    trust: float | None
-    compliance: float | None = Field(description="rolling compliance score of the process")
+    trust: float | None = Field(description="mean trust score over the window")
+    compliance: float | None = Field(description="mean compliance score over the window")
     drift_score: float
     budget: Budget
     series: Series

@@ -13,12 +13,24 @@ from __future__ import annotations
 import math
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Engine,
+    Integer,
+    Select,
+    Text,
+    and_,
+    case,
+    cast,
+    func,
+    or_,
+    select,
+)
 
 from aimonitor.store import schema
 from aimonitor.store.records import utc
@@ -35,23 +47,9 @@ REACHED_MODEL = frozenset({"served", "redacted", "error"})
 HALLUCINATION_THRESHOLD = 0.5
 
 _R = schema.requests
-_COLUMNS = (
-    _R.c.created_at,
-    _R.c.status_code,
-    _R.c.decision,
-    _R.c.client,
-    _R.c.latency_ms,
-    _R.c.tokens_input,
-    _R.c.tokens_output,
-    _R.c.cost_eur,
-    _R.c.score_trust,
-    _R.c.score_compliance,
-    _R.c.score_quality,
-    _R.c.score_coherence,
-    _R.c.score_hallucination,
-    _R.c.guardrails,
-    _R.c.findings,
-)
+_EMPTY_TRIGGERS = "[]"
+_EMPTY_FINDINGS = '{"input": {}, "output": {}}'
+PERCENTILES = (50, 95, 99)
 
 
 @dataclass(slots=True)
@@ -120,12 +118,6 @@ def minute_of(moment: datetime) -> int:
     return int(utc(moment).timestamp()) // MINUTE_S * MINUTE_S
 
 
-def nearest_rank(values: Sequence[float], percentile: float) -> float | None:
-    if not values:
-        return None
-    return values[max(0, math.ceil(percentile / 100 * len(values)) - 1)]
-
-
 def _families(reason: str) -> list[str]:
     # The injection guardrail's reason ends with its families: "... ≥ 0.50 (jailbreak, ...)".
     _, _, inside = reason.rpartition("(")
@@ -134,55 +126,84 @@ def _families(reason: str) -> list[str]:
     return [part.strip() for part in inside[:-1].split(",") if part.strip()]
 
 
-def aggregate(rows: Iterable[Any], thresholds: Thresholds) -> dict[int, Minute]:
-    """Per-minute aggregates of request rows (the columns of `_COLUMNS`)."""
-    minutes: dict[int, Minute] = {}
-    latencies: dict[int, list[float]] = {}
-    for row in rows:
-        start = minute_of(row.created_at)
-        minute = minutes.get(start)
-        if minute is None:
-            minute = minutes[start] = Minute(start)
-            latencies[start] = []
-        _add(minute, row, thresholds)
-        if row.decision in SERVED:
-            latencies[start].append(float(row.latency_ms))
-    for start, values in latencies.items():
-        values.sort()
-        minute = minutes[start]
-        minute.latency_p50 = nearest_rank(values, 50)
-        minute.latency_p95 = nearest_rank(values, 95)
-        minute.latency_p99 = nearest_rank(values, 99)
-    return minutes
+def minute_bucket(dialect: str) -> ColumnElement[Any]:
+    """The Unix time of the minute a request was created in, computed by the database."""
+    if dialect == "sqlite":  # created_at is stored as UTC text
+        seconds: ColumnElement[Any] = cast(func.strftime("%s", _R.c.created_at), Integer)
+        return (seconds // MINUTE_S * MINUTE_S).label("minute")
+    epoch = func.floor(func.extract("epoch", _R.c.created_at) / MINUTE_S)
+    return (cast(epoch, BigInteger) * MINUTE_S).label("minute")
 
 
-def _add(minute: Minute, row: Any, thresholds: Thresholds) -> None:
-    minute.requests += 1
-    decision = row.decision
-    status = int(row.status_code)
-    if status >= 500:
-        minute.errors += 1
-    if decision == "blocked":
-        minute.blocked += 1
-    elif decision == "redacted":
-        minute.redacted += 1
-    elif decision == "rate_limited":
-        minute.rate_limited += 1
+def _count(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _minute_from_sums(row: Any) -> Minute:
+    (start, requests, errors, blocked, redacted, limited, tokens, cost,
+     trust, trust_n, compliance, compliance_n, quality, quality_n, coherence, coherence_n,
+     hallucination_n, hallucination_bad, reached, reached_bad, answered, slow,
+     scored, poor) = row  # fmt: skip
+    return Minute(
+        start=int(start),
+        requests=int(requests),
+        errors=int(errors or 0),
+        blocked=int(blocked or 0),
+        redacted=int(redacted or 0),
+        rate_limited=int(limited or 0),
+        tokens=int(tokens or 0),
+        cost_eur=float(cost or 0.0),
+        trust=Mean(float(trust or 0.0), int(trust_n)),
+        compliance=Mean(float(compliance or 0.0), int(compliance_n)),
+        quality=Mean(float(quality or 0.0), int(quality_n)),
+        coherence=Mean(float(coherence or 0.0), int(coherence_n)),
+        hallucinations=Sli(int(hallucination_n), int(hallucination_bad or 0)),
+        availability=Sli(int(reached or 0), int(reached_bad or 0)),
+        latency=Sli(int(answered or 0), int(slow or 0)),
+        quality_sli=Sli(int(scored or 0), int(poor or 0)),
+    )
+
+
+def _percentiles_query(bucket: ColumnElement[Any], window: list[Any]) -> Select[Any]:
+    """p50, p95 and p99 (nearest rank) of the latency of served requests, per minute."""
+    ranked = (
+        select(
+            bucket,
+            _R.c.latency_ms,
+            func.row_number().over(partition_by=bucket, order_by=_R.c.latency_ms).label("rank"),
+            func.count().over(partition_by=bucket).label("n"),
+        )
+        .where(*window, _R.c.decision.in_(SERVED))
+        .subquery()
+    )
+    # Integer arithmetic: the nearest rank ceil(p * n / 100) as (p * n + 99) // 100.
+    ranks = [nearest_rank(p, ranked.c.n) for p in PERCENTILES]
+    return select(ranked.c.minute, ranked.c.rank, ranked.c.n, ranked.c.latency_ms).where(
+        or_(*(ranked.c.rank == rank for rank in ranks))
+    )
+
+
+def nearest_rank(percentile: int, count: Any) -> Any:
+    """The 1-based nearest rank, ceil(p * n / 100), in integer arithmetic (n may be a
+    column or a number)."""
+    return (percentile * count + 99) // 100
+
+
+def _details_query(bucket: ColumnElement[Any], window: list[Any]) -> Select[Any]:
+    """The requests with a guardrail decision, a finding, or a rate limit."""
+    return select(bucket, _R.c.decision, _R.c.client, _R.c.guardrails, _R.c.findings).where(
+        *window,
+        or_(
+            cast(_R.c.guardrails, Text) != _EMPTY_TRIGGERS,
+            cast(_R.c.findings, Text) != _EMPTY_FINDINGS,
+            _R.c.decision == "rate_limited",
+        ),
+    )
+
+
+def _add_details(minute: Minute, row: Any) -> None:
+    if row.decision == "rate_limited":
         _count_client(minute.limited_clients, row.client)
-    minute.tokens += int(row.tokens_input) + int(row.tokens_output)
-    minute.cost_eur += float(row.cost_eur)
-    minute.trust.add(row.score_trust)
-    minute.compliance.add(row.score_compliance)
-    if decision in REACHED_MODEL:
-        minute.availability.add(status < 500)
-    if status == 200:
-        minute.latency.add(float(row.latency_ms) <= thresholds.latency_ms)
-        if row.score_quality is not None:
-            minute.quality_sli.add(float(row.score_quality) >= thresholds.quality)
-    minute.quality.add(row.score_quality)
-    minute.coherence.add(row.score_coherence)
-    if row.score_hallucination is not None:
-        minute.hallucinations.add(float(row.score_hallucination) < HALLUCINATION_THRESHOLD)
     for trigger in row.guardrails or ():
         guardrail, action = str(trigger.get("guardrail")), str(trigger.get("action"))
         minute.triggers[(guardrail, action)] += 1
@@ -250,12 +271,57 @@ class MinuteSeries:
         return minutes
 
     def _read(self, start: int, end: int | None) -> dict[int, Minute]:
-        query = select(*_COLUMNS).where(_R.c.created_at >= datetime.fromtimestamp(start, UTC))
+        """The minutes of [start, end) that have requests, aggregated by the database:
+        counts and sums per minute, latency percentiles, and the guardrail decisions
+        and findings of the (few) requests that have some."""
+        window = [_R.c.created_at >= datetime.fromtimestamp(start, UTC)]
         if end is not None:
-            query = query.where(_R.c.created_at < datetime.fromtimestamp(end, UTC))
+            window.append(_R.c.created_at < datetime.fromtimestamp(end, UTC))
         with self._engine.connect() as conn:
-            rows = conn.execute(query)
-            return aggregate(rows, self._thresholds)
+            bucket = minute_bucket(conn.dialect.name)
+            minutes = {
+                int(row[0]): _minute_from_sums(row)
+                for row in conn.execute(self._sums_query(bucket, window))
+            }
+            for row in conn.execute(_percentiles_query(bucket, window)):
+                minute = minutes.get(int(row.minute))
+                for p in PERCENTILES:  # with few values, one rank can serve several
+                    if minute is not None and nearest_rank(p, int(row.n)) == int(row.rank):
+                        setattr(minute, f"latency_p{p}", float(row.latency_ms))
+            for row in conn.execute(_details_query(bucket, window)):
+                minute = minutes.get(int(row.minute))
+                if minute is not None:
+                    _add_details(minute, row)
+        return minutes
+
+    def _sums_query(self, bucket: ColumnElement[Any], window: list[Any]) -> Select[Any]:
+        status, decision = _R.c.status_code, _R.c.decision
+        ok = status == 200
+        reached = decision.in_(REACHED_MODEL)
+        quality = _R.c.score_quality
+        hallucination = _R.c.score_hallucination
+        columns = [
+            func.count(),
+            _count(status >= 500),
+            _count(decision == "blocked"),
+            _count(decision == "redacted"),
+            _count(decision == "rate_limited"),
+            func.sum(_R.c.tokens_input + _R.c.tokens_output),
+            func.sum(_R.c.cost_eur),
+        ]
+        for score in (_R.c.score_trust, _R.c.score_compliance, quality, _R.c.score_coherence):
+            columns += [func.sum(score), func.count(score)]
+        columns += [
+            func.count(hallucination),
+            _count(hallucination >= HALLUCINATION_THRESHOLD),
+            _count(reached),
+            _count(and_(reached, status >= 500)),
+            _count(ok),
+            _count(and_(ok, _R.c.latency_ms > self._thresholds.latency_ms)),
+            _count(and_(ok, quality.is_not(None))),
+            _count(and_(ok, quality < self._thresholds.quality)),
+        ]
+        return select(bucket, *columns).where(*window).group_by(bucket)
 
     def _evict(self, oldest: int) -> None:
         for start in [s for s in self._closed if s < oldest]:

@@ -75,10 +75,15 @@ async function show() {
     else link.removeAttribute("aria-current");
   }
   document.title = `${t(page.title)} · aimonitor`;
+  render(h("p", { class: "note", role: "status" }, t("loading")));
   const refresh = async () => {
     try {
-      const data = await page.load(param);
-      if (generation === state.generation) render(page.render(data, param));
+      const data = await api(page.url(param));
+      if (generation === state.generation) {
+        const node = page.render(data, param);
+        node.dataset.page = name;
+        render(node);
+      }
     } catch (error) {
       if (generation === state.generation && error.status !== 401) {
         render(h("p", { class: "error", role: "alert" }, `${t("error")}: ${error.message}`));
@@ -134,7 +139,9 @@ async function start() {
     }
   });
   window.addEventListener("hashchange", () => state.session && show());
-  const current = await api("/console/api/session");
+  // A signed-in page comes with its session (see console/api.py): no round trip for it.
+  const meta = document.querySelector('meta[name="aimonitor-session"]');
+  const current = meta ? JSON.parse(meta.content) : await api("/console/api/session");
   if (current.role) {
     state.session = current;
     enter();

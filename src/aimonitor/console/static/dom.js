@@ -54,7 +54,7 @@ export function tiles(items) {
   return h(
     "dl",
     { class: "tiles" },
-    items.map(([label, value]) => h("div", { class: "tile" }, h("dt", {}, label), h("dd", {}, value))),
+    items.filter(Boolean).map(([label, value]) => h("div", { class: "tile" }, h("dt", {}, label), h("dd", {}, value))),
   );
 }
 

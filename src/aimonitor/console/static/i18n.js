@@ -3,7 +3,7 @@
 
 const LABELS = {
   en: {
-    skip: "Skip to content", logout: "Log out", error: "Error", window: "Time window",
+    skip: "Skip to content", logout: "Log out", error: "Error", loading: "Loading…", window: "Time window",
     "window.1h": "Last hour", "window.24h": "Last 24 h",
     "nav.overview": "Overview", "nav.security": "Security", "nav.quality": "Quality & drift",
     "nav.slo": "SLOs", "nav.requests": "Requests", "nav.audit": "Audit", "nav.admin": "Admin",
@@ -11,7 +11,7 @@ const LABELS = {
     "login.help": "Enter the viewer key (read only) or the admin key. The key is sent once; the browser then holds a session cookie, never the key.",
     "login.invalid": "This key is not valid.",
     requests: "Requests", request: "Request", error_rate: "Error rate", blocked: "Blocked",
-    tokens: "Tokens", cost: "Cost", cost_today: "Cost today", trust: "Trust index",
+    tokens: "Tokens", cost: "Cost", budget_today: "Budget today", trust: "Trust index",
     compliance: "Compliance", drift: "Drift score", rps: "requests/s",
     "chart.rps": "Requests per second", "chart.errors": "Error rate",
     "chart.latency": "Latency (ms)", "chart.cost": "Cost per minute (EUR)",
@@ -55,7 +55,7 @@ const LABELS = {
     viewer_key: "Viewer key set",
   },
   fr: {
-    skip: "Aller au contenu", logout: "Se déconnecter", error: "Erreur", window: "Période",
+    skip: "Aller au contenu", logout: "Se déconnecter", error: "Erreur", loading: "Chargement…", window: "Période",
     "window.1h": "Dernière heure", "window.24h": "Dernières 24 h",
     "nav.overview": "Vue d'ensemble", "nav.security": "Sécurité", "nav.quality": "Qualité et dérive",
     "nav.slo": "SLO", "nav.requests": "Requêtes", "nav.audit": "Audit", "nav.admin": "Administration",
@@ -63,7 +63,7 @@ const LABELS = {
     "login.help": "Saisissez la clé de lecture ou la clé d'administration. La clé n'est envoyée qu'une fois ; le navigateur garde ensuite un cookie de session, jamais la clé.",
     "login.invalid": "Cette clé n'est pas valide.",
     requests: "Requêtes", request: "Requête", error_rate: "Taux d'erreur", blocked: "Bloquées",
-    tokens: "Jetons", cost: "Coût", cost_today: "Coût du jour", trust: "Indice de confiance",
+    tokens: "Jetons", cost: "Coût", budget_today: "Budget du jour", trust: "Indice de confiance",
     compliance: "Conformité", drift: "Score de dérive", rps: "requêtes/s",
     "chart.rps": "Requêtes par seconde", "chart.errors": "Taux d'erreur",
     "chart.latency": "Latence (ms)", "chart.cost": "Coût par minute (EUR)",

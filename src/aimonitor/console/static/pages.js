@@ -1,4 +1,4 @@
-// The console's pages. Each has `title` (an i18n key), `load(param)` (its data),
+// The console's pages. Each has `title` (an i18n key), `url(param)` (where its data is),
 // `render(data, param)` (a DOM node) and `live` (refreshed every few seconds).
 
 import { api, rerender, session, setWindow, windowChoice } from "./app.js";
@@ -37,16 +37,16 @@ function decision(value) {
   return h("span", { class: `decision ${value}` }, t(`decision.${value}`));
 }
 
-const windowed = (path) => () => api(`${path}?window=${windowChoice()}`);
+const windowed = (path) => () => `${path}?window=${windowChoice()}`;
 
 const overview = {
   title: "nav.overview",
   live: true,
-  load: windowed("/console/api/overview"),
+  url: windowed("/console/api/overview"),
   render(d) {
     const budget = d.budget.daily_eur === null
-      ? `${number(d.budget.spent_today_eur, 4)} €`
-      : `${number(d.budget.spent_today_eur, 4)} / ${number(d.budget.daily_eur, 2)} €`;
+      ? null
+      : [t("budget_today"), `${number(d.budget.spent_today_eur, 4)} / ${number(d.budget.daily_eur, 2)} €`];
     return h(
       "section",
       {},
@@ -56,7 +56,8 @@ const overview = {
         [t("error_rate"), percent(d.error_rate, 2)],
         [t("blocked"), number(d.blocked)],
         [t("tokens"), number(d.tokens)],
-        [t("cost_today"), budget],
+        [t("cost"), `${number(d.cost_eur, 4)} €`],
+        budget,
         [t("trust"), number(d.trust, 3)],
         [t("compliance"), number(d.compliance, 3)],
         [t("drift"), number(d.drift_score, 3)],
@@ -84,7 +85,7 @@ const overview = {
 const security = {
   title: "nav.security",
   live: true,
-  load: windowed("/console/api/security"),
+  url: windowed("/console/api/security"),
   render(d) {
     return h(
       "section",
@@ -127,7 +128,7 @@ const security = {
 const quality = {
   title: "nav.quality",
   live: true,
-  load: windowed("/console/api/quality"),
+  url: windowed("/console/api/quality"),
   render(d) {
     const drift = d.drift;
     const terms = (drift.terms || []).map((x) => ({
@@ -200,7 +201,7 @@ const quality = {
 const slo = {
   title: "nav.slo",
   live: true,
-  load: () => api("/console/api/slo"),
+  url: () => "/console/api/slo",
   render(d) {
     return h(
       "section",
@@ -260,7 +261,7 @@ function requestsQuery() {
 const requests = {
   title: "nav.requests",
   live: false,
-  load: () => api(requestsQuery()),
+  url: requestsQuery,
   render(d) {
     const field = (name, type = "text") =>
       h(
@@ -357,7 +358,7 @@ const requests = {
 const request = {
   title: "request",
   live: false,
-  load: (id) => api(`/console/api/requests/${encodeURIComponent(id)}`),
+  url: (id) => `/console/api/requests/${encodeURIComponent(id)}`,
   render(d) {
     const findings = Object.entries(d.findings).flatMap(([stage, kinds]) =>
       Object.entries(kinds || {}).map(([kind, count]) => ({ stage, kind, count })),
@@ -435,7 +436,7 @@ const request = {
 const audit = {
   title: "nav.audit",
   live: true,
-  load: () => api("/console/api/audit"),
+  url: () => "/console/api/audit",
   render(d) {
     const last = d.last_verification;
     const status = last === null
@@ -530,7 +531,7 @@ function guardrailRow(g, admin) {
 const admin = {
   title: "nav.admin",
   live: false,
-  load: () => api("/console/api/admin"),
+  url: () => "/console/api/admin",
   render(d) {
     const isAdmin = session()?.role === "admin";
     const headings = [t("guardrail"), t("enabled"), t("threshold"), t("action"), t("meaning")];
