@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from aimonitor.api import create_app
 from aimonitor.api.access import CSRF_HEADER, SESSION_COOKIE
+from aimonitor.clients import ClientKeyStore
 from aimonitor.config import Settings, load_settings
 
 ADMIN_KEY = "console-admin-key-0123456789"
@@ -279,10 +280,20 @@ def test_a_new_drift_reference_from_stored_prompts(client: TestClient) -> None:
     assert quality["drift"]["reference_size"] == 10
 
 
-def test_admin_view_lists_guardrails_and_retention(client: TestClient) -> None:
+def test_admin_view_lists_guardrails_client_keys_and_retention(client: TestClient) -> None:
     body = client.get("/console/api/admin", headers=VIEWER).json()
     assert {g["name"] for g in body["guardrails"]} >= {"prompt_length", "pii_protection"}
     assert body["retention_days"] == 0 and body["viewer_key_set"] is True
+    state = client.app.state  # type: ignore[attr-defined]
+    if not isinstance(getattr(state, "client_keys", None), ClientKeyStore):
+        assert body["client_keys"] is None
+        state.client_keys = ClientKeyStore(state.service.store.engine)
+    key, token = state.client_keys.create("support-bot", rpm=60)
+    state.client_keys.revoke("support-bot")
+    listed = client.get("/console/api/admin", headers=VIEWER)
+    [shown] = [k for k in listed.json()["client_keys"] if k["name"] == "support-bot"]
+    assert shown["key_prefix"] == key.key_prefix and shown["revoked_at"] is not None
+    assert token not in listed.text
 
 
 def test_the_endpoints_are_documented(client: TestClient) -> None:

@@ -21,7 +21,7 @@ TRIGGER = {
     "redacted": {"guardrail": "pii_protection", "action": "redact", "stage": "input",
                  "reason": "1 personal data finding(s) in the prompt (EMAIL×1): redacted"},
     "blocked": {"guardrail": "injection_protection", "action": "block", "stage": "input",
-                "reason": "prompt attack score 0.91 ≥ 0.50 (jailbreak, role_manipulation)"},
+                "reason": "attack score 0.91 ≥ 0.50 (jailbreak, role_manipulation), rules tier"},
     "rate_limited": {"guardrail": "rate_limiter", "action": "block", "stage": "input",
                      "reason": "over the limit"},
 }  # fmt: skip

@@ -22,7 +22,7 @@ TRIGGERS = {
     "redacted": [{"guardrail": "pii_protection", "action": "redact", "stage": "input",
                   "reason": "1 personal data finding(s) in the prompt (EMAIL×1): redacted"}],
     "blocked": [{"guardrail": "injection_protection", "action": "block", "stage": "input",
-                 "reason": "prompt attack score 0.93 ≥ 0.50 (instruction_override)"}],
+                 "reason": "prompt attack score 0.93 ≥ 0.50 (instruction_override), rules tier"}],
     "rate_limited": [{"guardrail": "rate_limiter", "action": "block", "stage": "input",
                       "reason": "more than 100 requests per minute"}],
 }  # fmt: skip

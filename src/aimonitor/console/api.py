@@ -40,6 +40,7 @@ from aimonitor.api.access import (
     set_session_cookie,
 )
 from aimonitor.api.deps import ServiceDep
+from aimonitor.clients import ClientKeyStore
 from aimonitor.console import models as m
 from aimonitor.console import queries
 from aimonitor.console.series import Minute, MinuteSeries, Thresholds
@@ -666,22 +667,23 @@ async def export(
 # --- admin ---------------------------------------------------------------------------------------
 
 
-def _client_keys(service: Service) -> list[dict[str, object]] | None:
-    """The gateway's application keys (without their secrets), when it is wired in."""
-    store = getattr(service, "client_keys", None)
-    listing = getattr(store, "list", None)
-    if listing is None:
+def _client_keys(request: Request) -> list[m.ClientKeyView] | None:
+    """The application keys (name, prefix, limits; never the token), when the service
+    has a key store (`app.state.client_keys`, see api/routes/keys.py)."""
+    store = getattr(request.app.state, "client_keys", None)
+    if not isinstance(store, ClientKeyStore):
         return None
-    return [dict(item) for item in listing()]
+    return [m.ClientKeyView(**key.to_dict()) for key in store.list(include_revoked=True)]
 
 
 @router.get("/api/admin", summary="Guardrails, client keys, retention", responses=ERRORS)
-async def admin(response: Response, service: ServiceDep, _: ViewerDep) -> m.Admin:
+async def admin(request: Request, response: Response, service: ServiceDep, _: ViewerDep) -> m.Admin:
     _no_store(response)
+    client_keys = await run_in_threadpool(_client_keys, request)
     settings = service.settings
     return m.Admin(
         guardrails=[m.GuardrailView(**c.to_dict()) for c in service.engine.configs().values()],
-        client_keys=_client_keys(service),
+        client_keys=client_keys,
         retention_days=settings.retention_days,
         audit_store_text=settings.audit_store_text,
         redaction_mode=settings.redaction_mode,

@@ -215,10 +215,20 @@ class GuardrailChange(BaseModel):
     action: str | None = Field(None, max_length=32)
 
 
+class ClientKeyView(BaseModel):
+    name: str
+    key_prefix: str = Field(description="the token's first characters, to recognise it")
+    rpm: int
+    daily_budget_eur: float | None
+    allowed_models: list[str] | None
+    created_at: str
+    revoked_at: str | None
+
+
 class Admin(BaseModel):
     guardrails: list[GuardrailView]
-    client_keys: list[dict[str, object]] | None = Field(
-        description="the application keys, when the gateway's key store is present"
+    client_keys: list[ClientKeyView] | None = Field(
+        description="the application keys, when the service has a key store"
     )
     retention_days: int
     audit_store_text: str

@@ -11,6 +11,7 @@ outage) is counted in the totals of the store but not in these charts.
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ _R = schema.requests
 _EMPTY_TRIGGERS = "[]"
 _EMPTY_FINDINGS = '{"input": {}, "output": {}}'
 PERCENTILES = (50, 95, 99)
+_FAMILIES = re.compile(r"≥ [0-9.]+ \(([a-z_, ]+)\)")
 
 
 @dataclass(slots=True)
@@ -119,11 +121,10 @@ def minute_of(moment: datetime) -> int:
 
 
 def _families(reason: str) -> list[str]:
-    # The injection guardrail's reason ends with its families: "... ≥ 0.50 (jailbreak, ...)".
-    _, _, inside = reason.rpartition("(")
-    if not inside.endswith(")"):
-        return []
-    return [part.strip() for part in inside[:-1].split(",") if part.strip()]
+    """The attack families named in the injection guardrail's reason
+    ("prompt attack score 0.93 ≥ 0.50 (jailbreak, role_manipulation), rules tier")."""
+    found = _FAMILIES.search(reason)
+    return [part.strip() for part in found.group(1).split(",")] if found else []
 
 
 def minute_bucket(dialect: str) -> ColumnElement[Any]:

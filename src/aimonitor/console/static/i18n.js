@@ -52,7 +52,10 @@ const LABELS = {
     client_keys: "Client API keys", "client_keys.absent": "Client keys are not enabled on this service.",
     retention: "Retention and privacy", retention_days: "Texts kept for (days)",
     "retention.forever": "no limit", stored_text: "Stored text", redaction: "Redaction",
-    viewer_key: "Viewer key set",
+    viewer_key: "Viewer key set", "keys.name": "Name", "keys.prefix": "Key starts with",
+    "keys.rpm": "Requests per minute", "keys.budget": "Daily budget", "keys.models": "Models",
+    "keys.all_models": "all", "keys.created": "Created", "keys.state": "State",
+    "keys.active": "active", "keys.revoked": "revoked",
   },
   fr: {
     skip: "Aller au contenu", logout: "Se déconnecter", error: "Erreur", loading: "Chargement…", window: "Période",
@@ -104,7 +107,10 @@ const LABELS = {
     client_keys: "Clés API des clients", "client_keys.absent": "Les clés clients ne sont pas activées sur ce service.",
     retention: "Rétention et confidentialité", retention_days: "Textes conservés (jours)",
     "retention.forever": "sans limite", stored_text: "Texte stocké", redaction: "Masquage",
-    viewer_key: "Clé de lecture définie",
+    viewer_key: "Clé de lecture définie", "keys.name": "Nom", "keys.prefix": "La clé commence par",
+    "keys.rpm": "Requêtes par minute", "keys.budget": "Budget quotidien", "keys.models": "Modèles",
+    "keys.all_models": "tous", "keys.created": "Créée", "keys.state": "État",
+    "keys.active": "active", "keys.revoked": "révoquée",
   },
 };
 

@@ -556,7 +556,15 @@ const admin = {
         ? h("p", { class: "note" }, t("client_keys.absent"))
         : table(
             t("client_keys"),
-            Object.keys(d.client_keys[0] || {}).map((k) => [k, (r) => String(r[k] ?? "–")]),
+            [
+              [t("keys.name"), (k) => k.name],
+              [t("keys.prefix"), (k) => h("code", {}, `${k.key_prefix}…`)],
+              [t("keys.rpm"), (k) => number(k.rpm)],
+              [t("keys.budget"), (k) => (k.daily_budget_eur === null ? "–" : `${number(k.daily_budget_eur, 2)} €`)],
+              [t("keys.models"), (k) => (k.allowed_models ? k.allowed_models.join(", ") : t("keys.all_models"))],
+              [t("keys.created"), (k) => when(k.created_at)],
+              [t("keys.state"), (k) => (k.revoked_at ? `${t("keys.revoked")} ${when(k.revoked_at)}` : t("keys.active"))],
+            ],
             d.client_keys,
             t("none"),
           ),
