@@ -1,11 +1,14 @@
 """Store write throughput on SQLite: the batched AsyncWriter against plain single-row
 inserts measured in the same run, on the same pragmas (WAL, synchronous=FULL).
 
-    .venv/bin/python benchmarks/bench_store.py [--records 20000]
+    .venv/bin/python benchmarks/bench_store.py [--records 20000] [--stats-rows 1000 100000]
 
 Prints records/s for each way of writing and its ratio to the baseline, and the cost of
 `submit()` (the only part on the request path: it journals the record), with the
 journal fsync'd every 20 ms (the default) and before every submit returns (interval 0).
+Then the cost of `stats()` (what `GET /stats` reads) at each `--stats-rows` stored
+requests, next to a plain `SELECT count(*), avg(latency_ms)` over the table, the scan
+that statistics computed from the rows would need at the least.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
 from aimonitor.store import AsyncWriter, RequestRecord, open_store
 from aimonitor.store.engine import WRITE_TRANSACTION
@@ -105,6 +108,34 @@ def bench_writer(
     return len(records) / elapsed, submit_costs, verify_rate, cpu_us
 
 
+def bench_stats(
+    directory: Path, sizes: list[int], repeat: int = 20
+) -> list[tuple[int, float, float]]:
+    """(rows, median ms of stats(), median ms of a count+avg scan) at each table size."""
+    store = open_store(f"sqlite:///{(directory / 'stats.db').as_posix()}")
+    results: list[tuple[int, float, float]] = []
+    stored = 0
+    scan = select(func.count(), func.avg(requests.c.latency_ms))
+    for size in sorted(sizes):
+        while stored < size:
+            batch = make_records(min(2_000, size - stored))
+            store.write_batch(batch)
+            stored += len(batch)
+        store.stats()  # warm
+        timings, scans = [], []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            store.stats()
+            timings.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            with store.engine.connect() as conn:
+                conn.execute(scan).one()
+            scans.append(time.perf_counter() - t)
+        results.append((size, statistics.median(timings) * 1e3, statistics.median(scans) * 1e3))
+    store.close()
+    return results
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
@@ -118,6 +149,7 @@ def main() -> None:
         help="records for the two one-commit-per-record runs (they are slow)",
     )  # fmt: skip
     parser.add_argument("--repeat", type=int, default=3, help="runs of each; medians shown")
+    parser.add_argument("--stats-rows", type=int, nargs="+", default=[1_000, 100_000])
     args = parser.parse_args()
     records = make_records(args.records)
     few = records[: args.baseline_records]
@@ -163,6 +195,11 @@ def main() -> None:
             f"submit() cost, {label}: mean {statistics.fmean(values):.1f} us, "
             f"p50 {percentile(values, 50):.1f} us, p99 {percentile(values, 99):.1f} us"
         )
+
+    with tempfile.TemporaryDirectory() as tmp:
+        print(f"{'stored requests':<20}{'stats() ms':>12}{'count+avg scan ms':>20}")
+        for rows, stats_ms, scan_ms in bench_stats(Path(tmp), args.stats_rows):
+            print(f"{rows:<20,}{stats_ms:>12.2f}{scan_ms:>20.2f}")
 
 
 if __name__ == "__main__":

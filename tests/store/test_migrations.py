@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -11,7 +12,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from aimonitor.store import SqlStore, StoreUnavailable, open_store
+from aimonitor.store import SqlStore, StoreUnavailable, memory_store, open_store
 from aimonitor.store.engine import alembic_config, normalise_url
 from aimonitor.store.schema import metadata
 
@@ -89,3 +90,35 @@ def test_an_in_memory_sqlite_database_is_shared_by_threads(tmp_path: Path) -> No
         assert seen == [{"prompt_length": {"threshold": 10}}]
     finally:
         store.close()
+
+
+def test_stats_aggregates_are_filled_from_the_rows_already_stored(
+    tmp_path: Path, make_request: Any
+) -> None:
+    """A database of the previous version upgrades with its statistics intact."""
+    from alembic import command
+
+    from aimonitor.store.engine import WRITE_TRANSACTION, make_engine
+
+    url = f"sqlite:///{(tmp_path / 'old.db').as_posix()}"
+    engine = make_engine(url)
+    config = alembic_config()
+    with engine.connect().execution_options(**{WRITE_TRANSACTION: True}) as conn, conn.begin():
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0004_console_indexes")
+    records = [make_request(latency_ms=float(n), scenario="AB"[n % 2]) for n in range(1, 101)]
+    with engine.begin() as conn:
+        from aimonitor.store.rows import request_row
+        from aimonitor.store.schema import requests
+
+        conn.execute(requests.insert(), [request_row(r) for r in records])
+    engine.dispose()
+    expected = memory_store()
+    expected.write_batch(records)
+    upgraded = open_store(url)
+    try:
+        assert upgraded.stats() == expected.stats()
+        assert upgraded.stats()["total_requests"] == 100
+    finally:
+        upgraded.close()
+        expected.close()

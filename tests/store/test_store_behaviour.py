@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
+
+import pytest
 
 from aimonitor.store import ConfigChangeRecord, FeedbackRecord, RequestRecord, Store
 from aimonitor.store.records import now_utc
@@ -256,3 +259,31 @@ def test_records_still_on_their_way_at_erasure_lose_their_texts(
     audit = _audit(store)
     assert "was in the queue" not in repr(audit) and "queued too" not in repr(audit)
     assert store.verify_chain().ok
+
+
+def test_stats_percentiles_stay_within_one_percent_of_the_exact_rank(
+    store: Store, make_request: MakeRequest
+) -> None:
+    latencies = [round(0.05 * i**1.5, 3) for i in range(1, 2001)]
+    store.write_batch([make_request(latency_ms=ms) for ms in latencies])
+    store.write_batch([make_request(latency_ms=ms) for ms in latencies[:10]])  # new ids
+    ordered = sorted(latencies + latencies[:10])
+    stats = store.stats()["latency_ms"]
+    for p in (50, 95, 99):
+        exact = ordered[math.ceil(p / 100 * len(ordered)) - 1]
+        assert stats[f"p{p}"] == pytest.approx(exact, rel=0.01)
+    assert stats["mean"] == round(sum(ordered) / len(ordered), 3)
+
+
+def test_stats_count_each_event_once_however_often_it_is_written(
+    store: Store, make_request: MakeRequest
+) -> None:
+    records = [make_request(latency_ms=float(n)) for n in range(1, 11)]
+    store.write_batch(records)
+    before = store.stats()
+    store.write_batch(records[:5])
+    store.write_batch([*records, make_request(latency_ms=100.0)])
+    after = store.stats()
+    assert after["total_requests"] == before["total_requests"] + 1 == 11
+    assert after["tokens"]["input"] == before["tokens"]["input"] + 5
+    assert after["latency_ms"]["p99"] == 100.0

@@ -123,6 +123,18 @@ audit_log = Table(
     Index("ix_audit_event_type", "event_type", "seq"),
 )
 
+# Running totals behind `stats()` (stats.py), updated in the transaction of each batch.
+stats_aggregates = Table(
+    "stats_aggregates",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("key", String(64), primary_key=True),
+    Column("count", BigInteger, nullable=False),
+    Column("total", Float, nullable=False),
+    Column("low", Float),
+    Column("high", Float),
+)
+
 # One row (id = 1): the last seq and hash. Writers lock it (SELECT ... FOR UPDATE on
 # PostgreSQL) so two instances cannot fork the chain; verify compares it with the last
 # record so that records removed at the end are noticed.

@@ -18,7 +18,6 @@ from sqlalchemy import (
     Engine,
     and_,
     bindparam,
-    case,
     func,
     insert,
     or_,
@@ -26,6 +25,8 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
 from aimonitor.store import schema
@@ -57,19 +58,14 @@ from aimonitor.store.rows import (
     request_from_row,
     request_row,
 )
-from aimonitor.store.stats import (
-    HALLUCINATION_THRESHOLD,
-    PERCENTILES,
-    empty_stats,
-    nearest_rank_index,
-    rounded,
-)
+from aimonitor.store.stats import Aggregate, Key, aggregate, stats_from
 
 _R = schema.requests
 _F = schema.feedback
 _A = schema.audit_log
 _H = schema.audit_chain_head
 _G = schema.guardrail_configs
+_S = schema.stats_aggregates
 
 
 def _latest_feedback(column: Any) -> Any:
@@ -120,9 +116,29 @@ _INSERT_FEEDBACK = insert(_F)
 _INSERT_ENTRIES = insert(_A)
 
 
+def _stats_upsert(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT (name, key) DO UPDATE adding the batch's part."""
+    # PostgreSQL's least/greatest; SQLite's min/max with two arguments do the same.
+    postgres = dialect == "postgresql"
+    statement: Any = postgresql_insert(_S) if postgres else sqlite_insert(_S)
+    lowest = getattr(func, "least" if postgres else "min")
+    highest = getattr(func, "greatest" if postgres else "max")
+    new = statement.excluded
+    return statement.on_conflict_do_update(
+        index_elements=[_S.c.name, _S.c.key],
+        set_={
+            "count": _S.c["count"] + new["count"],
+            "total": _S.c.total + new.total,
+            "low": lowest(_S.c.low, new.low),
+            "high": highest(_S.c.high, new.high),
+        },
+    )
+
+
 class SqlStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._upsert_stats = _stats_upsert(engine.dialect.name)
 
     @property
     def engine(self) -> Engine:
@@ -218,6 +234,8 @@ class SqlStore:
         erased = self._erasures_of(conn, set(conversations.values()))
         request_rows: list[dict[str, Any]] = []
         feedback_rows: list[dict[str, Any]] = []
+        new_requests: list[RequestRecord] = []
+        new_feedback: list[FeedbackRecord] = []
         entries: list[AuditEntry] = []
         touched: set[str] = set()
         for event, stamp in fresh:
@@ -226,9 +244,11 @@ class SqlStore:
             event = without_erased_texts(event, conversation_id, erased)
             if isinstance(event, RequestRecord):
                 request_rows.append(request_row(event))
+                new_requests.append(event)
                 touched.add(event.request_id)
             elif isinstance(event, FeedbackRecord):
                 feedback_rows.append(feedback_row(event))
+                new_feedback.append(event)
                 touched.add(event.request_id)
             entry = seal_event(
                 event, seq=seq, prev_hash=prev_hash, conversation_id=conversation_id, writer=stamp
@@ -244,6 +264,16 @@ class SqlStore:
             # Feedback replayed from another writer's journal may have landed first.
             self._apply_feedback(conn, touched)
         self._append_entries(conn, entries)
+        if new_requests or new_feedback:
+            self._add_to_stats(conn, aggregate(new_requests, new_feedback))
+
+    def _add_to_stats(self, conn: Connection, parts: dict[Key, Aggregate]) -> None:
+        rows = [
+            {"name": name, "key": key, "count": a.count, "total": a.total, "low": a.low,
+             "high": a.high}
+            for (name, key), a in parts.items()
+        ]  # fmt: skip
+        conn.execute(self._upsert_stats, rows)
 
     def _conversations_of(self, conn: Connection, events: Sequence[Event]) -> dict[str, str]:
         """conversation_id of the requests that feedback events refer to."""
@@ -415,69 +445,11 @@ class SqlStore:
             return self._stats(conn)
 
     def _stats(self, conn: Connection) -> dict[str, Any]:
-        result = empty_stats()
-        total = int(conn.scalar(select(func.count()).select_from(_R)) or 0)
-        feedback = conn.execute(select(func.count(), func.avg(_F.c.rating))).one()
-        result["feedback"] = {"count": int(feedback[0]), "mean_rating": rounded(feedback[1])}
-        if total == 0:
-            return result
-        result["total_requests"] = total
-        by_scenario: dict[str, int] = {}
-        by_status: dict[str, int] = {}
-        nested: dict[str, dict[str, int]] = {}
-        for r in conn.execute(
-            select(_R.c.scenario, _R.c.status_code, func.count()).group_by(
-                _R.c.scenario, _R.c.status_code
-            )
-        ):
-            scenario, status, count = str(r[0]), str(r[1]), int(r[2])
-            by_scenario[scenario] = by_scenario.get(scenario, 0) + count
-            by_status[status] = by_status.get(status, 0) + count
-            nested.setdefault(scenario, {})[status] = count
-        by_decision = {
-            str(r[0]): int(r[1])
-            for r in conn.execute(select(_R.c.decision, func.count()).group_by(_R.c.decision))
-        }
-        result.update(
-            by_scenario=by_scenario,
-            by_status=by_status,
-            by_scenario_status=nested,
-            by_decision=by_decision,
-            errors=by_decision.get("error", 0),
-            blocked=by_decision.get("blocked", 0),
-            rate_limited=by_decision.get("rate_limited", 0),
-        )
-        score_columns = [_R.c[f"score_{name}"] for name in schema.SCORE_COLUMNS]
-        hallucination = _R.c.score_hallucination
-        sums = conn.execute(
-            select(
-                func.sum(_R.c.tokens_input),
-                func.sum(_R.c.tokens_output),
-                func.sum(_R.c.cost_eur),
-                func.avg(_R.c.latency_ms),
-                func.count(hallucination),
-                func.sum(case((hallucination >= HALLUCINATION_THRESHOLD, 1), else_=0)),
-                *(func.avg(column) for column in score_columns),
-            )
-        ).one()
-        result["tokens"] = {"input": int(sums[0] or 0), "output": int(sums[1] or 0)}
-        result["cost_eur"] = round(float(sums[2] or 0.0), 6)
-        scored = int(sums[4] or 0)
-        result["hallucination_rate"] = rounded(int(sums[5] or 0) / scored) if scored else None
-        result["scores"] = {
-            name: rounded(value) for name, value in zip(schema.SCORE_COLUMNS, sums[6:], strict=True)
-        }
-        latency: dict[str, float | None] = {"mean": rounded(sums[3], 3)}
-        for p in PERCENTILES:
-            value = conn.scalar(
-                select(_R.c.latency_ms)
-                .order_by(_R.c.latency_ms)
-                .limit(1)
-                .offset(nearest_rank_index(total, p))
-            )
-            latency[f"p{p}"] = rounded(value, 3)
-        result["latency_ms"] = latency
-        return result
+        rows = conn.execute(select(_S)).tuples()
+        return stats_from(
+            {(name, key): Aggregate(int(count), float(total), low, high)
+             for name, key, count, total, low, high in rows}
+        )  # fmt: skip
 
     # --- audit -----------------------------------------------------------------
 
