@@ -348,6 +348,7 @@ class Orphan:
 
     reader: JournalReader
     lock_fd: int
+    backlog: int = 0  # lines not yet written, as counted when claimed
 
     def release(self) -> None:
         """All of it is in the database: delete it."""

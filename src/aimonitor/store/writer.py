@@ -96,7 +96,6 @@ class AsyncWriter:
         self._journal: Journal | None = None
         self._reader: JournalReader | None = None
         self._orphans: list[Orphan] = []
-        self._orphan_backlog = 0
         self._last_write = 0.0
         self._drain_until = 0.0
         self._thread: threading.Thread | None = None
@@ -119,7 +118,7 @@ class AsyncWriter:
         it claimed)."""
         journal, reader = self._journal, self._reader
         own = 0 if journal is None or reader is None else journal.seq - reader.consumed
-        return own + self._orphan_backlog
+        return own + sum(orphan.backlog for orphan in list(self._orphans))
 
     # --- producer side -----------------------------------------------------------
 
@@ -199,7 +198,7 @@ class AsyncWriter:
                 orphan.release()
             else:
                 orphan.abandon()  # not finished: the next writer claims it again
-        self._orphans, self._orphan_backlog = [], 0
+        self._orphans = []
         self._notify()
 
     # --- writer thread -------------------------------------------------------------
@@ -247,7 +246,7 @@ class AsyncWriter:
                 return progressed
             if written:
                 progressed = True
-                self._orphan_backlog = max(0, self._orphan_backlog - written)
+                orphan.backlog = max(0, orphan.backlog - written)
                 self._call("on_replayed", written)
             else:
                 self._orphans.remove(orphan)
@@ -320,11 +319,10 @@ class AsyncWriter:
             return
         try:
             for orphan in claim_orphans(self._directory, journal.writer_id, self._rejected):
-                backlog = orphan.reader.pending_lines()
+                orphan.backlog = orphan.reader.pending_lines()
                 log.info("replaying the audit journal of writer %s (%d records)",
-                         orphan.reader.writer_id, backlog)  # fmt: skip
+                         orphan.reader.writer_id, orphan.backlog)  # fmt: skip
                 self._orphans.append(orphan)
-                self._orphan_backlog += backlog
         except OSError:
             log.exception("cannot scan the audit journal directory")
 
