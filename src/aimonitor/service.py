@@ -13,6 +13,9 @@ from aimonitor import __version__
 from aimonitor.analysis import Analyzer, Redactor
 from aimonitor.analysis.risk import RiskClassifier
 from aimonitor.backends import ModelBackend, build_backend
+from aimonitor.backends.upstreams import build_registry
+from aimonitor.clients.store import ClientKeyStore
+from aimonitor.clients.verifier import KeyVerifier
 from aimonitor.config import ConfigError, Settings
 from aimonitor.conversations import ConversationTracker
 from aimonitor.guardrails import (
@@ -50,6 +53,7 @@ from aimonitor.store import (
     AuditWriter,
     ConfigChangeRecord,
     FeedbackRecord,
+    SqlStore,
     open_store,
 )
 from aimonitor.store import Store as StoreProtocol
@@ -123,6 +127,12 @@ class Service:
         self.meter.built(__version__, settings.backend)
         self.writer = build_writer(settings, self.store, self.meter)
         self.backend = backend or build_backend(settings)
+        self.upstreams = build_registry(settings)
+        if not isinstance(self.store, SqlStore):
+            raise ConfigError("the service needs a SQL store (client keys live in its database)")
+        self.client_keys = KeyVerifier(
+            ClientKeyStore(self.store.engine), refresh_s=settings.client_keys_refresh_s
+        )
         self.tracing = tracing or Tracing.from_settings(settings)
         self.analyzer = Analyzer.default()
         try:
@@ -154,6 +164,15 @@ class Service:
         self.satisfaction = RollingMean(500)  # recent ratings scaled to 0..1
         self.recent_requests = RecentRequests()
         self.pipeline = self._build_pipeline()
+        self.embeddings_pipeline = Pipeline(
+            before_model=self.pipeline.before_model[:4],  # no history for embeddings
+            model=self.pipeline.model,
+            after_model=[],
+            after_stream=[],
+            record=self.pipeline.record,
+            tracing=self.tracing,
+            meter=self.meter,
+        )
         self.metrics.exporter_failures.labels("otlp")
         self._sync_guardrail_gauges()
         self._stopping = threading.Event()
@@ -238,6 +257,11 @@ class Service:
             thread = threading.Thread(target=loop, name=f"aimonitor{loop.__name__}", daemon=True)
             thread.start()
             self._threads.append(thread)
+        if not self.client_keys.has_keys:
+            log.warning(
+                "no client keys: the OpenAI-compatible gateway serves loopback clients only "
+                "(create keys with `aimonitor keys create`)"
+            )
         log.info(
             "service started",
             extra={"backend": self.backend.name, "database": _safe_url(self.settings)},
@@ -248,6 +272,7 @@ class Service:
         # Drain accepted records first: nothing accepted may be lost on SIGTERM.
         self.writer.stop(timeout_s=30.0)
         await self.backend.aclose()
+        await self.upstreams.aclose()
         self.limiter.close()
         self.tracing.shutdown()
         self.store.close()

@@ -13,7 +13,18 @@ from fastapi.responses import JSONResponse
 
 from aimonitor import __version__
 from aimonitor.api.middleware import BodySizeLimitMiddleware, HttpMetricsMiddleware
-from aimonitor.api.routes import conversations, drift, feedback, guardrails, info, predict, stats
+from aimonitor.api.routes import (
+    chat,
+    conversations,
+    drift,
+    feedback,
+    guardrails,
+    info,
+    keys,
+    openai_models,
+    predict,
+    stats,
+)
 from aimonitor.config import Settings, load_settings
 from aimonitor.console import api as console
 from aimonitor.service import Service
@@ -48,7 +59,19 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.service = service
-    for module in (predict, info, feedback, conversations, stats, guardrails, drift):
+    app.state.client_keys = service.client_keys.store
+    for module in (
+        predict,
+        chat,
+        openai_models,
+        keys,
+        info,
+        feedback,
+        conversations,
+        stats,
+        guardrails,
+        drift,
+    ):
         app.include_router(module.router)
     app.include_router(console.router)
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]

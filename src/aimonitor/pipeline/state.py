@@ -28,12 +28,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """One chat message as the analyses see it: its role and its text (content parts
-    joined). `index` is its position in the request's list."""
+    """One text of a chat request that the analyses judge: a message's content, or one
+    text part of it. `index` is the message's position in the request's list, `part`
+    the part's position in its content array (None for a plain string content)."""
 
     role: str
     text: str
     index: int
+    part: int | None = None
 
 
 @dataclass(slots=True)
@@ -70,6 +72,8 @@ class RequestState:
     scenario: Scenario = Scenario.A
     client: str = ""  # pseudonym of the client (key name, or keyed hash of the address)
     client_name: str = "anonymous"  # bounded label: a client key's name, or "anonymous"
+    rate_limit_per_minute: int | None = None  # the client key's own limit, if it has one
+    daily_budget_eur: float | None = None  # the client key's own budget, if it has one
     user: str | None = None  # pseudonym of the end user
     conversation_id: str | None = None  # already pseudonymised when client-chosen
     context: str | None = None  # documents the answer should be grounded in
@@ -88,7 +92,8 @@ class RequestState:
     input_scan: ScanResult | None = None
     risk: RiskAssessment | None = None
     model_prompt: str | None = None  # what the model was sent (redacted when needed)
-    redacted_messages: dict[int, str] = field(default_factory=dict)  # chat: index -> text
+    # chat: (message index, part index) -> the redacted text the model is sent
+    redacted_messages: dict[tuple[int, int | None], str] = field(default_factory=dict)
     stored_prompt: str | None = None
     history: tuple[tuple[str, str], ...] = ()
 

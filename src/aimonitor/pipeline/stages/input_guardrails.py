@@ -39,7 +39,7 @@ class InputGuardrailStage:
             for message in state.messages:
                 findings = tuple(f for f in self.analyzer.scan_pii(message.text) if f.type in types)
                 if findings:
-                    state.redacted_messages[message.index] = self.redactor.redact(
+                    state.redacted_messages[message.index, message.part] = self.redactor.redact(
                         message.text, findings, state.conversation_id
                     )
         state.stored_prompt = self.text_policy.storable(

@@ -29,12 +29,14 @@ class ModelStage:
             answer = await call(state)
         except UpstreamError as exc:
             state.model_seconds = time.perf_counter() - start
-            return state.refuse(
-                Decision.ERROR, Stop(exc.status, str(exc), error=exc.kind, stage="model")
-            )
+            return refuse_upstream(state, exc)
         state.model_seconds = time.perf_counter() - start
         account_answer(state, answer, self.prices)
         return state
+
+
+def refuse_upstream(state: RequestState, exc: UpstreamError) -> RequestState:
+    return state.refuse(Decision.ERROR, Stop(exc.status, str(exc), error=exc.kind, stage="model"))
 
 
 def account_answer(state: RequestState, answer: ModelAnswer, prices: PriceTable) -> None:

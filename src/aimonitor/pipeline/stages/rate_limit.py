@@ -3,6 +3,8 @@ else its network address), never on a field the client chooses."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from aimonitor.guardrails import GuardrailEngine, RateLimiter
 from aimonitor.pipeline.state import RequestState, Stop
 from aimonitor.types import Action, Decision
@@ -16,10 +18,22 @@ class RateLimitStage:
         self.limiter = limiter
 
     async def run(self, state: RequestState) -> RequestState:
+        if state.daily_budget_eur is not None:
+            spent = self.limiter.spent(state.client, datetime.now(UTC))
+            if spent >= state.daily_budget_eur:
+                return state.refuse(
+                    Decision.RATE_LIMITED,
+                    Stop(
+                        429,
+                        "the client key's daily budget is spent",
+                        guardrail="budget",
+                        retry_after_s=_seconds_to_midnight(),
+                    ),
+                )
         config = self.engine.configs().get("rate_limiter")
         if config is None or not config.enabled:
             return state
-        decision = self.limiter.hit(state.client)
+        decision = self.limiter.hit(state.client, state.rate_limit_per_minute)
         trigger = self.engine.evaluate_rate_limit(decision)
         if trigger is None:
             return state
@@ -35,3 +49,9 @@ class RateLimitStage:
                 retry_after_s=max(1, decision.retry_after_s),
             ),
         )
+
+
+def _seconds_to_midnight() -> int:
+    now = datetime.now(UTC)
+    midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(1, int((midnight - now).total_seconds()))

@@ -46,12 +46,14 @@ class RecordStage:
         self.recent = recent
 
     async def run(self, state: RequestState) -> RequestState:
-        now = time.perf_counter()
-        state.latency_ms = round((now - state.started) * 1000.0, 3)
+        state.latency_ms = round((time.perf_counter() - state.started) * 1000.0, 3)
         remaining = None
         if state.cost_eur:
             # Spending is counted where limits are, so that every worker sees all of it.
-            spent = self.limiter.spend("all", state.cost_eur, datetime.now(UTC))
+            now = datetime.now(UTC)
+            spent = self.limiter.spend("all", state.cost_eur, now)
+            if state.daily_budget_eur is not None:
+                self.limiter.spend(state.client, state.cost_eur, now)
             if self.daily_budget_eur is not None:
                 remaining = self.daily_budget_eur - spent
         available = sli_available(state)
