@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
@@ -59,8 +60,38 @@ AdminDep = Annotated[str, Depends(require_admin)]
 
 
 def client_address(request: Request, service: ServiceDep) -> str | None:
-    if service.settings.trust_proxy_headers:
-        forwarded = request.headers.get("x-forwarded-for")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.client.host if request.client else None
+    """The client's network address. Behind proxies (AIMONITOR_TRUST_PROXY_HEADERS), the
+    right-most X-Forwarded-For entry that is not a trusted proxy: each trusted proxy
+    appends the address it received from, while the left-most entries are whatever the
+    client wrote."""
+    peer = request.client.host if request.client else None
+    settings = service.settings
+    if not settings.trust_proxy_headers or not _trusted(peer, settings.trusted_proxies):
+        return peer
+    hops = [
+        hop.strip()
+        for header in request.headers.getlist("x-forwarded-for")
+        for hop in header.split(",")
+    ]
+    for hop in reversed(hops):
+        if hop and not _trusted(hop, settings.trusted_proxies):
+            return hop
+    return peer
+
+
+def _trusted(address: str | None, proxies: str) -> bool:
+    if address is None:
+        return False
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    for proxy in proxies.split(","):
+        proxy = proxy.strip()
+        if proxy:
+            try:
+                if ip in ipaddress.ip_network(proxy, strict=False):
+                    return True
+            except ValueError:
+                continue
+    return False
