@@ -173,7 +173,6 @@ class Service:
             tracing=self.tracing,
             meter=self.meter,
         )
-        self.metrics.exporter_failures.labels("otlp")
         self._sync_guardrail_gauges()
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []

@@ -3,7 +3,7 @@ rate limit. Pure domain code over the detectors' results (see docs/guardrails.md
 
 from __future__ import annotations
 
-from aimonitor.guardrails.clients import client_key
+from aimonitor.guardrails.clients import client_key, conversation_key
 from aimonitor.guardrails.config import (
     GUARDRAIL_NAMES,
     SPECS,
@@ -34,6 +34,7 @@ __all__ = [
     "RateLimiter",
     "UnknownGuardrailError",
     "client_key",
+    "conversation_key",
     "default_configs",
     "validate_update",
 ]

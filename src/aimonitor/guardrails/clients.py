@@ -50,3 +50,12 @@ def client_key(user_id: str | None, api_key: str | None, address: str | None, se
     mac.update(f"{kind}\x00{identity}".encode())
     digest = mac.hexdigest()
     return f"{kind}:{digest[:PSEUDONYM_HEX_CHARS]}"
+
+
+def conversation_key(conversation_id: str, secret: bytes) -> str:
+    """The stored form of a client-chosen conversation id: the same keyed pseudonym for
+    the same id, so that its turns stay linked, and nothing the client wrote in it (an
+    e-mail address, a name) reaches the database or the audit trail."""
+    mac = _keyed_mac(secret).copy()
+    mac.update(f"conversation\x00{conversation_id}".encode())
+    return f"conv:{mac.hexdigest()[:PSEUDONYM_HEX_CHARS]}"

@@ -259,6 +259,9 @@ class Meter:
     def queue_depth(self, n: int) -> None:
         self.metrics.audit_queue_depth.set(n)
 
+    def erased(self) -> None:
+        self.metrics.audit_events.labels("erasure", "warning").inc()
+
     def retention_purged(self) -> None:
         self.metrics.audit_events.labels("retention_purge", "info").inc()
 

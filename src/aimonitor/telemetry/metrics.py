@@ -445,3 +445,4 @@ class Metrics:
         for rating in ("1", "2", "3", "4", "5"):
             for category in FEEDBACK_CATEGORIES:
                 self.feedback.labels(rating, category)
+        self.exporter_failures.labels("otlp")

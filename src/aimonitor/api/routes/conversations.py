@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from aimonitor.api.access import ViewerDep
 from aimonitor.api.deps import AdminDep, ServiceDep
 from aimonitor.console import queries
+from aimonitor.guardrails import conversation_key
 
 router = APIRouter(prefix="/conversations", tags=["conversations"])
 
@@ -26,14 +27,15 @@ router = APIRouter(prefix="/conversations", tags=["conversations"])
     },
 )
 async def get_conversation(conversation_id: str, service: ServiceDep, principal: ViewerDep) -> Any:
+    stored_id = conversation_key(conversation_id, service.secret)
     await run_in_threadpool(service.writer.flush)
-    turns = await run_in_threadpool(service.store.conversation, conversation_id)
+    turns = await run_in_threadpool(service.store.conversation, stored_id)
     engine = queries.engine_of(service.store)
     erased_at = None
     if engine is not None:
-        erased_at = await run_in_threadpool(queries.last_erasure, engine, conversation_id)
+        erased_at = await run_in_threadpool(queries.last_erasure, engine, stored_id)
         if turns and not principal.may_read_records_of(
-            await run_in_threadpool(queries.conversation_clients, engine, conversation_id)
+            await run_in_threadpool(queries.conversation_clients, engine, stored_id)
         ):
             raise HTTPException(403, "this key may not read this conversation")
     if erased_at is not None:
@@ -71,10 +73,11 @@ async def get_conversation(conversation_id: str, service: ServiceDep, principal:
 async def delete_conversation(
     conversation_id: str, service: ServiceDep, actor: AdminDep
 ) -> dict[str, Any]:
+    stored_id = conversation_key(conversation_id, service.secret)
     await run_in_threadpool(service.writer.flush)
-    erased = await run_in_threadpool(service.store.erase_conversation, conversation_id, actor)
+    erased = await run_in_threadpool(service.store.erase_conversation, stored_id, actor)
     if erased == 0:
         raise HTTPException(404, f"unknown conversation {conversation_id!r}")
-    service.conversations.forget(conversation_id)
-    service.metrics.audit_events.labels("erasure", "warning").inc()
+    service.conversations.forget(stored_id)
+    service.meter.erased()
     return {"status": "erased", "conversation_id": conversation_id, "turns_erased": erased}

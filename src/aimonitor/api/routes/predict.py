@@ -20,7 +20,7 @@ from aimonitor.api.schemas import (
     RefusedResponse,
     ValidationErrorResponse,
 )
-from aimonitor.guardrails import client_key
+from aimonitor.guardrails import client_key, conversation_key
 from aimonitor.pipeline import RequestState
 from aimonitor.pipeline.state import count_types, join_context, trigger_dict
 from aimonitor.service import Service
@@ -60,8 +60,11 @@ def predict_state(service: Service, body: PredictRequest, request: Request) -> R
         # Limits key on who the client is, never on a field the client chooses.
         client=client_key(None, None, client_address(request, service), secret),
         user=client_key(body.user_id, None, None, secret) if body.user_id else None,
-        conversation_id=body.conversation_id,
+        conversation_id=(
+            conversation_key(body.conversation_id, secret) if body.conversation_id else None
+        ),
         context=join_context(body.context),
+        extra={"client_conversation_id": body.conversation_id},
     )
 
 
@@ -102,7 +105,7 @@ def served_body(state: RequestState) -> dict[str, Any]:
         "tokens_output": state.tokens_output,
         "tokens_estimated": state.tokens_estimated,
         "cost_eur": round(state.cost_eur, 8),
-        "conversation_id": state.conversation_id,
+        "conversation_id": state.extra.get("client_conversation_id"),
         "decision": state.decision.value,
         "security": {
             "pii": count_types(scan.findings),
