@@ -58,3 +58,15 @@ def test_burn_rates_are_computed_at_scrape_from_the_slo_windows(tmp_path: Path) 
         assert registry.get_sample_value(gauge, {"slo": "latency"}) == 0.0
     finally:
         asyncio.run(service.stop())
+
+
+def test_settings_are_refused_before_anything_is_written(tmp_path: Path) -> None:
+    from aimonitor.config import ConfigError
+    from aimonitor.service import Service
+
+    settings = load_settings(
+        data_dir=tmp_path / "data", log_dir=tmp_path / "logs", ai_act_use_case="no-such-case"
+    )
+    with pytest.raises(ConfigError, match="AIMONITOR_AI_ACT_USE_CASE"):
+        Service(settings)
+    assert not (tmp_path / "data").exists() and not (tmp_path / "logs").exists()

@@ -116,6 +116,11 @@ class Service:
         tracing: Tracing | None = None,
     ) -> None:
         self.settings = settings
+        # What can be refused is checked before anything is written to disk.
+        try:
+            self.risk_classifier = RiskClassifier(settings.ai_act_use_case)
+        except ValueError as exc:
+            raise ConfigError(f"invalid configuration: AIMONITOR_AI_ACT_USE_CASE: {exc}") from None
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         configure_logging(settings)
         self.metrics = metrics or Metrics(latency_threshold_s=settings.slo_latency_threshold_s)
@@ -135,10 +140,6 @@ class Service:
         )
         self.tracing = tracing or Tracing.from_settings(settings)
         self.analyzer = Analyzer.default()
-        try:
-            self.risk_classifier = RiskClassifier(settings.ai_act_use_case)
-        except ValueError as exc:
-            raise ConfigError(f"invalid configuration: AIMONITOR_AI_ACT_USE_CASE: {exc}") from None
         self.redactor = Redactor(mode=settings.redaction_mode, secret=self.secret)
         configs = default_configs(settings.max_prompt_chars, settings.rate_limit_per_minute)
         configs.update(self._persisted_configs(configs))

@@ -11,9 +11,7 @@ def test_an_e_mail_as_conversation_id_is_never_stored(
 ) -> None:
     conversation = "jean.dupont@example.com"
     for prompt in ("Bonjour", "Et ensuite ?"):
-        response = client.post(
-            "/predict", json={"prompt": prompt, "conversation_id": conversation}
-        )
+        response = client.post("/predict", json={"prompt": prompt, "conversation_id": conversation})
         assert response.status_code == 200
         assert response.json()["conversation_id"] == conversation
     service = client.app.state.service  # type: ignore[attr-defined]
