@@ -53,10 +53,10 @@ from aimonitor.store import (
     AuditWriter,
     ConfigChangeRecord,
     FeedbackRecord,
-    SqlStore,
     open_store,
 )
 from aimonitor.store import Store as StoreProtocol
+from aimonitor.store.engine import make_engine
 from aimonitor.store.journal import JOURNAL_DIR
 from aimonitor.telemetry.logging import (
     RequestLogger,
@@ -133,10 +133,10 @@ class Service:
         self.writer = build_writer(settings, self.store, self.meter)
         self.backend = backend or build_backend(settings)
         self.upstreams = build_registry(settings)
-        if not isinstance(self.store, SqlStore):
-            raise ConfigError("the service needs a SQL store (client keys live in its database)")
+        # Client keys live in the store's database (a wrapped store: the configured one).
+        engine = getattr(self.store, "engine", None) or make_engine(settings.resolved_database_url)
         self.client_keys = KeyVerifier(
-            ClientKeyStore(self.store.engine), refresh_s=settings.client_keys_refresh_s
+            ClientKeyStore(engine), refresh_s=settings.client_keys_refresh_s
         )
         self.tracing = tracing or Tracing.from_settings(settings)
         self.analyzer = Analyzer.default()
