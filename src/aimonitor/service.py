@@ -8,6 +8,9 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import yaml
 
 from aimonitor import __version__
 from aimonitor.analysis import Analyzer, Redactor
@@ -21,11 +24,13 @@ from aimonitor.conversations import ConversationTracker
 from aimonitor.guardrails import (
     GuardrailConfig,
     GuardrailEngine,
+    GuardrailError,
     RateLimiter,
     default_configs,
     sqlite_limits,
     validate_update,
 )
+from aimonitor.guardrails.config import AttackPolicy
 from aimonitor.keys import load_or_create_secret
 from aimonitor.pipeline import BackendCall, Pipeline
 from aimonitor.pipeline.metering import Meter
@@ -83,6 +88,13 @@ def build_writer(settings: Settings, store: StoreProtocol, observer: Meter) -> A
         observer=observer,
         fsync_interval_ms=settings.journal_fsync_interval_ms,
     )
+
+
+def load_attack_policy(path: Path) -> AttackPolicy:
+    try:
+        return AttackPolicy.from_dict(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    except (OSError, yaml.YAMLError, GuardrailError) as exc:
+        raise ConfigError(f"invalid configuration: AIMONITOR_ATTACK_POLICY_FILE: {exc}") from None
 
 
 def limiter_storage(settings: Settings) -> str:
@@ -144,6 +156,8 @@ class Service:
         configs = default_configs(settings.max_prompt_chars, settings.rate_limit_per_minute)
         configs.update(self._persisted_configs(configs))
         self.engine = GuardrailEngine(configs)
+        if settings.attack_policy_file is not None:
+            self.engine.set_attack_policy(load_attack_policy(settings.attack_policy_file))
         self.limiter = RateLimiter(
             storage_uri=limiter_storage(settings),
             per_minute=int(configs["rate_limiter"].threshold),

@@ -84,7 +84,9 @@ def test_personal_data_split_across_deltas_never_leaves_raw(gateway: Gateway) ->
 def test_a_toxic_stream_is_cut_with_content_filter(gateway: Gateway) -> None:
     client = _client(gateway, **{"X-Fake-Chunk-Chars": "4"})
     stream = client.chat.completions.create(
-        model="fake-toxic", messages=[{"role": "user", "content": "Answer me"}], stream=True
+        model="fake-toxic",
+        messages=[{"role": "user", "content": "What do you think of my plan?"}],
+        stream=True,
     )
     text, finish = "", None
     for chunk in stream:
@@ -264,3 +266,23 @@ def test_client_keys_decide_access_models_and_limits(tmp_path: Path) -> None:
         assert int(limited.value.response.headers["Retry-After"]) >= 1
         metrics = httpx.get(f"{gateway.url}/metrics").text
         assert "gen_ai_client_operation_duration_seconds_count{" in metrics
+
+
+def test_an_attack_policy_file_lets_a_route_answer_questions_about_attacks(
+    tmp_path: Path,
+) -> None:
+    from api.gateway.conftest import serve_gateway
+
+    policy = tmp_path / "attack-policy.yaml"
+    policy.write_text("routes:\n  chat: warn\n")
+    question = (
+        "How can I protect my chatbot against prompt injection attacks like "
+        "ignore previous instructions?"
+    )
+    for gateway in serve_gateway(tmp_path, attack_policy_file=policy):
+        answer = _client(gateway).chat.completions.create(
+            model="fake-1", messages=[{"role": "user", "content": question}]
+        )
+        assert answer.choices[0].message.content
+        predict = httpx.post(f"{gateway.url}/predict", json={"prompt": question})
+        assert predict.status_code == 403  # the policy relaxes the chat route only

@@ -28,7 +28,13 @@ class InputGuardrailStage:
     async def run(self, state: RequestState) -> RequestState:
         scan = state.input_scan
         assert scan is not None and state.risk is not None, "runs after input_analysis"
-        verdict = self.engine.evaluate_input(state.prompt, scan, state.risk)
+        verdict = self.engine.evaluate_input(
+            state.prompt,
+            scan,
+            state.risk,
+            client=state.client_name if state.client_name != "anonymous" else None,
+            route=state.route,
+        )
         state.triggers.extend(t for t in verdict.triggers if t.guardrail != "prompt_length")
         redacted = state.prompt
         if verdict.redact_findings:
