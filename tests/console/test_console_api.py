@@ -14,6 +14,7 @@ from aimonitor.api import create_app
 from aimonitor.api.access import CSRF_HEADER, SESSION_COOKIE
 from aimonitor.clients import ClientKeyStore
 from aimonitor.config import Settings, load_settings
+from aimonitor.guardrails import conversation_key
 
 ADMIN_KEY = "console-admin-key-0123456789"
 VIEWER_KEY = "console-viewer-key-0123456789"
@@ -229,7 +230,10 @@ def test_audit_verify_export_and_erasure_log(client: TestClient) -> None:
     audit = client.get("/console/api/audit", headers=VIEWER).json()
     assert audit["head_seq"] >= 2 and audit["last_verification"] is None
     [erasure] = audit["erasures"]
-    assert erasure["event_type"] == "erasure" and erasure["conversation_id"] == "conv-9"
+    # The log shows the conversation's stored pseudonym, never the id the client chose.
+    secret = client.app.state.service.secret  # type: ignore[attr-defined]
+    assert erasure["event_type"] == "erasure"
+    assert erasure["conversation_id"] == conversation_key("conv-9", secret)
     assert erasure["details"]["turns"] == 1
     verified = client.post("/console/api/audit/verify", headers=VIEWER).json()
     assert verified["ok"] is True and verified["checked"] == audit["head_seq"]
