@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from functools import partial
 
-from aimonitor.analysis.pii.engine import fold, fold_whole
+from aimonitor.analysis.pii.base import Candidate, ScanContext
+from aimonitor.analysis.pii.engine import ContextRule, PiiEngine, fold, fold_whole
 
 
 def _samples() -> list[str]:
@@ -39,3 +42,34 @@ def test_texts_whose_fold_shifts_offsets_are_not_folded_whole() -> None:
     assert fold_whole("10 µs") is None  # "µ" folds outside Latin-1
     assert fold_whole("Ελληνικά") is None
     assert fold_whole("Numéro") == "numero"
+
+
+class _Lazy:
+    """A detector whose validator records which candidates it was asked about."""
+
+    name = "lazy"
+    types = ("PHONE",)
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def detect(self, ctx: ScanContext) -> Iterator[Candidate]:
+        for start in (ctx.text.find("111"), ctx.text.find("222")):
+            text = ctx.text[start : start + 3]
+            yield Candidate("PHONE", start, start + 3, 0.7, "", partial(self._confirm, text))
+
+    def _confirm(self, text: str) -> str | None:
+        self.asked.append(text)
+        return "validator=lazy" if text == "111" else None
+
+
+def test_the_engine_validates_only_what_its_context_leaves_above_the_floor() -> None:
+    detector = _Lazy()
+    engine = PiiEngine([detector], {"PHONE": ContextRule(negative_words=("ref",))})
+    findings = engine.scan("tel 111, and ref 222")
+    assert detector.asked == ["111"]  # "ref" sinks 222 below the floor: never validated
+    assert [(f.text, f.explanation) for f in findings] == [("111", "validator=lazy")]
+    detector.asked.clear()
+    findings = engine.scan("tel 222 and 111")
+    assert sorted(detector.asked) == ["111", "222"]
+    assert [f.text for f in findings] == ["111"]  # 222 is invalid: not reported

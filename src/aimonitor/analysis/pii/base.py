@@ -3,7 +3,9 @@
 A detector proposes `Candidate`s: a span, a base score reflecting how strong its validator
 is (a mod-97 check is stronger than a Luhn check on nine digits), and an explanation. The
 engine (`pii/engine.py`) then applies context words, the reporting floor and overlap
-resolution, so detectors stay small and only know their own format.
+resolution, so detectors stay small and only know their own format. A costly validator
+can be left to the engine (`Candidate.confirm`), which runs it only when the context
+leaves the candidate above the floor.
 """
 
 from __future__ import annotations
@@ -31,6 +33,10 @@ class Candidate:
     end: int
     score: float
     explanation: str
+    # A validator too costly to run on a match that its context words would drop anyway:
+    # the engine calls it only for a candidate whose score reaches the reporting floor.
+    # It returns the explanation of a valid match, None for an invalid one.
+    confirm: Callable[[], str | None] | None = None
 
 
 # Digits with the separators numbers are written with. Starting with a character class

@@ -101,8 +101,14 @@ class PiiEngine:
         for detector in self.detectors:
             for candidate in detector.detect(ctx):
                 score, note = self._contextual_score(folded, candidate)
-                if score >= self.min_score:
-                    scored.append((candidate, detector.name, score, note))
+                if score < self.min_score:
+                    continue
+                if candidate.confirm is not None:
+                    explanation = candidate.confirm()
+                    if explanation is None:
+                        continue  # invalid: the validator said no
+                    candidate.explanation = explanation
+                scored.append((candidate, detector.name, score, note))
         if not scored:
             return ()
         return tuple(_resolve_overlaps(text, scored))

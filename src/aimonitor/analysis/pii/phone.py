@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import partial
 
 import phonenumbers
 
@@ -25,9 +26,9 @@ _PATTERN = re.compile(
 # A candidate with fewer digits is dropped below, before any validation.
 _MIN_DIGITS = 8
 
-# Validating one candidate costs tens of microseconds (phonenumbers parses it per region);
+# Validating one candidate costs tens of microseconds (phonenumbers checks it per region);
 # a text packed with digit groups could make that add up, so a text gets at most this many
-# validations. Far more than any real prompt holds phone numbers.
+# candidates. Far more than any real prompt holds phone numbers.
 MAX_VALIDATIONS = 256
 
 DEFAULT_REGIONS: tuple[str, ...] = ("FR", "BE", "CH", "GB", "DE", "ES", "IT", "US")
@@ -49,13 +50,23 @@ class PhoneDetector:
         self._lengths = {region: _possible_lengths(region) for region in self.regions}
 
     def detect(self, ctx: ScanContext) -> Iterator[Candidate]:
-        yield from self._spoken(ctx.text)
+        # Validation is left to the engine (`Candidate.confirm`): a number that its
+        # context words drop ("référence 2024-118734") is never handed to the library.
+        candidates = 0
+        for number in spoken_numbers(ctx.text):
+            count = digit_count(number.digits)
+            if not 8 <= count <= 15:
+                continue
+            candidates += 1
+            if candidates > MAX_VALIDATIONS:
+                return
+            confirm = partial(self._confirm, number.digits, count, "spoken")
+            yield Candidate("PHONE", number.start, number.end, 0.6, "", confirm)
         if not ctx.has_digit_run:
             return
-        validations = 0
         for match in ctx.finditer(_PATTERN, min_digits=_MIN_DIGITS):
             raw = match.group()
-            # Cheapest test first; none of these filters counts as a validation.
+            # Cheapest test first.
             digits = digit_count(raw)
             if not 8 <= digits <= 15:
                 continue
@@ -63,15 +74,11 @@ class PhoneDetector:
                 continue
             if follows_iban_prefix(ctx.text, match.start()):
                 continue
-            validations += 1
-            if validations > MAX_VALIDATIONS:
+            candidates += 1
+            if candidates > MAX_VALIDATIONS:
                 return
-            international = raw.startswith(("+", "00"))
-            region = self._region(raw, international, digits)
-            if region is None:
-                continue
             separated = not raw.lstrip("+").isdigit()
-            if international:
+            if raw.startswith(("+", "00")):
                 score, form = 0.8, "international"
             elif separated:
                 score, form = 0.7, "national_separated"
@@ -79,31 +86,14 @@ class PhoneDetector:
                 score, form = 0.6, "national_compact"
             else:
                 score, form = 0.4, "bare_digits"
-            yield Candidate(
-                "PHONE",
-                match.start(),
-                match.end(),
-                score,
-                f"pattern=phone_{form}; validator=phonenumbers({region})",
-            )
+            confirm = partial(self._confirm, raw, digits, form)
+            yield Candidate("PHONE", match.start(), match.end(), score, "", confirm)
 
-    def _spoken(self, text: str) -> Iterator[Candidate]:
-        for validations, number in enumerate(spoken_numbers(text)):
-            if validations >= MAX_VALIDATIONS:
-                return
-            digits = number.digits
-            count = digit_count(digits)
-            if not 8 <= count <= 15:
-                continue
-            region = self._region(digits, digits.startswith("+"), count)
-            if region is not None:
-                yield Candidate(
-                    "PHONE",
-                    number.start,
-                    number.end,
-                    0.6,
-                    f"pattern=phone_spoken; validator=phonenumbers({region})",
-                )
+    def _confirm(self, raw: str, digits: int, form: str) -> str | None:
+        region = self._region(raw, raw.startswith(("+", "00")), digits)
+        if region is None:
+            return None
+        return f"pattern=phone_{form}; validator=phonenumbers({region})"
 
     def _region(self, raw: str, international: bool, digit_count: int) -> str | None:
         if international:
