@@ -96,7 +96,8 @@ LOAD_CONCURRENCY = 8
 
 def _load_until_killed(base_url: str, kill_after: int, kill: Callable[[], None]) -> list[str]:
     """LOAD_REQUESTS /predict calls from LOAD_CONCURRENCY clients; after `kill_after`
-    answers, `kill()`. Returns the request ids of every answer received."""
+    answers, `kill()`; the clients go on until every request was tried. Returns the
+    request ids of every answer received."""
     import httpx
 
     answered: list[str] = []
@@ -106,7 +107,7 @@ def _load_until_killed(base_url: str, kill_after: int, kill: Callable[[], None])
 
     def client() -> None:
         with httpx.Client(timeout=30) as http:
-            while not killed.is_set():
+            while True:
                 with lock:
                     n = next(numbers, None)
                 if n is None:
@@ -117,11 +118,11 @@ def _load_until_killed(base_url: str, kill_after: int, kill: Callable[[], None])
                         json={"prompt": f"How do I watch error budgets, take {n}?"},
                     )
                 except httpx.TransportError:
-                    return  # the server is gone
+                    continue  # its process is gone: not answered
                 assert response.status_code == 200, response.text
                 with lock:
                     answered.append(response.json()["request_id"])
-                    if len(answered) == kill_after:
+                    if len(answered) == kill_after and not killed.is_set():
                         kill()
                         killed.set()
 
@@ -152,28 +153,50 @@ def _records_per_request(url: str) -> tuple[dict[str, int], dict[str, int]]:
     return {r[0]: r[1] for r in rows}, {r[0]: r[1] for r in audit}
 
 
-@pytest.mark.parametrize("target", ["server", "process-group"])
-def test_every_answered_request_survives_kill_9_under_load(tmp_path: Path, target: str) -> None:
-    """Answered = recorded: kill -9 mid-load, twice, restart; each answered request_id is
-    in the requests table and the audit trail exactly once, and the chain verifies
-    without a gap."""
+def _worker_pids(server_pid: int) -> list[int]:
+    """The uvicorn worker processes under a supervisor (not multiprocessing's helpers)."""
+    found, index = [server_pid], 0
+    while index < len(found):
+        for task in Path(f"/proc/{found[index]}/task").iterdir():
+            found += [int(c) for c in (task / "children").read_text().split()]
+        index += 1
+    workers = []
+    for pid in found[1:]:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        if b"spawn_main" in cmdline and b"resource_tracker" not in cmdline:
+            workers.append(pid)
+    return workers
+
+
+@pytest.mark.parametrize(
+    ("target", "workers"), [("server", 1), ("process-group", 1), ("one-worker", 2)]
+)
+def test_every_answered_request_survives_kill_9_under_load(
+    tmp_path: Path, target: str, workers: int
+) -> None:
+    """Answered = recorded: kill -9 mid-load (the server, its whole process group, or one
+    of its workers), twice, restart; each answered request_id is in the requests table
+    and the audit trail exactly once, and the chain verifies without a gap."""
     from support.service_process import running_service
 
     env = {"AIMONITOR_RATE_LIMIT_PER_MINUTE": "1000000", "AIMONITOR_LOG_LEVEL": "WARNING"}
     answered: list[str] = []
     for kill_after in (900, 2100):
-        with running_service(tmp_path, env, new_session=True) as service:
+        with running_service(tmp_path, env, new_session=True, workers=workers) as service:
             pid = service.proc.pid
+            victims = _worker_pids(pid)[:1] if target == "one-worker" else [pid]
+            assert victims
 
-            def kill(pid: int = pid) -> None:
-                if target == "server":
-                    os.kill(pid, signal.SIGKILL)
+            def kill(victim: int = victims[0]) -> None:
+                if target == "process-group":
+                    os.killpg(victim, signal.SIGKILL)
                 else:
-                    os.killpg(pid, signal.SIGKILL)
+                    os.kill(victim, signal.SIGKILL)
 
             answered += _load_until_killed(service.base_url, kill_after, kill)
-            assert service.proc.wait(timeout=60) == -signal.SIGKILL
-    assert len(answered) >= 900 + 2100
+            if target != "one-worker":
+                assert service.proc.wait(timeout=60) == -signal.SIGKILL
+    assert len(answered) > 900 + 2100
     # The next start replays the journals the killed servers left; SIGTERM drains.
     with running_service(tmp_path, env):
         pass
