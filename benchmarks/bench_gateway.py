@@ -51,6 +51,10 @@ LITELLM_KEY = "sk-bench-0123456789abcdef0123456789abcdef"
 MESSAGES = [{"role": "user", "content": "Explain in two sentences what AI monitoring is."}]
 BODY = {"model": MODEL, "messages": MESSAGES}
 STREAM_BODY = {**BODY, "stream": True}
+# The fake's answer to this model comes a word every 50 ms, as a model generates it: a
+# gateway that keeps the pace adds little to the end of the stream; one that buffers
+# moves its first token there.
+PACED_MODEL = "fake-paced"
 WRK_LUA = """wrk.method = "POST"
 wrk.body = [==[%s]==]
 %s
@@ -129,11 +133,14 @@ def start_litellm(fake: str, workdir: Path) -> Target:
     config = workdir / "litellm.yaml"
     config.write_text(
         "model_list:\n"
-        f"  - model_name: {MODEL}\n"
-        "    litellm_params:\n"
-        f"      model: openai/{MODEL}\n"
-        f"      api_base: {fake}/v1\n"
-        "      api_key: fake-key\n",
+        + "".join(
+            f"  - model_name: {model}\n"
+            "    litellm_params:\n"
+            f"      model: openai/{model}\n"
+            f"      api_base: {fake}/v1\n"
+            "      api_key: fake-key\n"
+            for model in (MODEL, PACED_MODEL)
+        ),
         encoding="utf-8",
     )
     port = free_port()
@@ -205,12 +212,12 @@ def sequential_ms(target: Target, count: int) -> float:
     return statistics.median(samples)
 
 
-def stream_ms(target: Target, count: int) -> tuple[float, float]:
+def stream_ms(target: Target, count: int, model: str = MODEL) -> tuple[float, float]:
     """Median (time to first content delta, time to the end) of streamed answers."""
     parts = urlsplit(target.url)
     headers = {"Content-Type": "application/json", "Accept": "text/event-stream"}
     headers.update(target.headers)
-    payload = json.dumps(STREAM_BODY)
+    payload = json.dumps({**STREAM_BODY, "model": model})
     firsts, totals = [], []
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
     try:
@@ -252,6 +259,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--requests", type=int, default=200, help="sequential, per round")
     parser.add_argument("--streams", type=int, default=50, help="streamed, per round")
+    parser.add_argument("--paced-streams", type=int, default=5, help="a word every 50 ms")
     parser.add_argument("--duration", type=float, default=8.0, help="wrk slice, seconds")
     parser.add_argument("--slices", type=int, default=2, help="wrk slices per target")
     parser.add_argument("--concurrency", type=int, default=16)
@@ -314,6 +322,7 @@ def report(targets: list[Target], args: argparse.Namespace, workdir: Path) -> No
             first, end = stream_ms(target, args.streams)
             ttft[target.name].append(first)
             total[target.name].append(end)
+    paced = {t.name: stream_ms(t, args.paced_streams, PACED_MODEL) for t in targets}
     throughput: dict[str, list[float]] = {t.name: [] for t in targets}
     errors: dict[str, float] = {t.name: 0.0 for t in targets}
     for slice_index in range(args.slices):
@@ -349,6 +358,15 @@ def report(targets: list[Target], args: argparse.Namespace, workdir: Path) -> No
             f"{med(total[name]) - base_total:9.2f}"
         )
     del base_latency
+    print(f"\npaced stream (a word every 50 ms), median of {args.paced_streams}:")
+    print(f"{'target':12} {'TTFT ms':>8} {'added':>7} {'end ms':>8} {'added':>7}")
+    for target in targets:
+        first, end = paced[target.name]
+        base_first, base_end = paced["direct"]
+        print(
+            f"{target.name:12} {first:8.1f} {first - base_first:7.1f} {end:8.1f} "
+            f"{end - base_end:7.1f}"
+        )
     print(
         json.dumps(
             {
@@ -356,6 +374,7 @@ def report(targets: list[Target], args: argparse.Namespace, workdir: Path) -> No
                 "ttft_ms": ttft,
                 "stream_end_ms": total,
                 "throughput_rps": throughput,
+                "paced_stream_ms": paced,
             }
         )
     )

@@ -237,3 +237,13 @@ def test_malformed_answer_is_502(fake_upstream: FakeUpstream) -> None:
 
 def test_repr_hides_the_key(fake_upstream: FakeUpstream) -> None:
     assert API_KEY not in repr(_upstream(fake_upstream.url))
+
+
+def test_paced_stream_sends_word_sized_deltas(fake_upstream: FakeUpstream) -> None:
+    from aimonitor.backends.fake_upstream import DEFAULT_TEXT
+
+    upstream = _upstream(fake_upstream.url)
+    chunks = _run(upstream, lambda u: _collect(u, _body("fake-paced")))
+    pieces = [c["choices"][0]["delta"].get("content") for c in chunks if c.get("choices")]
+    words = [piece for piece in pieces if piece]
+    assert "".join(words) == DEFAULT_TEXT and words[:3] == ["Monitoring", " an", " AI"]

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import socket
 import sys
 import threading
@@ -56,6 +57,7 @@ BEHAVIOURS = {
     "flaky": "HTTP 503 the first time a request body is seen, then answers",
     "slow": "waits X-Fake-Delay-Ms (default 2000) before answering",
     "slow-stream": "streams with X-Fake-Delay-Ms (default 50) between deltas",
+    "paced": "streams word-sized deltas (as tokenizers cut text), X-Fake-Delay-Ms (50) apart",
     "disconnect": "streams a few deltas, then closes the connection without [DONE]",
 }
 MODELS = ["fake-1", *(f"fake-{name}" for name in BEHAVIOURS if name != "echo")]
@@ -232,10 +234,13 @@ class _Handler(BaseHTTPRequestHandler):
         if not body.get("stream"):
             self._json(200, completion(text, usage(body, text), model, tool_call=tools))
             return
-        pause_s = float(delay_ms or 50) / 1000 if behaviour == "slow-stream" else 0.0
+        paced = behaviour in ("slow-stream", "paced")
+        pause_s = float(delay_ms or 50) / 1000 if paced else 0.0
         options = body.get("stream_options")
         include_usage = isinstance(options, dict) and bool(options.get("include_usage"))
-        events = stream_events(text, model, chunk_chars, tool_call=tools)
+        events = stream_events(
+            text, model, chunk_chars, tool_call=tools, words=behaviour == "paced"
+        )
         if behaviour == "disconnect":
             events = _cut(events, 3)
         elif include_usage:
@@ -333,9 +338,15 @@ def _chunk_event(model: str, delta: dict[str, Any], finish: str | None = None) -
 
 
 def stream_events(
-    text: str, model: str = "fake-1", chunk_chars: int = 4, *, tool_call: bool = False
+    text: str,
+    model: str = "fake-1",
+    chunk_chars: int = 4,
+    *,
+    tool_call: bool = False,
+    words: bool = False,
 ) -> Iterator[dict[str, Any]]:
-    """The chunks of a streamed answer, `chunk_chars` characters of text per delta."""
+    """The chunks of a streamed answer, `chunk_chars` characters of text per delta, or
+    with `words` one word (with the space before it) per delta."""
     if tool_call:
         arguments = TOOL_CALL["arguments"]
         head = {"index": 0, "id": "call_1", "type": "function"}
@@ -349,8 +360,12 @@ def stream_events(
         yield _chunk_event(model, {}, "tool_calls")
         return
     yield _chunk_event(model, {"role": "assistant", "content": ""})
-    for start in range(0, len(text), chunk_chars):
-        yield _chunk_event(model, {"content": text[start : start + chunk_chars]})
+    if words:
+        pieces = re.findall(r"\s*\S+", text)
+    else:
+        pieces = [text[i : i + chunk_chars] for i in range(0, len(text), chunk_chars)]
+    for piece in pieces:
+        yield _chunk_event(model, {"content": piece})
     yield _chunk_event(model, {}, "stop")
 
 
