@@ -3,8 +3,6 @@ phone numbers in words or with odd spacing; and the prose they must not be confu
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from pii_helpers import found
 
@@ -28,6 +26,7 @@ from aimonitor.analysis import Analyzer, Redactor
         "jean arobase exemple point fr",
         "jean point dupont arobase orange point fr",
         "j_dupont (arobase) exemple (point) fr",
+        "İrem [at] example [dot] com",
     ],
 )
 def test_obfuscated_addresses_are_emails(analyzer: Analyzer, address: str) -> None:
@@ -110,7 +109,7 @@ def test_prose_with_markers_and_number_words_holds_no_personal_data(
     assert [(f.type, f.text) for f in analyzer.scan_pii(text)] == []
 
 
-def test_without_re2_the_gates_fall_back_to_re(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_re2_the_gate_falls_back_to_re(monkeypatch: pytest.MonkeyPatch) -> None:
     from aimonitor.analysis.pii import base, email_obfuscated, spoken_numbers
 
     texts = [
@@ -126,11 +125,6 @@ def test_without_re2_the_gates_fall_back_to_re(monkeypatch: pytest.MonkeyPatch) 
     assert expected[0][0] and expected[1][1]
     monkeypatch.setattr(base, "_RE2", None)
     monkeypatch.setattr(spoken_numbers, "_RUN_STARTS", base.gate("(?!)", spoken_numbers._RUN))
-    monkeypatch.setattr(
-        email_obfuscated,
-        "_MARKERS",
-        base.gate("(?!)", re.compile(email_obfuscated._MARKER)),
-    )
     for text, (numbers, emails) in zip(texts, expected, strict=True):
         assert list(spoken_numbers.spoken_numbers(text)) == numbers
         assert list(email_obfuscated.obfuscated_emails(text)) == emails

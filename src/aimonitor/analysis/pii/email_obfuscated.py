@@ -16,15 +16,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from aimonitor.analysis.pii.base import Candidate, gate
+from aimonitor.analysis.pii.base import Candidate
 
 _OPEN, _CLOSE = r"[\[\(\{<]", r"[\]\)\}>]"
-# Group "marked": a bracketed "at", an "@" or the French names; group "bare": " at ".
-_AT = re.compile(
-    rf" ?{_OPEN} ?(?:at|@|arobase|arrobase) ?{_CLOSE} ?|(?P<word> (?:arobase|arrobase|AROBASE) )"
-    r"|(?P<bare> (?:at|AT) )|@",
-    re.IGNORECASE,
-)
+# The "at" markers: bracketed ("[at]", "(@)", "{arobase}"), the French word, a bare " at ",
+# an "@". Looked for in the lower-cased text: the words with `str.find`, the brackets with
+# a pattern that starts with a character class (`re` skips in C to the next bracket).
+_BRACKETED_AT = re.compile(r"[\[({<] ?(?:at|@|arobase|arrobase) ?[\])}>]")
+_WORD_ATS = (" arobase ", " arrobase ")
+_PLAIN_ATS = (" at ", "@")  # need a spelled dot somewhere in the text
+# What a spelled dot needs somewhere in the text ("dot", "point", "[.]"...): without one,
+# an "@" or a bare " at " cannot start an obfuscated address.
+_DOT_HINTS = ("dot", "point", ".]", ".)", ".}", ".>")
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
 _DOT = rf"(?: ?{_OPEN} ?(?:dot|point|\.) ?{_CLOSE} ?| (?:dot|DOT|point|POINT) |\.)"
 _DOMAIN = re.compile(rf"{_LABEL}(?:{_DOT}{_LABEL}){{1,6}}", re.IGNORECASE)
@@ -42,54 +45,69 @@ _GENERIC_TLDS = frozenset({
     "email", "club", "live", "blog", "page", "today", "group", "company", "agency", "media",
     "solutions", "consulting", "eus", "bzh", "paris", "alsace", "corsica", "swiss", "berlin",
 })  # fmt: skip
+
+
 # Words that only mark an obfuscated address: a text without any is skipped at once.
-_MARKER = r"(?i)dot|point|arobase|arrobase|[\[\(\{<] ?(?:at|@|\.) ?[\]\)\}>]"
-_MARKERS = gate(_MARKER, re.compile(_MARKER))
-
-
 def obfuscated_emails(text: str) -> Iterator[Candidate]:
-    if next(_MARKERS(text), None) is None:
-        return
+    lowered = text.lower()
+    if len(lowered) != len(text):  # "İ" lowers to two characters: keep the offsets
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    markers = [(m.start(), m.end(), True) for m in _BRACKETED_AT.finditer(lowered)]
+    words: tuple[str, ...] = _WORD_ATS
+    if any(hint in lowered for hint in _DOT_HINTS):
+        words += _PLAIN_ATS
+    for word in words:
+        at = lowered.find(word)
+        while at >= 0:
+            markers.append((at, at + len(word), False))
+            at = lowered.find(word, at + 1)
     position = 0
-    for at in _AT.finditer(text):
-        if at.start() < position:
+    for start, end, bracketed in sorted(markers):
+        if start < position:
             continue  # inside the address found last
-        candidate = _candidate(text, at)
+        marker = lowered[start:end]
+        candidate = _candidate(text, start, end, bracketed, marker == " at ", marker == "@")
         if candidate is not None:
             position = candidate.end
             yield candidate
 
 
-def _candidate(text: str, at: re.Match[str]) -> Candidate | None:
-    local_match = _LOCAL.search(text, max(0, at.start() - 64), at.start())
-    domain_match = _DOMAIN.match(text, at.end())
+def _candidate(
+    text: str, start: int, end: int, bracketed: bool, bare: bool, at_sign: bool
+) -> Candidate | None:
+    if bracketed:  # "jean [at] example": one space may stand on either side
+        if start > 0 and text[start - 1] == " ":
+            start -= 1
+        if text.startswith(" ", end):
+            end += 1
+    local_match = _LOCAL.search(text, max(0, start - 64), start)
+    domain_match = _DOMAIN.match(text, end)
     if local_match is None or domain_match is None:
         return None
     local = local_match.group().lstrip(".")
-    start = at.start() - len(local)
-    if not local or ".." in local or (start > 0 and text[start - 1] in "@"):
+    first = start - len(local)
+    if not local or ".." in local or (first > 0 and text[first - 1] in "@"):
         return None
     for _ in range(3):
-        part = _LOCAL_PART.search(text, max(0, start - 80), start)
+        part = _LOCAL_PART.search(text, max(0, first - 80), first)
         if part is None:
             break
-        start = part.start()
+        first = part.start()
     domain = domain_match.group()
     spelled = _SPELLED_DOT.search(domain) is not None
-    if at.group() == "@" and not spelled:
+    if at_sign and not spelled:
         return None  # a plain address: EmailDetector's
     labels = re.split(_DOT, domain, flags=re.IGNORECASE)
     tld = labels[-1].lower()
     if not _TLD.fullmatch(tld) or (len(tld) != 2 and tld not in _GENERIC_TLDS):
         return None
-    bare = at.group("bare") is not None
     if bare and not (spelled and _looks_like_local(local)):
         return None
     form = "spelled" if bare else "marked"
     return Candidate(
         "EMAIL",
-        start,
-        at.end() + len(domain),
+        first,
+        end + len(domain),
         0.7 if bare else 0.85,
         f"pattern=email_obfuscated_{form}; validator=domain_structure",
     )
