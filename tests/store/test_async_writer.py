@@ -49,6 +49,14 @@ def _journal_lines(tmp_path: Path) -> int:
     return sum(len(p.read_bytes().splitlines()) for p in (tmp_path / "journal").glob("*.log"))
 
 
+def _die(journal: journal_module.Journal) -> None:
+    """What the kernel does to a journal when its process is killed: the descriptors
+    close (the lock goes with them), nothing else happens."""
+    journal._sync_stop.set()
+    os.close(journal._fd)
+    os.close(journal._lock_fd)
+
+
 def test_events_are_written_in_batches_with_their_writer_sequence(
     flaky_sqlite: Any, tmp_path: Path, make_request: MakeRequest, observer: Any
 ) -> None:
@@ -173,9 +181,7 @@ def test_a_crash_between_a_write_and_its_checkpoint_stores_nothing_twice(
     dead.sync()
     # The dead writer had stored six of them, and no checkpoint says so.
     flaky_sqlite.inner.write_batch(records[:6], [(dead.writer_id, n) for n in range(1, 7)])
-    os.close(dead._fd)
-    os.close(dead._lock_fd)  # what the kernel does when the process dies
-    dead._sync_stop.set()
+    _die(dead)
 
     writer = _writer(flaky_sqlite, tmp_path)
     writer.start()
@@ -242,8 +248,7 @@ def test_a_torn_journal_line_is_set_aside(
     dead.append(records[1])
     with (tmp_path / "journal" / f"{dead.writer_id}.000000.log").open("ab") as f:
         f.write(b'{"seq":3,"event":{"kind":"request","request_id":"tor')
-    os.close(dead._fd)
-    os.close(dead._lock_fd)
+    _die(dead)
 
     writer = _writer(flaky_sqlite, tmp_path)
     writer.submit(records[2])

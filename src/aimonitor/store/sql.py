@@ -201,6 +201,29 @@ class SqlStore:
         last = entries[-1]
         conn.execute(_MOVE_HEAD, {"head_seq": last.seq, "head_hash": last.hash})
 
+    def _append_own(
+        self,
+        conn: Connection,
+        event_type: str,
+        severity: str,
+        created_at: datetime,
+        metadata: dict[str, Any],
+        conversation_id: str | None = None,
+    ) -> None:
+        """Append a record of the store's own doing (erasure, purge): no writer stamp."""
+        seq, prev_hash = self._lock_head(conn)
+        entry = seal(
+            seq=seq + 1,
+            prev_hash=prev_hash,
+            event_id=new_event_id(),
+            event_type=event_type,
+            severity=severity,
+            created_at=created_at,
+            conversation_id=conversation_id,
+            metadata=metadata,
+        )
+        self._append_entries(conn, [entry])
+
     # --- writes ----------------------------------------------------------------
 
     def write_batch(
@@ -342,23 +365,13 @@ class SqlStore:
                 )
                 .values(**ERASED_TEXTS)
             )
-            seq, prev_hash = self._lock_head(conn)
-            entry = seal(
-                seq=seq + 1,
-                prev_hash=prev_hash,
-                event_id=new_event_id(),
-                event_type="erasure",
-                severity="warning",
-                created_at=now,
-                conversation_id=conversation_id,
-                metadata={
-                    "actor": actor,
-                    "conversation_id": conversation_id,
-                    "turns": len(request_ids),
-                    "request_ids": request_ids,
-                },
-            )
-            self._append_entries(conn, [entry])
+            metadata = {
+                "actor": actor,
+                "conversation_id": conversation_id,
+                "turns": len(request_ids),
+                "request_ids": request_ids,
+            }
+            self._append_own(conn, "erasure", "warning", now, metadata, conversation_id)
             return len(request_ids)
 
     def purge_content_before(self, cutoff: datetime) -> int:
@@ -388,22 +401,13 @@ class SqlStore:
                 .values(**ERASED_TEXTS)
             ).rowcount
             if purged or comments or audit:
-                seq, prev_hash = self._lock_head(conn)
-                entry = seal(
-                    seq=seq + 1,
-                    prev_hash=prev_hash,
-                    event_id=new_event_id(),
-                    event_type="retention_purge",
-                    severity="info",
-                    created_at=now,
-                    metadata={
-                        "cutoff": cutoff.isoformat(),
-                        "requests": purged,
-                        "feedback_comments": comments,
-                        "audit_records": audit,
-                    },
-                )
-                self._append_entries(conn, [entry])
+                metadata = {
+                    "cutoff": cutoff.isoformat(),
+                    "requests": purged,
+                    "feedback_comments": comments,
+                    "audit_records": audit,
+                }
+                self._append_own(conn, "retention_purge", "info", now, metadata)
             return int(purged)
 
     # --- reads -----------------------------------------------------------------
