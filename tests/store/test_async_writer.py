@@ -347,3 +347,27 @@ def test_segments_roll_over_and_are_deleted_once_written(
     journal.close(remove=True)
     assert list(directory.iterdir()) == []
     assert _counts(sql_store) == {r.request_id: 1 for r in records}
+
+
+def test_a_spill_file_left_by_an_earlier_version_is_written_once(
+    flaky_sqlite: Any, tmp_path: Path, make_request: MakeRequest
+) -> None:
+    """Upgrading with records an outage left in the old spill file loses none of them."""
+    from aimonitor.store.records import event_to_json
+
+    records = [make_request() for _ in range(5)]
+    flaky_sqlite.inner.write_batch(records[:2])  # stored before the old version stopped
+    spill = tmp_path / "spill" / "audit-spill.jsonl"
+    spill.parent.mkdir()
+    lines = [json.dumps(event_to_json(r)) + "\n" for r in records]
+    spill.write_text("".join(lines) + '{"kind": "request", "request_id": "tor')
+
+    writer = _writer(flaky_sqlite, tmp_path)
+    writer.start()
+    assert writer.flush(timeout_s=30)
+    writer.stop()
+    assert _counts(flaky_sqlite.inner) == {r.request_id: 1 for r in records}
+    assert flaky_sqlite.inner.verify_chain().ok  # no writer numbers, so no false gap
+    assert not spill.exists()
+    assert "tor" in (tmp_path / "journal" / REJECTED_FILE).read_text()
+    assert list((tmp_path / "journal").glob("*.log")) == []

@@ -391,3 +391,46 @@ def journal_backlog(directory: Path) -> int:
                 directory, writer_id, None, directory / REJECTED_FILE
             ).pending_lines()
     return total
+
+
+# The spill file of versions before the journal: records a database outage left behind,
+# one bare event per line, beside the journal directory.
+LEGACY_SPILL = Path("spill") / "audit-spill.jsonl"
+_LEGACY_PREFIX = "legacy-"
+
+
+def is_legacy(writer_id: str) -> bool:
+    """A journal adopted from a legacy spill file: its records get no writer stamp (some of
+    them may already be stored, unstamped, and a stamp would then show a false gap)."""
+    return writer_id.startswith(_LEGACY_PREFIX)
+
+
+def adopt_legacy_spill(directory: Path) -> int:
+    """Turn a legacy spill file into a dead writer's journal, which the orphan replay then
+    writes (idempotently); the number of lines adopted. One process does it (flock)."""
+    spill = directory.parent / LEGACY_SPILL
+    try:
+        fd = os.open(spill, os.O_RDWR)
+    except FileNotFoundError:
+        return 0
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if not spill.exists():  # adopted by another process while this one waited
+            return 0
+        lines = [line for line in spill.read_bytes().splitlines() if line.strip()]
+        writer_id = f"{_LEGACY_PREFIX}{secrets.token_hex(4)}"
+        directory.mkdir(parents=True, exist_ok=True)
+        body = b"".join(b'{"seq":%d,"event":%b}\n' % (n, line) for n, line in enumerate(lines, 1))
+        with _segment_path(directory, writer_id, 0).open("wb") as f:
+            f.write(body)
+            f.flush()
+            os.fsync(f.fileno())
+        # An unlocked lock file: an orphan from the start.
+        (directory / f"{writer_id}{_LOCK_SUFFIX}").touch()
+        _fsync_directory(directory)
+        spill.unlink()
+        return len(lines)
+    except BlockingIOError:
+        return 0
+    finally:
+        os.close(fd)

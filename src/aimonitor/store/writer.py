@@ -34,7 +34,9 @@ from aimonitor.store.journal import (
     Journal,
     JournalReader,
     Orphan,
+    adopt_legacy_spill,
     claim_orphans,
+    is_legacy,
     set_aside,
 )
 from aimonitor.store.protocol import Store
@@ -274,7 +276,9 @@ class AsyncWriter:
         if lines == 0:
             return 0
         events = [e.event for e in entries]
-        stamps = [(reader.writer_id, e.seq) for e in entries]
+        stamps = (
+            None if is_legacy(reader.writer_id) else [(reader.writer_id, e.seq) for e in entries]
+        )
         try:
             self._write_events(events, stamps)
         except StoreUnavailable:
@@ -283,7 +287,7 @@ class AsyncWriter:
         self._last_write = time.monotonic()
         return lines
 
-    def _write_events(self, events: list[Event], stamps: list[tuple[str, int]]) -> None:
+    def _write_events(self, events: list[Event], stamps: list[tuple[str, int]] | None) -> None:
         """Write events; on an outage raise StoreUnavailable (nothing committed)."""
         if not events:
             return
@@ -300,14 +304,15 @@ class AsyncWriter:
             log.exception("unexpected error writing to the store")
             self._failed(exc)
             raise StoreUnavailable(str(exc)) from exc
-        for event, stamp in zip(events, stamps, strict=True):
+        for index, event in enumerate(events):
+            stamp = None if stamps is None else stamps[index]
             try:
-                self._store.write_batch([event], [stamp])
+                self._store.write_batch([event], None if stamp is None else [stamp])
                 self._written([event])
             except RecordRejected as exc:
                 log.error("store rejected a %s record for good: %s", type(event).__name__, exc)
                 self._call("on_write_failure")
-                set_aside(self._rejected, {"reason": str(exc), "writer": list(stamp),
+                set_aside(self._rejected, {"reason": str(exc), "writer": stamp,
                                            "event": event_to_json(event)})  # fmt: skip
             except Exception as exc:
                 self._failed(exc)
@@ -318,6 +323,9 @@ class AsyncWriter:
         if journal is None:
             return
         try:
+            adopted = adopt_legacy_spill(self._directory)
+            if adopted:
+                log.info("%d records of a spill file left by an earlier version queued", adopted)
             for orphan in claim_orphans(self._directory, journal.writer_id, self._rejected):
                 orphan.backlog = orphan.reader.pending_lines()
                 log.info("replaying the audit journal of writer %s (%d records)",
