@@ -230,6 +230,7 @@ def test_a_rejected_record_is_set_aside_and_verify_reports_it_missing(
     assert writer.flush(timeout_s=30)
     writer.stop()
     assert _counts(flaky_sqlite.inner) == {r.request_id: 1 for r in records}
+    assert (tmp_path / "journal" / REJECTED_FILE).stat().st_mode & 0o777 == 0o600
     (rejected,) = (tmp_path / "journal" / REJECTED_FILE).read_text().splitlines()
     assert json.loads(rejected)["event"]["request_id"] == "poison"
     assert json.loads(rejected)["reason"] == "value too long"

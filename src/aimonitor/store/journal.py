@@ -335,11 +335,14 @@ class JournalReader:
 
 
 def set_aside(path: Path, record: dict[str, Any]) -> None:
-    """Append a record the database will never take to the rejected file (fsync'd)."""
-    with path.open("ab") as f:
-        f.write(orjson.dumps(record) + b"\n")
-        f.flush()
-        os.fsync(f.fileno())
+    """Append a record the database will never take to the rejected file (fsync'd; like
+    the journal, readable by the service's user only: it holds the stored texts)."""
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600)
+    try:
+        _write_all(fd, orjson.dumps(record) + b"\n")
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 @dataclass
