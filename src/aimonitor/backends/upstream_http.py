@@ -1,8 +1,8 @@
 """An OpenAI-compatible upstream over HTTP (OpenAI, vLLM, Ollama, LiteLLM, Azure-style
 proxies...), with pooled keep-alive connections.
 
-aiohttp rather than httpx: on the same calls to a loopback upstream it costs the event
-loop about a fifth of httpx's CPU per request (benchmarks/bench_http_client.py).
+aiohttp rather than httpx: it costs the event loop much less CPU per request
+(benchmarks/bench_http_client.py).
 
 Retries (`max_retries`, exponential backoff from 0.1 s, at most 2 s, or the upstream's
 `Retry-After` when it is shorter than that cap): connection failures, 429 and 5xx. A

@@ -84,7 +84,7 @@ def continuity_of(sentence_vectors: np.ndarray) -> float:
         return 1.0
     # The sum of all adjacent products over the pair count is the mean of the pairs'
     # dot products: one flat dot product of the two (contiguous, uncopied) row ranges,
-    # which `vdot` does with less dispatch than `einsum` (1.6 against 4 µs).
+    # which `vdot` does with less dispatch than `einsum`.
     total = float(np.vdot(sentence_vectors[:-1], sentence_vectors[1:]))
     return _clip01(total / (len(sentence_vectors) - 1) / _CONTINUITY_FULL)
 

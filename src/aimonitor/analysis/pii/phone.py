@@ -26,7 +26,7 @@ _PATTERN = re.compile(
 # A candidate with fewer digits is dropped below, before any validation.
 _MIN_DIGITS = 8
 
-# Validating one candidate costs tens of microseconds (phonenumbers checks it per region);
+# Validating one candidate is costly (phonenumbers checks it per region);
 # a text packed with digit groups could make that add up, so a text gets at most this many
 # candidates. Far more than any real prompt holds phone numbers.
 MAX_VALIDATIONS = 256
@@ -129,8 +129,8 @@ def _possible_lengths(region: str) -> frozenset[int]:
     return frozenset(metadata.general_desc.possible_length or ())
 
 
-# `phonenumbers.parse` normalises the text character by character (≈ 35 µs a call, most
-# of a scan's time on texts with several numbers); the candidates here are already digits
+# `phonenumbers.parse` normalises the text character by character (most of a scan's
+# time on texts with several numbers); the candidates here are already digits
 # and separators, so the number is built from its digits and the library validates it
 # against the region's metadata. Not cached: a cache would keep callers' phone numbers in
 # memory across requests.
