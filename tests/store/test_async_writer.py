@@ -342,6 +342,7 @@ def test_segments_roll_over_and_are_deleted_once_written(
         reader.commit(position)
         seen += [e.seq for e in entries]
     assert seen == list(range(1, 41))
+    assert journal.recent == {}  # read back from memory, not parsed again
     assert [p.name for p in directory.glob("*.log")] == [
         f"{journal.writer_id}.{journal.segment:06d}.log"
     ]

@@ -44,6 +44,9 @@ log = logging.getLogger(__name__)
 JOURNAL_DIR = "journal"  # under AIMONITOR_DATA_DIR
 REJECTED_FILE = "audit-rejected.jsonl"
 SEGMENT_BYTES = 16 * 1024 * 1024
+# Events kept in memory for the writer thread (see JournalReader._parse); beyond this
+# (a long database outage) it parses the lines back instead.
+RECENT_MAX = 2_000
 _LOCK_SUFFIX = ".lock"
 
 
@@ -109,6 +112,8 @@ class Journal:
         self._size = 0
         self._fd = self._open_segment(0)
         self._retired: list[int] = []  # rolled-over descriptors, synced then closed
+        # seq -> event of the lines not yet read back by this process's writer thread.
+        self.recent: dict[int, Event] = {}
         self._dirty = False
         self._closed = False
         self._sync_stop = threading.Event()
@@ -166,6 +171,8 @@ class Journal:
             self._seq = seq
             self._size += len(line)
             self._dirty = True
+            if len(self.recent) < RECENT_MAX:
+                self.recent[seq] = event
             if self._size >= self._segment_bytes:
                 self._roll_over()
             return seq
@@ -302,6 +309,17 @@ class JournalReader:
         return any(s > segment for s in _segments(self.directory, self.writer_id))
 
     def _parse(self, raw: bytes) -> Entry | None:
+        if self._live is not None:
+            # This process journaled it: take the event it still holds instead of parsing
+            # the line back (the writer thread would hold the GIL for it). The line is
+            # what counts; this only spares the work.
+            try:
+                seq = int(raw[7 : raw.index(b",", 7)])  # b'{"seq":N,...'
+            except ValueError:
+                seq = 0
+            event = self._live.recent.pop(seq, None)
+            if event is not None:
+                return Entry(seq, event)
         try:
             data: Any = orjson.loads(raw)
             return Entry(int(data["seq"]), event_from_json(data["event"]))
