@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ class Scored:
     scores: dict[str, list[float]] = field(
         default_factory=lambda: {"rules": [], "learned": [], "combined": []}
     )
+    consulted: list[bool] = field(default_factory=list)  # the heavy tier was asked
 
     def array(self, scorer: str) -> np.ndarray:
         return np.array(self.scores[scorer])
@@ -50,10 +51,16 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def score_sets(analyzer: Analyzer, sets: dict[str, list[dict[str, Any]]]) -> Scored:
+def score_sets(
+    analyzer: Analyzer, sets: dict[str, list[dict[str, Any]]], cascade: Analyzer | None = None
+) -> Scored:
+    """Scores of every prompt: rules, learned tier, both combined (`analyzer`), and the
+    cascade with the heavy tier when `cascade` (an analyzer with `attack.heavy`) is given."""
     if analyzer.learned is None:
         raise ValueError("the learned tier is off in this analyzer's configuration")
     scored = Scored()
+    if cascade is not None:
+        scored.scores["cascade"] = []
     for name, rows in sets.items():
         for row in rows:
             canonical = canonicalize(row["text"])
@@ -66,7 +73,20 @@ def score_sets(analyzer: Analyzer, sets: dict[str, list[dict[str, Any]]]) -> Sco
             scored.scores["rules"].append(rules.score)
             scored.scores["learned"].append(learned.score)
             scored.scores["combined"].append(combined.score)
+            if cascade is not None:
+                result = cascade.detect_attack(row["text"])
+                scored.scores["cascade"].append(result.score)
+                scored.consulted.append("heavy tier" in result.explanation)
     return scored
+
+
+def cascade_analyzer(analyzer: Analyzer) -> Analyzer | None:
+    """The same analyzer with the heavy tier on, or None (with a note) without the extra."""
+    try:
+        return Analyzer(replace(analyzer.config, attack_heavy=True))
+    except RuntimeError as error:
+        print(f"heavy tier not measured: {error}")
+        return None
 
 
 def _keys(name: str, row: dict[str, Any]) -> dict[str, str]:
@@ -138,8 +158,9 @@ def report(scored: Scored) -> TierReport:
         f"Benign pool: {int(benign.sum())} prompts; attacks: {int((~benign).sum())}. "
         "TPR at FPR x: threshold set on the benign pool for each scorer.",
         "",
-        "| group | n | rules @5 % | learned @5 % | combined @1 % | combined @5 % | combined @0.5 |",
-        "|---|---|---|---|---|---|---|",
+        "| group | n | rules @5 % | learned @5 % | combined @1 % | combined @5 % | combined @0.5 |"
+        + (" cascade @0.5 |" if "cascade" in scored.scores else ""),
+        "|---|---|---|---|---|---|---|" + ("---|" if "cascade" in scored.scores else ""),
     ]
     groups: dict[str, list[int]] = defaultdict(list)
     for index, keys in enumerate(scored.keys):
@@ -156,7 +177,16 @@ def report(scored: Scored) -> TierReport:
             f"{(scored.array('combined')[idx] > thresholds[('combined', 0.05)]).mean():.3f}"
         )
         cells.append(f"{(scored.array('combined')[idx] >= 0.5).mean():.3f}")
+        if "cascade" in scored.scores:
+            cells.append(f"{(scored.array('cascade')[idx] >= 0.5).mean():.3f}")
         lines.append(f"| {name} | {' | '.join(cells)} |")
+    if scored.consulted:
+        consulted = np.array(scored.consulted)
+        lines += [
+            "",
+            f"Heavy tier consulted on {consulted[benign].mean():.3f} of the benign pool and "
+            f"{consulted[~benign].mean():.3f} of the attacks.",
+        ]
     heldout = (sets == "heldout") & ~benign
     notinject = np.char.startswith(sources.astype(str), "NotInject")
     result = TierReport(
@@ -196,4 +226,15 @@ def gap_table(result: TierReport) -> str:
             f"{result.notinject_fpr['rules']:.3f}, learned {result.notinject_fpr['learned']:.3f}"
             " (the threshold is calibrated on NotInject).",
         ]
+        + (
+            [
+                "",
+                f"With the heavy tier (`attack.heavy: true`): held-out TPR "
+                f"{result.heldout_tpr_at_threshold['cascade']:.3f} at the shipped threshold, "
+                f"NotInject FPR {result.notinject_fpr['cascade']:.3f}, benign pool FPR "
+                f"{result.benign_fpr['cascade']:.3f}.",
+            ]
+            if "cascade" in result.heldout_tpr_at_threshold
+            else []
+        )
     )

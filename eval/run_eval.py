@@ -231,7 +231,9 @@ def main(argv: list[str] | None = None) -> int:
             "public": read_jsonl(args.public),
             "heldout": read_jsonl(attack_tiers.HELDOUT_SET),
         }
-        tiers = attack_tiers.report(attack_tiers.score_sets(analyzer, sets))
+        tiers = attack_tiers.report(
+            attack_tiers.score_sets(analyzer, sets, attack_tiers.cascade_analyzer(analyzer))
+        )
         print("## Prompt attacks: rules, learned tier, combined\n")
         print("\n".join(tiers.rows) + "\n")
         print(attack_tiers.gap_table(tiers) + "\n")

@@ -21,6 +21,10 @@ Steps, all with fixed seeds so that a run gives the same weights:
    therefore a calibrated one, not an independent check).
 6. Families: a multinomial model on the attacks whose family is known, consulted only
    to explain a detection.
+7. With `--heavy`: the heavy tier, a logistic regression over MiniLM sentence embeddings
+   of every synthetic row and 5,000 corpus rows (training part only), its threshold at
+   3 % of NotInject's benign prompts. Embedding takes minutes; `--embeddings-cache` keeps
+   the vectors between runs.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import random
 import re
 import sys
 import time
@@ -156,7 +161,7 @@ def matrix(grams: list[set[str]], index: dict[str, int]) -> sparse.csr_matrix:
 
 
 def fit(x: sparse.csr_matrix, y: np.ndarray, w: np.ndarray) -> LogisticRegression:
-    model = LogisticRegression(C=C, max_iter=2000, solver="liblinear")
+    model = LogisticRegression(C=C, max_iter=2000, solver="liblinear", random_state=0)
     model.fit(x, y, sample_weight=w)
     return model
 
@@ -177,10 +182,76 @@ def calibration_scores(model: LogisticRegression, index: dict[str, int]) -> np.n
     return window_max(model, matrix(window_grams, index), owner, np.arange(len(texts)))
 
 
+HEAVY_SAMPLE = 5000  # corpus rows embedded for the heavy tier, besides every synthetic one
+HEAVY_C = 1.0
+
+
+def embed_cached(texts: list[str], cache_path: Path | None) -> np.ndarray:
+    """MiniLM embeddings of `texts`; with `cache_path`, vectors already computed for the
+    same text are read from it and new ones added (a MiniLM pass is tens of ms a text)."""
+    from aimonitor.signals.minilm import MiniLMEmbedder
+
+    keys = [hashlib.sha256(text.encode()).hexdigest() for text in texts]
+    known: dict[str, np.ndarray] = {}
+    if cache_path is not None and cache_path.exists():
+        with np.load(cache_path) as data:
+            known = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+    missing = [i for i, key in enumerate(keys) if key not in known]
+    if missing:
+        print(f"embedding {len(missing)} texts with MiniLM")
+        vectors = MiniLMEmbedder().embed_many([texts[i] for i in missing])
+        known.update((keys[i], vector) for i, vector in zip(missing, vectors, strict=True))
+        if cache_path is not None:
+            cache_path.parent.mkdir(parents=True, exist_ok=True)
+            np.savez(cache_path, keys=np.array(list(known)), vectors=np.stack(list(known.values())))
+    return np.stack([known[key] for key in keys])
+
+
+def train_heavy(
+    rows: list[sources.Sample], is_test: np.ndarray, out: Path, cache_path: Path | None
+) -> dict[str, object]:
+    """The heavy tier: logistic regression over MiniLM embeddings of a sample of the pool,
+    threshold at 3 % of NotInject's benign prompts."""
+    rng = random.Random(3)
+    chosen = [i for i, row in enumerate(rows) if row.source == "synthetic"]
+    others = [i for i, row in enumerate(rows) if row.source != "synthetic"]
+    chosen += rng.sample(others, HEAVY_SAMPLE)
+    vectors = embed_cached([rows[i].text for i in chosen], cache_path)
+    labels = np.array([rows[i].label for i in chosen])
+    weights = np.array([SYNTHETIC_WEIGHT if rows[i].source == "synthetic" else 1.0 for i in chosen])
+    test = np.array([bool(is_test[i]) for i in chosen])
+    model = LogisticRegression(C=HEAVY_C, max_iter=5000, random_state=0)
+    model.fit(vectors[~test], labels[~test], sample_weight=weights[~test])
+    with (EVAL_DATA / "prompt_attacks_public.jsonl").open(encoding="utf-8") as handle:
+        public = [json.loads(line) for line in handle]
+    notinject = [row["text"] for row in public if row["source"].startswith("NotInject")]
+    calibration = model.predict_proba(embed_cached(notinject, cache_path))[:, 1]
+    threshold = float(np.quantile(calibration, 1 - HARD_BENIGN_FPR))
+    scores = model.predict_proba(vectors[test])[:, 1]
+    np.savez_compressed(
+        out / "heavy.npz",
+        weights=model.coef_[0].astype(np.float32),
+        bias=np.array([model.intercept_[0]], dtype=np.float32),
+        threshold=np.array([threshold], dtype=np.float32),
+    )
+    return {
+        "threshold": round(threshold, 4),
+        "training_rows": int((~test).sum()),
+        "test_rows": int(test.sum()),
+        "roc_auc": round(float(roc_auc_score(labels[test], scores)), 4),
+        "tpr_at_fpr_1pct": round(tpr_at_fpr(scores, labels[test], 0.01)[0], 4),
+        "tpr_at_fpr_5pct": round(tpr_at_fpr(scores, labels[test], 0.05)[0], 4),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=ROOT / "build" / "corpora")
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
+    parser.add_argument("--heavy", action="store_true", help="train the heavy tier too (slow)")
+    parser.add_argument(
+        "--embeddings-cache", type=Path, default=ROOT / "build" / "heavy-embeddings.npz"
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
 
@@ -243,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     known = np.array([r.label == 1 and r.family in FAMILIES for r in rows])
     family_rows = np.flatnonzero(known & ~is_test)
     family_labels = np.array([list(FAMILIES).index(rows[i].family) for i in family_rows])
-    family_model = LogisticRegression(C=C, max_iter=2000)
+    family_model = LogisticRegression(C=C, max_iter=2000, random_state=0)
     family_model.fit(x_all[family_rows], family_labels)
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -267,6 +338,9 @@ def main(argv: list[str] | None = None) -> int:
         },
         "in_distribution_test": in_dist,
     }
+    if args.heavy:
+        metrics["heavy"] = train_heavy(rows, is_test, args.out, args.embeddings_cache)
+        print(f"heavy tier: {metrics['heavy']}")
     (args.out / "training_metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     print(f"written to {args.out} in {time.perf_counter() - started:.0f} s")
     return 0

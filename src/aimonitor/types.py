@@ -130,7 +130,7 @@ class AttackResult:
     rules: tuple[str, ...] = ()
     # Canonicalisation steps that changed the text (e.g. "nfkc", "zero_width", "base64").
     transforms: tuple[str, ...] = ()
-    # The tier whose score is `score`: "rules" or "learned" (analysis/attacks/verdict.py).
+    # The tier whose score is `score`: "rules", "learned" or "heavy" (attacks/verdict.py).
     tier: str = "rules"
     rules_score: float = 0.0
     learned_score: float | None = None  # the learned model's probability; None when off

@@ -6,9 +6,10 @@ from pathlib import Path
 from time import perf_counter
 
 from aimonitor.analysis.attacks.detector import AttackDetector
+from aimonitor.analysis.attacks.heavy import BAND_LOW, HeavyModel, default_heavy_model
 from aimonitor.analysis.attacks.learned import LearnedModel, default_model
 from aimonitor.analysis.attacks.normalize import Canonical, canonicalize
-from aimonitor.analysis.attacks.verdict import combine
+from aimonitor.analysis.attacks.verdict import combine, escalate
 from aimonitor.analysis.config import AnalysisConfig, load_defaults, load_yaml
 from aimonitor.analysis.pii import registry
 from aimonitor.analysis.pii.engine import PiiEngine
@@ -32,6 +33,7 @@ class Analyzer:
         )
         self.attacks = AttackDetector(threshold=config.attack_threshold)
         self.learned: LearnedModel | None = default_model() if config.attack_learned else None
+        self.heavy: HeavyModel | None = default_heavy_model() if config.attack_heavy else None
         self.toxicity = ToxicityDetector(threshold=config.toxicity_threshold)
 
     @classmethod
@@ -69,10 +71,18 @@ class Analyzer:
         return self._attack(text, canonicalize(text))
 
     def _attack(self, text: str, canonical: Canonical) -> AttackResult:
-        """Both tiers, one verdict (`attacks/verdict.py`)."""
+        """The tiers, one verdict (`attacks/verdict.py`): rules and learned tier on every
+        text, the heavy tier only when their combined score is just below the threshold."""
         rules = self.attacks.detect(text, canonical)
         learned = self.learned.score(canonical) if self.learned is not None else None
-        return combine(rules, learned, self.attacks.threshold)
+        result = combine(rules, learned, self.attacks.threshold)
+        heavy = self.heavy
+        if heavy is not None and BAND_LOW <= result.score < self.attacks.threshold:
+            probability = heavy.probability(text)
+            result = escalate(
+                result, probability, heavy.calibrated(probability), self.attacks.threshold
+            )
+        return result
 
     def detect_toxicity(self, text: str) -> ToxicityResult:
         return self.toxicity.detect(text)

@@ -29,6 +29,7 @@ class AnalysisConfig:
     pii: PiiConfig
     attack_threshold: float = 0.5
     attack_learned: bool = True  # the learned tier beside the rules
+    attack_heavy: bool = False  # the MiniLM tier for unsure prompts (extra `ml`)
     toxicity_threshold: float = 0.5
     source: str = field(default="")
 
@@ -70,13 +71,14 @@ def parse(data: Any, source: str = "") -> AnalysisConfig:
         ),
         attack_threshold=_threshold(data, "attack", source),
         attack_learned=_flag(data, "attack", "learned", source),
+        attack_heavy=_flag(data, "attack", "heavy", source, default=False),
         toxicity_threshold=_threshold(data, "toxicity", source),
         source=source,
     )
 
 
-def _flag(data: dict[str, Any], section: str, key: str, source: str) -> bool:
-    value = (data.get(section) or {}).get(key, True)
+def _flag(data: dict[str, Any], section: str, key: str, source: str, default: bool = True) -> bool:
+    value = (data.get(section) or {}).get(key, default)
     if not isinstance(value, bool):
         raise ValueError(f"{source}: {section}.{key} must be true or false, got {value!r}")
     return value

@@ -50,8 +50,11 @@ class LearnedModel:
             raise ValueError(f"{path}: {len(vocabulary)} features but {len(self._weights)} weights")
         self._index = {gram: i for i, gram in enumerate(vocabulary)}
         self._vocabulary = vocabulary
-        # Plain floats: summing a handful of them beats a numpy gather on short texts.
+        # Plain floats: summing them beats a numpy gather on short texts. The set
+        # intersection runs in C on the features' cached hashes (half the cost of a
+        # `dict.get` per feature).
         self._weight_of = dict(zip(vocabulary, self._weights.tolist(), strict=True))
+        self._known = frozenset(vocabulary)
 
     def probability(self, canonical: Canonical) -> float:
         return self._strongest_window(canonical)[0]
@@ -67,12 +70,7 @@ class LearnedModel:
         return max(best, 0.0), best_found
 
     def _probability(self, found: set[str]) -> float:
-        weight_of = self._weight_of
-        total = 0.0
-        for gram in found:
-            weight = weight_of.get(gram)
-            if weight is not None:
-                total += weight
+        total = sum(map(self._weight_of.__getitem__, found & self._known))
         logit = self.bias + total / math.sqrt(max(len(found), 1))
         return 1.0 / (1.0 + math.exp(-logit)) if logit > -60 else 0.0
 
@@ -91,9 +89,7 @@ class LearnedModel:
 
     def explain(self, found: set[str]) -> tuple[tuple[str, ...], str | None]:
         """The strongest features towards "attack" and the nearest attack family."""
-        indices = np.fromiter(
-            (i for i in map(self._index.get, found) if i is not None), dtype=np.intp
-        )
+        indices = np.fromiter(map(self._index.__getitem__, found & self._known), dtype=np.intp)
         if not len(indices):
             return (), None
         contributions = self._weights[indices]

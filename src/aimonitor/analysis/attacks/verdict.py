@@ -2,9 +2,10 @@
 
 The score is the larger of the rules' score and the learned tier's calibrated score (both
 0.5 at their own decision point), so the one threshold of the `injection_protection`
-guardrail applies to both; `tier` names the tier that gave it. The explanation says which
-tier decided and why: the rules that matched, or the learned tier's probability, its
-strongest features and the nearest known attack family.
+guardrail applies to both; `tier` names the tier that gave it. When the heavy tier is on
+and consulted, its calibrated score replaces theirs if higher (`escalate`). The explanation
+says which tier decided and why: the rules that matched, or the learned tier's probability,
+its strongest features and the nearest known attack family.
 """
 
 from __future__ import annotations
@@ -35,6 +36,25 @@ def combine(rules: AttackResult, learned: LearnedScore | None, threshold: float)
         tier="learned",
         learned_score=learned.probability,
         explanation=_learned_explanation(learned, named_family=not rules.families),
+    )
+
+
+def escalate(
+    result: AttackResult, probability: float, score: float, threshold: float
+) -> AttackResult:
+    """The verdict after the heavy tier was consulted on an unsure prompt: its score
+    replaces the others' when higher."""
+    if score <= result.score:
+        return replace(
+            result, explanation=f"{result.explanation}; heavy tier {score:.2f}, not higher"
+        )
+    return replace(
+        result,
+        score=score,
+        detected=score >= threshold,
+        tier="heavy",
+        explanation=f"heavy tier {score:.2f} (probability {probability:.3f}) on an unsure "
+        f"prompt; before it: {result.explanation}",
     )
 
 
