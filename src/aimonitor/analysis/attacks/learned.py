@@ -51,8 +51,8 @@ class LearnedModel:
         self._index = {gram: i for i, gram in enumerate(vocabulary)}
         self._vocabulary = vocabulary
         # Plain floats: summing them beats a numpy gather on short texts. The set
-        # intersection runs in C on the features' cached hashes (half the cost of a
-        # `dict.get` per feature).
+        # intersection runs in C on the features' cached hashes, cheaper than a
+        # `dict.get` per feature.
         self._weight_of = dict(zip(vocabulary, self._weights.tolist(), strict=True))
         self._known = frozenset(vocabulary)
 
