@@ -312,3 +312,17 @@ def test_unknown_http_methods_share_one_label(client: TestClient) -> None:
         for sample in metric.samples
     }
     assert "OTHER" in methods and not methods & {"XAAA", "XBBB"}
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        "x" * 100_001,
+        ["y" * 60_000, "z" * 60_000],
+        ["doc"] * 65,
+    ],
+)
+def test_context_is_bounded(client: TestClient, context: Any) -> None:
+    response = client.post("/predict", json={"prompt": "Summarise", "context": context})
+    assert response.status_code == 422
+    assert "context" in response.json()["detail"]

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from annotated_types import Len
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from aimonitor.types import Scenario
 
@@ -18,6 +26,11 @@ def _not_blank(value: str) -> str:
 
 NonBlank = Annotated[str, StringConstraints(min_length=1), AfterValidator(_not_blank)]
 ShortId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+# Documents are read by the quality and hallucination signals on the event loop: their
+# size is bounded like the prompt's.
+MAX_CONTEXT_CHARS = 100_000
+MAX_CONTEXT_DOCUMENTS = 64
+ContextText = Annotated[str, StringConstraints(max_length=MAX_CONTEXT_CHARS)]
 
 
 class PredictRequest(BaseModel):
@@ -28,9 +41,22 @@ class PredictRequest(BaseModel):
     scenario: Scenario = Field(Scenario.A, description="Simulated scenario: A, B or C")
     user_id: ShortId | None = None
     conversation_id: ShortId | None = None
-    context: str | list[str] | None = Field(
-        None, description="Documents the answer should be grounded in (RAG)"
+    context: (
+        ContextText | Annotated[list[ContextText], Len(max_length=MAX_CONTEXT_DOCUMENTS)] | None
+    ) = Field(
+        None,
+        description=(
+            f"Documents the answer should be grounded in (RAG): at most "
+            f"{MAX_CONTEXT_DOCUMENTS} documents and {MAX_CONTEXT_CHARS} characters in all"
+        ),
     )
+
+    @field_validator("context")
+    @classmethod
+    def _context_size(cls, value: str | list[str] | None) -> str | list[str] | None:
+        if isinstance(value, list) and sum(len(item) for item in value) > MAX_CONTEXT_CHARS:
+            raise ValueError(f"context holds more than {MAX_CONTEXT_CHARS} characters in all")
+        return value
 
 
 class FeedbackRequest(BaseModel):
