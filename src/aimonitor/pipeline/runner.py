@@ -21,6 +21,10 @@ from aimonitor.pipeline.stages import Stage
 from aimonitor.pipeline.stages.record import RecordStage
 from aimonitor.pipeline.state import RequestState, Stop
 from aimonitor.telemetry.tracing import Tracing
+
+# GenAI semantic conventions: response attributes of the request's span.
+TIME_TO_FIRST_TOKEN = "gen_ai.response.time_to_first_chunk"
+FINISH_REASONS = "gen_ai.response.finish_reasons"
 from aimonitor.types import Decision
 
 log = logging.getLogger("aimonitor.pipeline")
@@ -110,6 +114,10 @@ class Pipeline:
                 self.tracing.set_usage(span, state.tokens_input, state.tokens_output, state.model)
             if state.error:
                 self.tracing.set_error(span, state.error)
+            if state.time_to_first_token_s is not None:
+                span.set_attribute(TIME_TO_FIRST_TOKEN, state.time_to_first_token_s)
+            if state.finish_reason:
+                span.set_attribute(FINISH_REASONS, [state.finish_reason])
             start = time.perf_counter()
             with self.tracing.stage(self.record.name):
                 await self.record.run(state)
