@@ -690,6 +690,43 @@ def reliability_overview() -> Dashboard:
             w=12,
             h=8,
         ),
+        timeseries(
+            "Time to first token (gateway streams)",
+            [
+                prom(
+                    quantile(
+                        0.5, "gen_ai_server_time_to_first_token_seconds", "gen_ai_request_model"
+                    ),
+                    "p50 {{gen_ai_request_model}}",
+                ),
+                prom(
+                    quantile(
+                        0.95, "gen_ai_server_time_to_first_token_seconds", "gen_ai_request_model"
+                    ),
+                    "p95 {{gen_ai_request_model}}",
+                ),
+            ],
+            description=(
+                "From the request's arrival to the first streamed token the client received, "
+                "guardrails included (gen_ai.server.time_to_first_token)."
+            ),
+            unit="s",
+            w=12,
+        ),
+        timeseries(
+            "Output tokens per second",
+            [
+                prom(
+                    "sum by (gen_ai_request_model) "
+                    '(rate(gen_ai_client_token_usage_sum{gen_ai_token_type="output"}'
+                    f"[{RATE}]))",
+                    "{{gen_ai_request_model}}",
+                ),
+            ],
+            description="Tokens the models produced, per second, by model (gateway and /predict).",
+            unit="short",
+            w=12,
+        ),
     )
     return d
 

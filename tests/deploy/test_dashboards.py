@@ -81,7 +81,9 @@ def test_generation_reproduces_the_committed_files(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", sorted(SEED_TITLES))
 def test_every_seed_panel_is_there_in_order(name: str) -> None:
-    assert [panel["title"] for panel in load(name)["panels"]] == SEED_TITLES[name]
+    # The seed's panels first, in its order; panels of our own may follow.
+    titles = [panel["title"] for panel in load(name)["panels"]]
+    assert titles[: len(SEED_TITLES[name])] == SEED_TITLES[name]
 
 
 @pytest.mark.parametrize("name", sorted(SEED_TITLES))

@@ -160,12 +160,28 @@ def dashboard_queries() -> list[tuple[str, str]]:
 # Load ---------------------------------------------------------------------------------
 
 
+def stream_through_gateway(client: httpx.Client) -> None:
+    for prompt in NORMAL_PROMPTS[:3]:
+        with client.stream(
+            "POST",
+            "/v1/chat/completions",
+            json={
+                "model": "aimonitor-simulated",
+                "stream": True,
+                "messages": [{"role": "user", "content": prompt}],
+            },
+        ) as stream:
+            assert stream.status_code == 200
+            assert any(line == "data: [DONE]" for line in stream.iter_lines())
+
+
 def send_load(service: Server) -> None:
     with httpx.Client(base_url=service.url, timeout=10.0) as client:
 
         def predict(prompt: str, scenario: str) -> httpx.Response:
             return client.post("/predict", json={"prompt": prompt, "scenario": scenario})
 
+        stream_through_gateway(client)
         served = []
         for round_ in range(3):
             for scenario in ("A", "B", "C"):
@@ -193,6 +209,9 @@ def send_load(service: Server) -> None:
         assert blocked == INJECTION_BURST, "the injection prompts were not all blocked"
         for rating, request_id in zip((5, 2, 4), served, strict=False):
             client.post("/feedback", json={"request_id": request_id, "rating": rating})
+        # Streamed answers at both ends of the load: the time-to-first-token panels need
+        # the histogram to grow between two scrapes.
+        stream_through_gateway(client)
 
 
 # Fixtures -----------------------------------------------------------------------------
