@@ -44,7 +44,11 @@ from aimonitor.clients import ClientKeyStore
 from aimonitor.console import models as m
 from aimonitor.console import queries
 from aimonitor.console.series import Minute, MinuteSeries, Thresholds
-from aimonitor.guardrails import InvalidGuardrailConfigError, UnknownGuardrailError
+from aimonitor.guardrails import (
+    InvalidGuardrailConfigError,
+    UnknownGuardrailError,
+    conversation_key,
+)
 from aimonitor.service import DRIFT_REFERENCE_FILE, Service
 from aimonitor.store.records import utc
 
@@ -484,6 +488,14 @@ async def slos(request: Request, service: ServiceDep, _: ViewerDep) -> Response:
 # --- requests ---------------------------------------------------------------------------------
 
 
+def _stored_conversation(conversation_id: str | None, secret: bytes) -> str | None:
+    """Conversations are stored under the pseudonym of the id the client chose: search
+    by that id (or by the pseudonym itself, as the request detail shows it)."""
+    if conversation_id is None or conversation_id.startswith("conv:"):
+        return conversation_id
+    return conversation_key(conversation_id, secret)
+
+
 def _parse_time(value: str | None, name: str) -> datetime | None:
     if not value:
         return None
@@ -512,7 +524,7 @@ async def requests_page(
 ) -> m.RequestPage:
     where = queries.RequestFilter(
         request_id=request_id,
-        conversation_id=conversation_id,
+        conversation_id=_stored_conversation(conversation_id, service.secret),
         client=client,
         decision=decision,
         since=_parse_time(since, "since"),

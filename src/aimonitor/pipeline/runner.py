@@ -21,11 +21,11 @@ from aimonitor.pipeline.stages import Stage
 from aimonitor.pipeline.stages.record import RecordStage
 from aimonitor.pipeline.state import RequestState, Stop
 from aimonitor.telemetry.tracing import Tracing
+from aimonitor.types import Decision
 
 # GenAI semantic conventions: response attributes of the request's span.
 TIME_TO_FIRST_TOKEN = "gen_ai.response.time_to_first_chunk"
 FINISH_REASONS = "gen_ai.response.finish_reasons"
-from aimonitor.types import Decision
 
 log = logging.getLogger("aimonitor.pipeline")
 
