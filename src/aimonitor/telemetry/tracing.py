@@ -40,6 +40,7 @@ from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 
 import aimonitor
 from aimonitor.config import Settings
+from aimonitor.telemetry.metrics import PIPELINE_STAGES
 
 _log = logging.getLogger(__name__)
 
@@ -50,17 +51,7 @@ TRACES_PATH: Final = "v1/traces"
 DEFAULT_EXPORT_TIMEOUT_S: Final = 10.0
 DEFAULT_SHUTDOWN_TIMEOUT_S: Final = 5.0
 
-STAGES: Final = (
-    "rate_limit",
-    "length",
-    "input_analysis",
-    "input_guardrails",
-    "history",
-    "model",
-    "output_guardrails",
-    "signals",
-    "record",
-)
+STAGES: Final = PIPELINE_STAGES
 
 # Attribute names (GenAI semantic conventions, then ours).
 GEN_AI_OPERATION_NAME: Final = "gen_ai.operation.name"
