@@ -37,6 +37,14 @@ VALUES = [
     "4111 1111 1111 1111",
     "192.168.10.42",
     "marie-claire.o'neil+news@mail.example.fr",
+    'password = "Xy7#kQ9!mP2$vLw3"',
+    "ssn 123-45-6789",
+    "siret 732 829 320 00074",
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0."
+    "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+    "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9\n"
+    "-----END RSA PRIVATE KEY-----",
+    "2001:db8::8a2e:370:7334",
 ]
 WORDS = [
     "Hello",
@@ -136,6 +144,7 @@ def test_plain_text_is_released_at_once_but_the_unfinished_word() -> None:
         ("mail a@b.fr to", "a@b.fr to"),  # 16 characters of context not yet seen
         ("mail a@b.fr and then some more words ", ""),
         ("key " + PEM_START, PEM_START),
+        ("key " + PEM_START + "-----END RSA ", PEM_START + "-----END RSA "),
     ],
 )  # fmt: skip
 def test_holdback_is_the_tail_that_could_become_a_finding(text: str, held: str) -> None:

@@ -54,6 +54,7 @@ PII_CONTEXT_CHARS = 64
 LOOK_CHARS = 512  # the hold-back rules look this far back from the end
 MAX_HELD_CHARS = 65_536  # past this, held text is released (scanned as it stands)
 PEM_BEGIN = "-----BEGIN"
+_PEM_HEADER = re.compile(r"-----BEGIN ([A-Z0-9 ]{1,64})-----")
 
 _SPACE = re.compile(r"\s")
 # A number still being written: digits with the separators numbers are written with, a
@@ -123,9 +124,15 @@ def holdback_start(text: str, floor: int = 0) -> int:
             hold = min(hold, look + match.start())
             break  # the first one that counts starts earliest
     begin = text.rfind(PEM_BEGIN, floor)
-    if begin >= 0 and text.find("-----END", begin) < 0:
+    if begin >= 0 and not _pem_closed(text, begin):
         hold = min(hold, begin)
     return max(hold, floor)
+
+
+def _pem_closed(text: str, begin: int) -> bool:
+    """Whether the block starting at `begin` has its whole `-----END <label>-----` line."""
+    header = _PEM_HEADER.match(text, begin)
+    return header is not None and text.find(f"-----END {header.group(1)}-----", begin) >= 0
 
 
 def _last_word_start(text: str, look: int) -> int:
