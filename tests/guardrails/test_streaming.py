@@ -45,6 +45,13 @@ VALUES = [
     "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9\n"
     "-----END RSA PRIVATE KEY-----",
     "2001:db8::8a2e:370:7334",
+    "jean dot dupont at example dot com",
+    "marie [at] example [dot] fr",
+    "jean arobase exemple point fr",
+    "x@example[dot]com",
+    "zero six one two three four five six seven eight",
+    "zéro six douze trente-quatre cinquante-six soixante-dix-huit",
+    "+33 six twelve thirty-four fifty-six seventy-eight",
 ]
 WORDS = [
     "Hello",
@@ -56,6 +63,9 @@ WORDS = [
     "card",
     "from server",
     "in 2024,",
+    "meet at noon",
+    "one and two",
+    "point",
     "order 12345",
     "tel.",
     "—",
@@ -135,14 +145,21 @@ def test_plain_text_is_released_at_once_but_the_unfinished_word() -> None:
 @pytest.mark.parametrize(
     ("text", "held"),
     [
-        ("Hello world ", ""),
+        ("Hello world ", "world "),  # "world at example dot com" is still possible
+        ("Hello world, ", ""),
+        ("meet at noon ", "meet at noon "),
+        ("meet at noon today, ", ""),
+        ("write to jean dot ", "jean dot "),
+        ("marie [at] example [d", "marie [at] example [d"),
+        ("call zero six douze trente-", "zero six douze trente-"),
+        ("call +33 s", "+33 s"),
         ("Hello wor", "wor"),
         ("write to jean.du", "jean.du"),
         ("call +33 6 12 ", "+33 6 12 "),
         ("IBAN FR76 3000 ", "FR76 3000 "),
         ("in 2024,", "2024,"),
         ("mail a@b.fr to", "a@b.fr to"),  # 16 characters of context not yet seen
-        ("mail a@b.fr and then some more words ", ""),
+        ("mail a@b.fr and then some more words, ", ""),
         ("key " + PEM_START, PEM_START),
         ("key " + PEM_START + "-----END RSA ", PEM_START + "-----END RSA "),
     ],

@@ -33,7 +33,6 @@ scanned whole before any of it is released.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
@@ -43,32 +42,15 @@ from aimonitor.analysis.attacks.normalize import canonicalize
 from aimonitor.analysis.redaction import Redactor
 from aimonitor.guardrails.config import OUTPUT_PII_LEAK, TOXICITY_FILTER
 from aimonitor.guardrails.engine import GuardrailEngine
+from aimonitor.guardrails.stream_holdback import holdback_start
 from aimonitor.types import Action, Finding, GuardrailTrigger
 
-AFTER_CONTEXT_CHARS = 16  # PiiEngine reads this far after a match for context words
 CONTEXT_CHARS = 160  # released text kept (raw, in memory) for the toxicity phrases
 # Released text the personal-data scan sees again: the 48 characters PiiEngine reads
 # before a match for context words, and the detectors' look-behinds. No finding starts
 # there (it was released), so less means fewer numbers validated again at every delta.
 PII_CONTEXT_CHARS = 64
-LOOK_CHARS = 512  # the hold-back rules look this far back from the end
 MAX_HELD_CHARS = 65_536  # past this, held text is released (scanned as it stands)
-PEM_BEGIN = "-----BEGIN"
-_PEM_HEADER = re.compile(r"-----BEGIN ([A-Z0-9 ]{1,64})-----")
-
-_SPACE = re.compile(r"\s")
-# A number still being written: digits with the separators numbers are written with, a
-# NIR's "2A"/"2B", an optional trailing "," or "." that more digits could follow.
-_NUMBER_TAIL = re.compile(r"[+(\d](?:[\d \-./()\u00a0]|(?<=2)[ABab])*,?$")
-# An IBAN written in groups, up to its end: "FR76 3000 6000 01".
-_IBAN_TAIL = re.compile(r"[A-Z]{2}\d{2}(?: ?[A-Z0-9])* ?$")
-# Identifiers whose score context words after them can still change.
-_IDENTIFIER = re.compile(
-    r"[+(\d][\d \-./()\u00a0]{5,}"
-    r"|[\w.%+\-]*@[\w.\-]*"
-    r"|[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,}"
-    r"|[0-9A-Fa-f]*:[0-9A-Fa-f:.]{2,}"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,43 +85,6 @@ class StreamStep:
 
     release: str
     stop: GuardrailTrigger | None = None
-
-
-def holdback_start(text: str, floor: int = 0) -> int:
-    """Where the tail that could still become (part of) a finding starts in `text`
-    (`len(text)` when nothing needs holding); never below `floor`."""
-    end = len(text)
-    look = max(floor, end - LOOK_CHARS)
-    hold = end
-    # The last word, while unfinished.
-    if end > look and not text[end - 1].isspace():
-        hold = _last_word_start(text, look)
-    recent = text[look:end]
-    for pattern in (_NUMBER_TAIL, _IBAN_TAIL):
-        match = pattern.search(recent)
-        if match is not None:
-            hold = min(hold, look + match.start())
-    for match in _IDENTIFIER.finditer(recent):
-        if look + match.end() + AFTER_CONTEXT_CHARS > end:
-            hold = min(hold, look + match.start())
-            break  # the first one that counts starts earliest
-    begin = text.rfind(PEM_BEGIN, floor)
-    if begin >= 0 and not _pem_closed(text, begin):
-        hold = min(hold, begin)
-    return max(hold, floor)
-
-
-def _pem_closed(text: str, begin: int) -> bool:
-    """Whether the block starting at `begin` has its whole `-----END <label>-----` line."""
-    header = _PEM_HEADER.match(text, begin)
-    return header is not None and text.find(f"-----END {header.group(1)}-----", begin) >= 0
-
-
-def _last_word_start(text: str, look: int) -> int:
-    for index in range(len(text) - 1, look - 1, -1):
-        if text[index].isspace():
-            return index + 1
-    return look
 
 
 class StreamGuard:
