@@ -58,6 +58,7 @@ bench: install system-deps benchmarks/.venv-presidio/bin/python
 	$(BIN)/python benchmarks/bench_detectors.py
 	$(BIN)/python benchmarks/bench_signals.py
 	$(BIN)/python benchmarks/bench_store.py
+	$(BIN)/python benchmarks/bench_console.py
 
 dashboards: install
 	$(BIN)/python deploy/grafana/generate.py

@@ -41,6 +41,9 @@ def write_history(db: Path, rows: int, days: float, seed: int = 7) -> None:
     decisions = rng.choice(len(DECISIONS), size=rows, p=DECISION_P)
     latency = rng.lognormal(mean=5.0, sigma=0.6, size=rows)
     quality = np.clip(rng.normal(0.82, 0.08, rows), 0, 1)
+    coherence = np.clip(rng.normal(0.88, 0.05, rows), 0, 1)
+    trust = np.clip(rng.normal(0.9, 0.04, rows), 0, 1)
+    hallucination = rng.beta(1, 5, rows)  # 3 % at or over 0.5
     columns = (
         "request_id, created_at, client, user_id, conversation_id, scenario, model, backend, "
         "decision, status_code, guardrails, findings, risk_level, risk_domain, scores, "
@@ -74,8 +77,11 @@ def write_history(db: Path, rows: int, days: float, seed: int = 7) -> None:
             "minimal",
             None,
             json.dumps(scores),
-            scores["attack"], 0.01, q, q, 0.9 if served else None, 1.0, 0.1,
-            0.1 if served else None,
+            scores["attack"], 0.01, q,
+            float(coherence[i]) if served else None,
+            float(trust[i]) if served else None,
+            1.0, 0.1,
+            float(hallucination[i]) if served else None,
             float(latency[i]),
             40 if served else 0,
             120 if served else 0,
