@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from aimonitor.api import create_app
+from aimonitor.guardrails import conversation_key
+from aimonitor.store import RequestRecord
 
 VIEWER_KEY = "test-viewer-key-0123456789"
 
@@ -57,3 +61,51 @@ def test_reading_a_conversation_needs_a_key(make_settings: Any) -> None:
 def test_unknown_conversation_is_404(client: TestClient, admin_headers: dict[str, str]) -> None:
     assert client.get("/conversations/nope", headers=admin_headers).status_code == 404
     assert client.delete("/conversations/nope", headers=admin_headers).status_code == 404
+
+
+def test_an_application_key_reads_its_own_conversations_only(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    service = client.app.state.service  # type: ignore[attr-defined]
+    _, own_token = service.client_keys.store.create("app-one", rpm=60)
+    _, other_token = service.client_keys.store.create("app-two", rpm=60)
+    service.client_keys.refresh()
+    now = datetime.now(UTC)
+    for name, conversation in (("app-one", "mine"), ("app-two", "theirs")):
+        service.store.write_batch(
+            [
+                RequestRecord(
+                    request_id=str(uuid.uuid4()),
+                    created_at=now,
+                    client=f"key:{name}",
+                    conversation_id=conversation_key(conversation, service.secret),
+                    scenario="A",
+                    model="sim",
+                    backend="simulated",
+                    decision="served",
+                    status_code=200,
+                    risk_level="minimal",
+                    latency_ms=1.0,
+                    tokens_input=1,
+                    tokens_output=1,
+                    cost_eur=0.0,
+                    prompt_text=f"a question from {name}",
+                )
+            ]
+        )
+    own = {"Authorization": f"Bearer {own_token}"}
+    mine = client.get("/conversations/mine", headers=own)
+    assert mine.status_code == 200
+    assert mine.json()["turns"][0]["prompt"] == "a question from app-one"
+    # Another client's conversation looks unknown; operators read both.
+    assert client.get("/conversations/theirs", headers=own).status_code == 404
+    assert client.get("/conversations/theirs", headers=admin_headers).status_code == 200
+    # An application key reads nothing else.
+    assert client.get("/stats", headers=own).status_code == 403
+    assert client.get("/drift", headers=own).status_code == 403
+    assert client.get("/console/api/overview", headers=own).status_code == 403
+    assert client.post("/console/api/session", json={"key": own_token}).status_code == 403
+    service.client_keys.store.revoke("app-one")
+    service.client_keys.refresh()
+    assert client.get("/conversations/mine", headers=own).status_code == 403
+    assert other_token not in mine.text

@@ -40,8 +40,7 @@ _CSRF_CONTEXT = b"csrf:"
 class Role(StrEnum):
     ADMIN = "admin"
     VIEWER = "viewer"
-    # An application's own client key: reads its own conversations only. No key is
-    # resolved to this role yet (see `resolve_client_key`).
+    # An application's own client key: reads its own conversations, nothing else.
     CLIENT = "client"
 
 
@@ -83,12 +82,10 @@ def _configured_keys(service: Service) -> dict[Role, str]:
 
 
 def resolve_client_key(service: Service, key: str) -> str | None:
-    """The client an application key belongs to, or None.
-
-    The hook for client keys: once the gateway's key store exists, return the
-    client's pseudonym for a valid, unrevoked key here and `Role.CLIENT` principals
-    follow (routes already check `Principal.may_read_records_of`)."""
-    return None
+    """The client an application key stands for, as its records name it (`key:<name>`,
+    see api/gateway/clients.py), or None for a key that is unknown or revoked."""
+    found = service.client_keys.verify(key)
+    return None if found is None else f"key:{found.name}"
 
 
 def authenticate_key(service: Service, key: str) -> Principal | None:
@@ -244,8 +241,19 @@ def _principal(request: Request, service: Service) -> Principal:
 
 
 async def require_viewer(request: Request, service: ServiceDep) -> Principal:
-    """Read access: the admin key, the viewer key (or, where a route allows it, an
-    application's key), sent as a header or through a console session."""
+    """Read access: the admin or the viewer key, sent as a header or through a
+    console session."""
+    principal = _principal(request, service)
+    if principal.role is Role.CLIENT:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, "an application key reads only its own conversations"
+        )
+    return principal
+
+
+async def require_record_reader(request: Request, service: ServiceDep) -> Principal:
+    """Read access to stored records: the admin or viewer key, or an application's
+    client key (the route then shows only that client's records)."""
     return _principal(request, service)
 
 
@@ -264,4 +272,5 @@ async def require_console_admin(request: Request, service: ServiceDep) -> Princi
 
 
 ViewerDep = Annotated[Principal, Depends(require_viewer)]
+RecordReaderDep = Annotated[Principal, Depends(require_record_reader)]
 ConsoleAdminDep = Annotated[Principal, Depends(require_console_admin)]

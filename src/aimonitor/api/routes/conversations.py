@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from aimonitor.api.access import ViewerDep
+from aimonitor.api.access import RecordReaderDep
 from aimonitor.api.deps import AdminDep, ServiceDep
 from aimonitor.console import queries
 from aimonitor.guardrails import conversation_key
@@ -18,15 +18,18 @@ router = APIRouter(prefix="/conversations", tags=["conversations"])
 
 @router.get(
     "/{conversation_id}",
-    summary="The turns of a conversation, in order (viewer or admin key)",
+    summary="The turns of a conversation, in order (viewer or admin key, or the client key "
+    "that wrote it)",
     responses={
         401: {"description": "no key"},
-        403: {"description": "invalid key, or not this key's conversation"},
-        404: {"description": "unknown conversation"},
+        403: {"description": "invalid key"},
+        404: {"description": "unknown conversation (or another client's)"},
         410: {"description": 'erased: `{"status": "erased"}`'},
     },
 )
-async def get_conversation(conversation_id: str, service: ServiceDep, principal: ViewerDep) -> Any:
+async def get_conversation(
+    conversation_id: str, service: ServiceDep, principal: RecordReaderDep
+) -> Any:
     stored_id = conversation_key(conversation_id, service.secret)
     await run_in_threadpool(service.writer.flush)
     turns = await run_in_threadpool(service.store.conversation, stored_id)
@@ -37,7 +40,8 @@ async def get_conversation(conversation_id: str, service: ServiceDep, principal:
         if turns and not principal.may_read_records_of(
             await run_in_threadpool(queries.conversation_clients, engine, stored_id)
         ):
-            raise HTTPException(403, "this key may not read this conversation")
+            # Another client's conversation is answered as unknown: no hint it exists.
+            raise HTTPException(404, f"unknown conversation {conversation_id!r}")
     if erased_at is not None:
         # Turns taken after the erasure keep their text: the conversation may go on.
         turns = [turn for turn in turns if turn.created_at > erased_at]
