@@ -135,6 +135,10 @@ def test_overview_counts_the_last_hour_per_minute(client: TestClient) -> None:
     assert all(b - a == 60 for a, b in zip(series["t"], series["t"][1:], strict=False))
     assert sum(v or 0 for v in series["values"]["rps"]) * 60 == pytest.approx(6)
     assert max(v or 0 for v in series["values"]["p50_ms"]) > 0
+    # The day is read in the background after the first answer.
+    warming = client.app.state.console.warming  # type: ignore[attr-defined]
+    warming.join(timeout=30)
+    assert not warming.is_alive()
     day = client.get("/console/api/overview?window=24h", headers=VIEWER).json()
     assert len(day["series"]["t"]) == 1440 and day["requests"] == 6
     assert client.get("/console/api/overview?window=7d", headers=VIEWER).status_code == 422

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import logging
 import mimetypes
 import threading
 import time
@@ -43,7 +44,7 @@ from aimonitor.api.deps import ServiceDep
 from aimonitor.clients import ClientKeyStore
 from aimonitor.console import models as m
 from aimonitor.console import queries
-from aimonitor.console.series import Minute, MinuteSeries, Thresholds
+from aimonitor.console.series import HORIZON_MINUTES, Minute, MinuteSeries, Thresholds
 from aimonitor.guardrails import (
     InvalidGuardrailConfigError,
     UnknownGuardrailError,
@@ -52,6 +53,7 @@ from aimonitor.guardrails import (
 from aimonitor.service import DRIFT_REFERENCE_FILE, Service
 from aimonitor.store.records import utc
 
+log = logging.getLogger("aimonitor.console")
 STATIC_DIR = Path(__file__).parent / "static"
 PAGE_SIZE_MAX = 200
 LATEST_BLOCKED = 10
@@ -89,6 +91,22 @@ class ConsoleState:
     series: MinuteSeries
     verify_lock: threading.Lock = field(default_factory=threading.Lock)
     last_verification: m.Verification | None = None
+    warming: threading.Thread | None = None
+
+    def warm_up(self) -> None:
+        """Read the last 24 hours in the background, once, after the first page has its
+        answer: the first look at the day (or the SLO page) then finds it read."""
+        if self.warming is None:
+            self.warming = threading.Thread(
+                target=self._read_day, name="aimonitor-console-warm-up", daemon=True
+            )
+            self.warming.start()
+
+    def _read_day(self) -> None:
+        try:
+            self.series.minutes(HORIZON_MINUTES)
+        except Exception:  # the store may be down or closing; a page read retries
+            log.warning("console: reading the last 24 hours in the background failed")
 
 
 _state_lock = threading.Lock()
@@ -271,6 +289,7 @@ async def _window(
     """The per-minute aggregates of the window asked for (read access needed)."""
     state = _state(request, service)
     minutes = await run_in_threadpool(state.series.minutes, m.WINDOW_MINUTES[window])
+    state.warm_up()
     return Window(window, minutes)
 
 
