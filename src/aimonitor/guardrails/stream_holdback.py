@@ -124,6 +124,10 @@ def holdback_start(text: str, floor: int = 0) -> int:
     begin = text.rfind(PEM_BEGIN, floor)
     if begin >= 0 and not _pem_closed(text, begin):
         hold = min(hold, begin)
+    if floor < hold < end and not text[hold - 1].isspace() and not text[hold].isspace():
+        # Never split a word: "2001:db8::7334 zero six..." may be read as an IP address
+        # or, while the number words go on, as a phone number starting at "7334".
+        hold = _last_word_start(text[:hold], floor)
     return max(hold, floor)
 
 
