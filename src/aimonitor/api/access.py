@@ -24,9 +24,10 @@ from enum import StrEnum
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import Depends, HTTPException, Request, Response, status
+from fastapi import Depends, HTTPException, Request, Response, Security, status
+from fastapi.security import APIKeyCookie
 
-from aimonitor.api.deps import ServiceDep, presented_key
+from aimonitor.api.deps import KeysDeclared, ServiceDep, presented_key
 from aimonitor.service import Service
 
 SESSION_COOKIE = "aimonitor_session"
@@ -240,7 +241,19 @@ def _principal(request: Request, service: Service) -> Principal:
     raise _no_keys(service) or _unauthenticated()
 
 
-async def require_viewer(request: Request, service: ServiceDep) -> Principal:
+# The session cookie as a security scheme, for the OpenAPI page; `_principal` reads it.
+_SESSION = APIKeyCookie(
+    name=SESSION_COOKIE,
+    scheme_name="ConsoleSession",
+    description="The console's session (POST /console/api/session)",
+    auto_error=False,
+)
+SessionDeclared = Annotated[str | None, Security(_SESSION)]
+
+
+async def require_viewer(
+    request: Request, service: ServiceDep, _keys: KeysDeclared, _session: SessionDeclared
+) -> Principal:
     """Read access: the admin or the viewer key, sent as a header or through a
     console session."""
     principal = _principal(request, service)
@@ -251,13 +264,17 @@ async def require_viewer(request: Request, service: ServiceDep) -> Principal:
     return principal
 
 
-async def require_record_reader(request: Request, service: ServiceDep) -> Principal:
+async def require_record_reader(
+    request: Request, service: ServiceDep, _keys: KeysDeclared, _session: SessionDeclared
+) -> Principal:
     """Read access to stored records: the admin or viewer key, or an application's
     client key (the route then shows only that client's records)."""
     return _principal(request, service)
 
 
-async def require_console_admin(request: Request, service: ServiceDep) -> Principal:
+async def require_console_admin(
+    request: Request, service: ServiceDep, _keys: KeysDeclared, _session: SessionDeclared
+) -> Principal:
     """A change: the admin key in a header, or an admin console session whose request
     carries the session's CSRF token and comes from this origin."""
     principal = _principal(request, service)

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 
 from aimonitor import __version__
 from aimonitor.api.middleware import BodySizeLimitMiddleware, HttpMetricsMiddleware
+from aimonitor.api.openapi import contract_schema
 from aimonitor.api.routes import (
     chat,
     conversations,
@@ -58,6 +59,7 @@ def create_app(
         description="Observability, security and compliance for AI applications.",
         lifespan=lifespan,
     )
+    app.openapi = lambda: contract_schema(app)  # type: ignore[method-assign]
     app.state.service = service
     app.state.client_keys = service.client_keys.store
     for module in (

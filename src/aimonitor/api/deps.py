@@ -7,7 +7,8 @@ import hmac
 import ipaddress
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Request, Security, status
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from aimonitor.service import Service
 
@@ -34,7 +35,31 @@ def presented_key(request: Request) -> str | None:
     return None
 
 
-def require_admin(request: Request, service: ServiceDep) -> str:
+# How a key may be sent, declared for the OpenAPI page; `presented_key` reads it.
+_API_KEY_HEADER = APIKeyHeader(
+    name="X-API-Key",
+    scheme_name="ApiKey",
+    description="AIMONITOR_ADMIN_API_KEY, or AIMONITOR_VIEWER_API_KEY for reads",
+    auto_error=False,
+)
+_BEARER = HTTPBearer(
+    scheme_name="Bearer",
+    description="The same keys as `Authorization: Bearer`",
+    auto_error=False,
+)
+
+
+async def declare_keys(
+    _key: Annotated[str | None, Security(_API_KEY_HEADER)],
+    _bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_BEARER)],
+) -> None:
+    """Declares the two ways to send a key (the routes' checks read them)."""
+
+
+KeysDeclared = Annotated[None, Depends(declare_keys)]
+
+
+def require_admin(request: Request, service: ServiceDep, _: KeysDeclared) -> str:
     """Admin operations are never open: no configured key means nobody is admin.
     Returns a pseudonym of the key, for the audit trail."""
     configured = service.settings.admin_api_key

@@ -41,6 +41,7 @@ from aimonitor.api.access import (
     set_session_cookie,
 )
 from aimonitor.api.deps import ServiceDep
+from aimonitor.api.schemas import ErrorResponse, invalid
 from aimonitor.clients import ClientKeyStore
 from aimonitor.console import models as m
 from aimonitor.console import queries
@@ -74,9 +75,9 @@ SECURITY_HEADERS = {
 }
 NO_STORE = {"Cache-Control": "no-store"}
 ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "no key and no console session"},
-    403: {"description": "invalid key, or a change without the admin role"},
-    503: {"description": "the store cannot be read"},
+    401: {"model": ErrorResponse, "description": "no key and no console session"},
+    403: {"model": ErrorResponse, "description": "invalid key, or a change without the admin role"},
+    503: {"model": ErrorResponse, "description": "the store cannot be read"},
 }
 
 router = APIRouter(prefix="/console", tags=["console"])
@@ -521,7 +522,7 @@ def _parse_time(value: str | None, name: str) -> datetime | None:
     try:
         return utc(datetime.fromisoformat(value))
     except ValueError:
-        raise HTTPException(422, f"{name}: not an ISO 8601 date and time") from None
+        raise invalid("not an ISO 8601 date and time", "query", name) from None
 
 
 @router.get("/api/requests", summary="Search requests (newest first, paginated)", responses=ERRORS)
@@ -552,7 +553,7 @@ async def requests_page(
     try:
         after = queries.Cursor.decode(cursor) if cursor else None
     except ValueError as exc:
-        raise HTTPException(422, str(exc)) from None
+        raise invalid(str(exc), "query", "cursor") from None
     rows, next_cursor = await run_in_threadpool(
         queries.search_requests, _engine(service), where, limit, after
     )
@@ -563,7 +564,11 @@ async def requests_page(
     )
 
 
-@router.get("/api/requests/{request_id}", summary="One request in detail", responses=ERRORS)
+@router.get(
+    "/api/requests/{request_id}",
+    summary="One request in detail",
+    responses={**ERRORS, 404: {"model": ErrorResponse, "description": "unknown request"}},
+)
 async def request_detail(
     request_id: str, response: Response, service: ServiceDep, _: ViewerDep
 ) -> m.RequestDetail:
@@ -675,7 +680,14 @@ async def verify(
 @router.get(
     "/api/audit/export",
     summary="The audit trail as JSON lines (as `aimonitor audit export`)",
-    responses=ERRORS,
+    response_class=StreamingResponse,
+    responses={
+        **ERRORS,
+        200: {
+            "description": "One audit record per line",
+            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+        },
+    },
 )
 async def export(
     service: ServiceDep,
@@ -743,7 +755,7 @@ async def change_guardrail(
     except UnknownGuardrailError as exc:
         raise HTTPException(404, str(exc)) from exc
     except InvalidGuardrailConfigError as exc:
-        raise HTTPException(422, str(exc)) from exc
+        raise invalid(str(exc)) from exc
     return m.GuardrailView(**updated.to_dict())
 
 

@@ -18,6 +18,7 @@ from aimonitor.api.gateway.clients import GatewayClient, gateway_client
 from aimonitor.api.gateway.errors import OpenAIError, refused
 from aimonitor.api.gateway.request import ChatRequest, parse_chat, upstream_body
 from aimonitor.api.gateway.stream import ChatStream, close_iterator
+from aimonitor.api.schemas import OpenAIErrorResponse
 from aimonitor.backends.gateway_error import GatewayError
 from aimonitor.guardrails import client_key
 from aimonitor.guardrails.streaming import StreamPolicy, ToolCallGuard
@@ -30,7 +31,7 @@ from aimonitor.service import Service
 router = APIRouter(tags=["gateway"])
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"description": description}
+    status: {"model": OpenAIErrorResponse, "description": description}
     for status, description in (
         (400, "Invalid request (OpenAI error shape)"),
         (401, "Missing or unknown client key"),

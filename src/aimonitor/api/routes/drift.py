@@ -8,6 +8,7 @@ from fastapi import APIRouter
 
 from aimonitor.api.access import ViewerDep
 from aimonitor.api.deps import ServiceDep
+from aimonitor.api.schemas import DriftResponse, error_responses
 
 router = APIRouter(tags=["drift"])
 
@@ -15,8 +16,8 @@ router = APIRouter(tags=["drift"])
 @router.get(
     "/drift",
     summary="Semantic drift of inputs, explained (viewer or admin key)",
-    responses={401: {"description": "no key"}, 403: {"description": "invalid key"}},
+    responses=error_responses(401, 403),
 )
-async def drift(service: ServiceDep, _: ViewerDep) -> dict[str, Any]:
+async def drift(service: ServiceDep, _: ViewerDep) -> DriftResponse:
     explanation: dict[str, Any] = service.drift.explain()
-    return {"score": service.drift.score, **explanation}
+    return DriftResponse.model_validate({**explanation, "score": service.drift.score})

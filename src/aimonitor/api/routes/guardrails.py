@@ -2,28 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, HTTPException
 from fastapi.concurrency import run_in_threadpool
 
 from aimonitor.api.deps import AdminDep, ServiceDep
-from aimonitor.api.schemas import GuardrailUpdate
+from aimonitor.api.schemas import (
+    GuardrailList,
+    GuardrailUpdate,
+    GuardrailUpdated,
+    error_responses,
+    invalid,
+)
+from aimonitor.console.models import GuardrailView
 from aimonitor.guardrails import InvalidGuardrailConfigError, UnknownGuardrailError
 
 router = APIRouter(prefix="/guardrails", tags=["guardrails"])
 
 
 @router.get("", summary="Every guardrail with its configuration")
-async def list_guardrails(service: ServiceDep) -> dict[str, Any]:
+async def list_guardrails(service: ServiceDep) -> GuardrailList:
     configs = service.engine.configs()
-    return {"guardrails": [config.to_dict() for config in configs.values()]}
+    return GuardrailList(
+        guardrails=[GuardrailView(**config.to_dict()) for config in configs.values()]
+    )
 
 
-@router.put("/config", summary="Change a guardrail (admin)")
+@router.put(
+    "/config",
+    summary="Change a guardrail (admin)",
+    responses=error_responses(401, 403, 413, described={404: "Unknown guardrail"}),
+)
 async def update_guardrail(
     body: GuardrailUpdate, service: ServiceDep, actor: AdminDep
-) -> dict[str, Any]:
+) -> GuardrailUpdated:
     try:
         updated = await run_in_threadpool(
             service.update_guardrail,
@@ -36,5 +47,5 @@ async def update_guardrail(
     except UnknownGuardrailError as exc:
         raise HTTPException(404, str(exc)) from exc
     except InvalidGuardrailConfigError as exc:
-        raise HTTPException(422, str(exc)) from exc
-    return {"status": "updated", "guardrail": updated.to_dict()}
+        raise invalid(str(exc)) from exc
+    return GuardrailUpdated(status="updated", guardrail=GuardrailView(**updated.to_dict()))

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, Response
 
 from aimonitor.api.gateway.clients import gateway_client
 from aimonitor.api.gateway.errors import OpenAIError, refused
-from aimonitor.api.routes.chat import _json
+from aimonitor.api.routes.chat import _ERRORS, _json
 from aimonitor.backends.gateway_error import GatewayError
 from aimonitor.backends.upstream_types import Upstream
 from aimonitor.pipeline import Message, RequestState
@@ -24,7 +24,11 @@ router = APIRouter(tags=["gateway"])
 MAX_INPUTS = 2048
 
 
-@router.get("/v1/models", summary="The models the gateway serves (OpenAI shape)")
+@router.get(
+    "/v1/models",
+    summary="The models the gateway serves (OpenAI shape)",
+    responses={status: _ERRORS[status] for status in (401, 403)},
+)
 async def list_models(request: Request) -> Response:
     service: Service = request.app.state.service
     try:
@@ -68,7 +72,11 @@ class EmbeddingsCall:
         )
 
 
-@router.post("/v1/embeddings", summary="Embeddings, with the input guardrails applied")
+@router.post(
+    "/v1/embeddings",
+    summary="Embeddings, with the input guardrails applied",
+    responses=_ERRORS,
+)
 async def embeddings(request: Request) -> Response:
     service: Service = request.app.state.service
     try:

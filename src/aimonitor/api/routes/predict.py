@@ -34,7 +34,11 @@ router = APIRouter(tags=["predict"])
     response_model=PredictResponse,
     responses={
         403: {"model": BlockedResponse, "description": "Blocked by a guardrail"},
-        413: {"model": RefusedResponse, "description": "Prompt or body too long"},
+        413: {
+            # A body over the cap is refused before it is read: no request id then.
+            "model": RefusedResponse | ErrorResponse,
+            "description": "Prompt or body too long",
+        },
         422: {"model": ValidationErrorResponse, "description": "Invalid body"},
         429: {"model": RefusedResponse, "description": "Rate limited (see Retry-After)"},
         500: {"model": ErrorResponse, "description": "Internal error (recorded)"},
@@ -125,7 +129,7 @@ def served_body(state: RequestState) -> dict[str, Any]:
         },
         "guardrails": [trigger_dict(t) for t in state.triggers],
         "risk_level": risk.level.value,
-        "risk": {"level": risk.level.value, "domain": risk.domain, "rule": risk.rule},
+        "risk": risk.to_dict(),
         "transparency": signals.transparency_notice,
         "quality_score": round(quality.score, 4),
         "coherence_score": round(quality.coherence, 4),

@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from aimonitor.api.access import ViewerDep
 from aimonitor.api.deps import ServiceDep
+from aimonitor.api.schemas import StatsResponse, error_responses
 
 router = APIRouter(tags=["stats"])
 
@@ -18,9 +19,9 @@ router = APIRouter(tags=["stats"])
 @router.get(
     "/stats",
     summary="Totals, latency percentiles, cost and signals from the store (viewer or admin key)",
-    responses={401: {"description": "no key"}, 403: {"description": "invalid key"}},
+    responses=error_responses(401, 403),
 )
-async def stats(service: ServiceDep, _: ViewerDep) -> dict[str, Any]:
+async def stats(service: ServiceDep, _: ViewerDep) -> StatsResponse:
     # Records are written asynchronously: flush so the answer includes every request so far.
     await run_in_threadpool(service.writer.flush)
     totals: dict[str, Any] = await run_in_threadpool(service.store.stats)
@@ -31,7 +32,7 @@ async def stats(service: ServiceDep, _: ViewerDep) -> dict[str, Any]:
         "active_conversations": service.conversations.active_count(),
         "audit_queue_depth": service.writer.queue_depth,
     }
-    return totals
+    return StatsResponse.model_validate(totals)
 
 
 def _finite(value: float | None) -> float | None:
