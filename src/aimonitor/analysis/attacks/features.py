@@ -25,7 +25,7 @@ CHAR_SIZES = (3, 4, 5)
 WINDOW_CHARS = 200
 _SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+")
-_WORD = re.compile(r"\w+")
+WORD = re.compile(r"\w+")
 
 
 def feature_text(canonical: Canonical) -> str:
@@ -40,7 +40,7 @@ def feature_text(canonical: Canonical) -> str:
 def ngrams(text: str) -> set[str]:
     """The distinct features of a feature text: `w:` word unigrams and bigrams, and
     character n-grams of the text padded with a space at each end."""
-    words = _WORD.findall(text)
+    words = WORD.findall(text)
     found = {"w:" + word for word in words}
     found.update(f"w:{first} {second}" for first, second in pairwise(words))
     padded = f" {text} "
@@ -66,3 +66,12 @@ def windows(text: str) -> list[str]:
     if current:
         found.append(current)
     return found
+
+
+def word_ngrams(word: str) -> list[str]:
+    """The features a word brings on its own: itself and its character n-grams."""
+    padded = f" {word} "
+    grams = ["w:" + word]
+    for size in CHAR_SIZES:
+        grams += [padded[start : start + size] for start in range(len(padded) - size + 1)]
+    return grams

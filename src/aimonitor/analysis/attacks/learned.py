@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from aimonitor.analysis.attacks.features import feature_text, ngrams, windows
+from aimonitor.analysis.attacks.features import WORD, feature_text, ngrams, windows, word_ngrams
 from aimonitor.analysis.attacks.normalize import Canonical
 
 MODEL_PATH = Path(__file__).resolve().parent / "model" / "weights.npz"
@@ -59,15 +59,16 @@ class LearnedModel:
     def probability(self, canonical: Canonical) -> float:
         return self._strongest_window(canonical)[0]
 
-    def _strongest_window(self, canonical: Canonical) -> tuple[float, set[str]]:
+    def _strongest_window(self, canonical: Canonical) -> tuple[float, set[str], str]:
         best = -1.0
         best_found: set[str] = set()
+        best_window = ""
         for window in windows(feature_text(canonical)):
             found = ngrams(window)
             probability = self._probability(found)
             if probability > best:
-                best, best_found = probability, found
-        return max(best, 0.0), best_found
+                best, best_found, best_window = probability, found, window
+        return max(best, 0.0), best_found, best_window
 
     def _probability(self, found: set[str]) -> float:
         total = sum(map(self._weight_of.__getitem__, found & self._known))
@@ -75,11 +76,11 @@ class LearnedModel:
         return 1.0 / (1.0 + math.exp(-logit)) if logit > -60 else 0.0
 
     def score(self, canonical: Canonical) -> LearnedScore:
-        probability, found = self._strongest_window(canonical)
+        probability, found, window = self._strongest_window(canonical)
         score = self.calibrated(probability)
         if score < 0.5:
             return LearnedScore(probability, score)
-        return LearnedScore(probability, score, *self.explain(found))
+        return LearnedScore(probability, score, *self.explain(found, window))
 
     def calibrated(self, probability: float) -> float:
         threshold = self.threshold
@@ -87,27 +88,23 @@ class LearnedModel:
             return round(0.5 * probability / threshold, 4)
         return round(0.5 + 0.5 * (probability - threshold) / (1.0 - threshold), 4)
 
-    def explain(self, found: set[str]) -> tuple[tuple[str, ...], str | None]:
-        """The strongest features towards "attack" and the nearest attack family."""
+    def explain(self, found: set[str], window: str) -> tuple[tuple[str, ...], str | None]:
+        """The words of `window` that push most towards "attack" (each word's own weight
+        plus its character n-grams'), and the nearest attack family. Only words of the
+        model's vocabulary (seen in its training data) are named: explanations are logged
+        and stored, and must not carry a prompt's personal data."""
         indices = np.fromiter(map(self._index.__getitem__, found & self._known), dtype=np.intp)
         if not len(indices):
             return (), None
-        contributions = self._weights[indices]
-        order = np.argsort(-contributions)
-        # Word features read better than character n-grams; those only when no word counts.
-        words: list[str] = []
-        chars: list[str] = []
-        for position in order:
-            if contributions[position] <= 0:
-                break
-            feature = self._vocabulary[indices[position]]
-            kept = words if feature.startswith("w:") else chars
-            label = feature[2:] if kept is words else feature.strip()
-            if len(kept) < EXPLAINED_FEATURES and not any(label in k or k in label for k in kept):
-                kept.append(label)
-        features = words or chars
+        weight_of = self._weight_of
+        pushes = {
+            word: sum(weight_of.get(gram, 0.0) for gram in word_ngrams(word))
+            for word in set(WORD.findall(window))
+            if "w:" + word in weight_of
+        }
+        ranked = sorted((w for w in pushes if pushes[w] > 0), key=lambda w: (-pushes[w], w))
         logits = self._family_weights[:, indices].sum(axis=1) + self._family_bias
-        return tuple(features), self.families[int(np.argmax(logits))]
+        return tuple(ranked[:EXPLAINED_FEATURES]), self.families[int(np.argmax(logits))]
 
 
 @cache
