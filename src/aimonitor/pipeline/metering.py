@@ -25,6 +25,9 @@ ATTACK_INJECTION_FAMILIES = frozenset(
         "system_prompt_extraction",
         "indirect_injection",
         "payload_splitting",
+        # Families the learned tier names when it decides alone.
+        "data_exfiltration",
+        "obfuscation",
     }
 )
 HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})

@@ -25,5 +25,9 @@ class InputAnalysisStage:
         state.input_scan = scan
         # Known before any guardrail decides, so blocked requests are audited with them.
         state.scores["attack"] = round(scan.attack.score, 4)
+        # Which tier said what, for the audit record (scores only: never prompt text).
+        state.scores["attack_rules"] = round(scan.attack.rules_score, 4)
+        if scan.attack.learned_score is not None:
+            state.scores["attack_learned"] = round(scan.attack.learned_score, 4)
         state.scores["toxicity"] = round(scan.toxicity.score, 4)
         return state
