@@ -17,6 +17,9 @@ from aimonitor.analysis.toxicity import ToxicityDetector
 from aimonitor.types import AttackResult, Finding, ScanResult, ToxicityResult
 
 
+NOT_JUDGED = AttackResult(score=0.0, detected=False, tier="none")
+
+
 class Analyzer:
     """Stateless after construction and safe to share between threads."""
 
@@ -44,12 +47,14 @@ class Analyzer:
     def from_yaml(cls, path: str | Path) -> Analyzer:
         return cls(load_yaml(path))
 
-    def scan(self, text: str) -> ScanResult:
+    def scan(self, text: str, *, attacks: bool = True) -> ScanResult:
+        """Every detector over `text`. A model's answer is scanned with `attacks=False`:
+        prompt attacks are judged where they come in, and no output guardrail reads them."""
         started = perf_counter()
         findings = self.pii.scan(text)
         pii_done = perf_counter()
         canonical = canonicalize(text)
-        attack = self._attack(text, canonical)
+        attack = self._attack(text, canonical) if attacks else NOT_JUDGED
         attack_done = perf_counter()
         toxicity = self.toxicity.detect(text, canonical)
         toxicity_done = perf_counter()

@@ -234,7 +234,7 @@ class ChatStream:
             state.decision = Decision.ERROR
             kind = "upstream_timeout" if error.status == 504 else "upstream_error"
             state.stop = Stop(error.status, error.message, error=kind, stage="model")
-        scan = self.analyzer.scan(raw)
+        scan = self.analyzer.scan(raw, attacks=False)
         state.output_scan = scan
         state.answer = sent
         redacted = sent if any(guard.findings for guard in self.guards.values()) else None

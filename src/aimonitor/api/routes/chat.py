@@ -114,7 +114,7 @@ def answered_body(service: Service, state: RequestState) -> dict[str, Any]:
 
 
 def _guarded(service: Service, text: str) -> str:
-    verdict = service.engine.evaluate_output(text, service.analyzer.scan(text))
+    verdict = service.engine.evaluate_output(text, service.analyzer.scan(text, attacks=False))
     if not verdict.redact_findings:
         return text
     return service.redactor.redact(text, verdict.redact_findings)

@@ -27,7 +27,7 @@ class OutputGuardrailStage:
 
     async def run(self, state: RequestState) -> RequestState:
         raw = state.answer_raw or ""
-        scan = self.analyzer.scan(raw)
+        scan = self.analyzer.scan(raw, attacks=False)
         state.output_scan = scan
         verdict = self.engine.evaluate_output(raw, scan)
         state.triggers.extend(verdict.triggers)
