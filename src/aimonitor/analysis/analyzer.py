@@ -16,7 +16,6 @@ from aimonitor.analysis.pii.engine import PiiEngine
 from aimonitor.analysis.toxicity import ToxicityDetector
 from aimonitor.types import AttackResult, Finding, ScanResult, ToxicityResult
 
-
 NOT_JUDGED = AttackResult(score=0.0, detected=False, tier="none")
 
 
