@@ -74,3 +74,15 @@ def test_each_stage_leaves_its_part_of_the_state(service: Service) -> None:
     assert state.stored_prompt is not None and "jean.dupont" not in state.stored_prompt
     assert state.output_scan is not None and state.tokens_output > 0
     assert state.decision is Decision.REDACTED
+
+
+def test_no_answer_leaves_without_its_record(service: Service) -> None:
+    from aimonitor.store import StoreUnavailable
+
+    def broken_journal(event: object) -> None:
+        raise StoreUnavailable("disk full")
+
+    service.writer.submit = broken_journal  # type: ignore[method-assign]
+    state = _run(service, "Explique le monitoring IA")
+    assert state.status_code == 503 and state.error == "journal"
+    assert state.decision is Decision.ERROR

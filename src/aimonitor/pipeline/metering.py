@@ -242,9 +242,6 @@ class Meter:
         self.metrics.audit_write_failures.inc()
         self.metrics.store_up.set(0)
 
-    def on_spilled(self, n: int) -> None:
-        self.metrics.audit_spilled.inc(n)
-
     def on_replayed(self, n: int) -> None:
         self.metrics.audit_replayed.inc(n)
 

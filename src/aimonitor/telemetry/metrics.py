@@ -16,7 +16,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
 # Closed label sets -----------------------------------------------------------
 SCENARIOS = ("A", "B", "C")
 REQUEST_STATUSES = ("success", "error", "blocked", "rate_limited", "rejected")
-ERROR_TYPES = ("upstream_error", "upstream_timeout", "internal")
+ERROR_TYPES = ("upstream_error", "upstream_timeout", "internal", "journal")
 PII_TYPES = (
     "EMAIL",
     "PHONE",
@@ -375,14 +375,13 @@ class Metrics:
             registry=r,
         )  # fmt: skip
         self.audit_queue_depth = Gauge(
-            "ai_audit_queue_depth", "Records waiting to be written (queue + spill file)",
+            "ai_audit_queue_depth", "Records journaled, not yet in the database",
             multiprocess_mode="livesum", registry=r,
         )  # fmt: skip
-        self.audit_spilled = Counter(
-            "ai_audit_spilled_records", "Records written to the spill file", registry=r
-        )
         self.audit_replayed = Counter(
-            "ai_audit_replayed_records", "Records replayed from the spill file", registry=r
+            "ai_audit_replayed_records",
+            "Records written from a dead process's journal",
+            registry=r,
         )
         self.store_up = Gauge(
             "ai_store_up",

@@ -18,6 +18,7 @@ import anyio
 import orjson
 
 from aimonitor.analysis import Analyzer, Redactor
+from aimonitor.api.gateway.errors import error_body
 from aimonitor.backends.gateway_error import GatewayError
 from aimonitor.guardrails.streaming import StreamGuard, StreamPolicy, ToolCallGuard
 from aimonitor.pipeline import Pipeline, RequestState, Stop
@@ -207,7 +208,10 @@ class ChatStream:
                 self.state.decision = Decision.CANCELLED
             with anyio.CancelScope(shield=True):
                 await self._record()
-        if completed:
+        if completed and self.state.error == "journal":
+            # The stream cannot be taken back, but its end is not confirmed either.
+            yield sse(error_body(503, "the audit record could not be written", "journal"))
+        elif completed:
             if self.include_usage and self.usage is not None:
                 yield self._chunk([], usage=self.usage)
             yield DONE

@@ -4,6 +4,7 @@ metrics and the log line."""
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import UTC, datetime
 
@@ -13,13 +14,17 @@ from aimonitor.pipeline.metering import Meter, sli_available
 from aimonitor.pipeline.state import (
     RecentRequests,
     RequestState,
+    Stop,
     count_types,
     status_label,
     trigger_dict,
 )
 from aimonitor.signals import SloTracker
-from aimonitor.store import AuditWriter, RequestRecord
+from aimonitor.store import AuditWriter, RequestRecord, StoreUnavailable
 from aimonitor.telemetry.logging import RequestLogger
+from aimonitor.types import Decision
+
+log = logging.getLogger("aimonitor.pipeline")
 
 
 class RecordStage:
@@ -70,7 +75,15 @@ class RecordStage:
             state.extra["conversation_age_s"] = turn.age_s
             self.meter.conversations_active(self.conversations.active_count())
         self.recent.add(state.request_id, state.scenario.value)
-        self.writer.submit(to_record(state))
+        try:
+            self.writer.submit(to_record(state))
+        except StoreUnavailable:
+            # No record, no answer: the client is told, the outcome still counted.
+            log.exception("the audit journal cannot be written; the answer is withheld")
+            state.refuse(
+                Decision.ERROR,
+                Stop(503, "the audit record could not be written; retry later", error="journal"),
+            )
         self.meter.request_finished(state, remaining)
         self.request_logger.log(
             request_id=state.request_id,
