@@ -41,7 +41,7 @@ router = APIRouter(tags=["predict"])
         },
         422: {"model": ValidationErrorResponse, "description": "Invalid body"},
         429: {"model": RefusedResponse, "description": "Rate limited (see Retry-After)"},
-        500: {"model": ErrorResponse, "description": "Internal error (recorded)"},
+        500: {"model": RefusedResponse, "description": "Internal error (recorded)"},
         502: {"model": RefusedResponse, "description": "Upstream model error"},
         503: {"model": RefusedResponse, "description": "The audit record could not be written"},
         504: {"model": RefusedResponse, "description": "Upstream model timeout"},
