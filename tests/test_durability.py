@@ -196,7 +196,7 @@ def test_every_answered_request_survives_kill_9_under_load(
             answered += _load_until_killed(service.base_url, kill_after, kill)
             if target != "one-worker":
                 assert service.proc.wait(timeout=60) == -signal.SIGKILL
-    assert len(answered) > 900 + 2100
+    assert len(answered) >= 900 + 2100
     # The next start replays the journals the killed servers left; SIGTERM drains.
     with running_service(tmp_path, env):
         pass

@@ -25,7 +25,7 @@ from aimonitor.pipeline import Pipeline, RequestState, Stop
 from aimonitor.pipeline.stages.model import account_answer
 from aimonitor.pipeline.storage_policy import TextPolicy
 from aimonitor.signals import PriceTable
-from aimonitor.types import Decision, GuardrailTrigger, ModelAnswer
+from aimonitor.types import Action, Decision, GuardrailTrigger, ModelAnswer
 
 DONE = b"data: [DONE]\n\n"
 
@@ -172,7 +172,11 @@ class ChatStream:
                 if step.stop is not None:
                     return out + self._stop(step.stop)
             if isinstance(delta.get("tool_calls"), list):
-                self.tools[index].feed(delta["tool_calls"])
+                try:
+                    self.tools[index].feed(delta["tool_calls"])
+                except ValueError as exc:  # arguments past their bound
+                    stop = GuardrailTrigger("tool_calls", Action.BLOCK, str(exc), stage="output")
+                    return out + self._stop(stop)
             if choice.get("finish_reason"):
                 self.state.finish_reason = choice["finish_reason"]
                 out.extend(self._close_choice(index, choice["finish_reason"]))
