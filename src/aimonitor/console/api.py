@@ -764,7 +764,7 @@ async def change_guardrail(
     summary="Take the latest stored prompts as the new drift reference (admin)",
     responses={**ERRORS, 409: {"description": "not enough stored prompts"}},
 )
-async def new_drift_reference(service: ServiceDep, _: ConsoleAdminDep) -> dict[str, object]:
+async def new_drift_reference(service: ServiceDep, _: ConsoleAdminDep) -> m.DriftReferenceSet:
     size = service.settings.drift_reference_size
     texts = await run_in_threadpool(queries.recent_prompts, _engine(service), size)
     if len(texts) < size:
@@ -776,4 +776,4 @@ async def new_drift_reference(service: ServiceDep, _: ConsoleAdminDep) -> dict[s
     await run_in_threadpool(service.drift.set_reference, texts)
     path = service.settings.data_dir / DRIFT_REFERENCE_FILE
     await run_in_threadpool(service.drift.save_reference, path)
-    return {"status": "reference set", "reference_size": len(texts)}
+    return m.DriftReferenceSet(status="reference set", reference_size=len(texts))

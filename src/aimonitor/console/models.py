@@ -235,3 +235,8 @@ class Admin(BaseModel):
     redaction_mode: str
     viewer_key_set: bool
     admin_key_set: bool
+
+
+class DriftReferenceSet(BaseModel):
+    status: Literal["reference set"]
+    reference_size: int = Field(description="stored prompts the new reference was built from")
