@@ -5,8 +5,6 @@ content type that does not match what is declared for that status."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,13 +12,13 @@ from pathlib import Path
 import pytest
 import requests
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode, checks
 
 from aimonitor.api import create_app
 from aimonitor.config import load_settings
+from support.servers import serve_in_thread
 
 ADMIN_KEY = "contract-admin-key-0123456789"
 VIEWER_KEY = "contract-viewer-key-0123456789"
@@ -68,29 +66,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             rate_limit_per_minute=1_000_000,
         )
     )
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=0,
-        log_config=None,  # never reconfigure the process's logging from a test server
-        log_level="warning",
-        timeout_graceful_shutdown=1,
-    )
-    uvicorn_server = uvicorn.Server(config)
-    thread = threading.Thread(target=uvicorn_server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uvicorn_server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the aimonitor server did not start")
-        time.sleep(0.01)
-    port = uvicorn_server.servers[0].sockets[0].getsockname()[1]
-    try:
-        with requests.Session() as session:
-            yield Server(f"http://127.0.0.1:{port}", session)
-    finally:
-        uvicorn_server.should_exit = True
-        thread.join(timeout=30)
+    with serve_in_thread(app) as url, requests.Session() as session:
+        yield Server(url, session)
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
