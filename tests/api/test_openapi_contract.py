@@ -17,11 +17,22 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode, checks
 
 from aimonitor.api import create_app
+from aimonitor.backends.fake_upstream import FakeUpstream
 from aimonitor.config import load_settings
 from support.servers import serve_in_thread
 
 ADMIN_KEY = "contract-admin-key-0123456789"
 VIEWER_KEY = "contract-viewer-key-0123456789"
+# The gateway's routes forward every model to the fake upstream (a real HTTP server).
+UPSTREAMS = """
+upstreams:
+  - name: fake
+    base_url: {url}/v1
+    provider: openai
+    models: ["*"]
+    timeout_s: 5
+    max_retries: 0
+"""
 # Enough to reach every branch the schema allows, few enough for a loaded 2-core machine.
 EXAMPLES_PER_OPERATION = 20
 # Scenario C's simulated model fails on purpose (docs/scenarios.md): those declared
@@ -56,6 +67,10 @@ class Server:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root: Path = tmp_path_factory.mktemp("contract")
+    upstream = FakeUpstream()
+    upstream.start()
+    upstreams_file = root / "upstreams.yaml"
+    upstreams_file.write_text(UPSTREAMS.format(url=upstream.url))
     app = create_app(
         load_settings(
             data_dir=root / "data",
@@ -64,10 +79,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             admin_api_key=ADMIN_KEY,
             viewer_api_key=VIEWER_KEY,
             rate_limit_per_minute=1_000_000,
+            upstreams_file=upstreams_file,
         )
     )
-    with serve_in_thread(app) as url, requests.Session() as session:
-        yield Server(url, session)
+    try:
+        with serve_in_thread(app) as url, requests.Session() as session:
+            yield Server(url, session)
+    finally:
+        upstream.stop()
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])

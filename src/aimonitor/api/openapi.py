@@ -3,8 +3,8 @@
 FastAPI declares its own 422 body (`HTTPValidationError`) on every route with
 parameters; the app answers `ValidationErrorResponse` instead (`app._validation_error`).
 A body that is not JSON at all is a 400 (`ErrorResponse`), on every route that reads one.
-The gateway's routes read their client key themselves (`gateway_client`): their
-security is declared here.
+The gateway's routes read their client key and their body themselves (`gateway_client`,
+`parse_chat`): their security and bodies are declared here.
 """
 
 from __future__ import annotations
@@ -14,12 +14,54 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from aimonitor.api.gateway.request import MAX_MESSAGES, MAX_MODEL_CHARS, ROLES
+from aimonitor.api.routes.openai_models import MAX_INPUTS
 from aimonitor.api.schemas import ErrorResponse, ValidationErrorResponse
 
 REF_PREFIX = "#/components/schemas/"
 GATEWAY_PREFIX = "/v1/"
 # A client key as a bearer token; none while no client key exists (loopback only).
 GATEWAY_SECURITY: list[dict[str, list[str]]] = [{"Bearer": []}, {}]
+_MODEL = {"type": "string", "minLength": 1, "maxLength": MAX_MODEL_CHARS}
+# What the gateway checks; every other field goes to the upstream as sent.
+GATEWAY_BODIES: dict[str, dict[str, Any]] = {
+    "/v1/chat/completions": {
+        "type": "object",
+        "required": ["model", "messages"],
+        "properties": {
+            "model": _MODEL,
+            "messages": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": MAX_MESSAGES,
+                "items": {
+                    "type": "object",
+                    "required": ["role"],
+                    "properties": {
+                        "role": {"type": "string", "enum": sorted(ROLES)},
+                        "content": {"type": ["string", "array", "null"]},
+                    },
+                },
+            },
+            "stream": {"type": "boolean"},
+            "stream_options": {"type": "object"},
+            "user": {"type": "string"},
+        },
+    },
+    "/v1/embeddings": {
+        "type": "object",
+        "required": ["model", "input"],
+        "properties": {
+            "model": _MODEL,
+            "input": {
+                "anyOf": [
+                    {"type": "string"},
+                    {"type": "array", "minItems": 1, "maxItems": MAX_INPUTS},
+                ]
+            },
+        },
+    },
+}
 
 
 def contract_schema(app: FastAPI) -> dict[str, Any]:
@@ -36,6 +78,16 @@ def contract_schema(app: FastAPI) -> dict[str, Any]:
             if path.startswith(GATEWAY_PREFIX):
                 for operation in operations.values():
                     operation["security"] = GATEWAY_SECURITY
+            if path in GATEWAY_BODIES:
+                operations["post"]["requestBody"] = {
+                    "required": True,
+                    "content": {"application/json": {"schema": GATEWAY_BODIES[path]}},
+                }
+        # With `"stream": true`, the answer is server-sent events.
+        chat = schema["paths"]["/v1/chat/completions"]["post"]["responses"]["200"]
+        chat["content"]["text/event-stream"] = {
+            "schema": {"description": "`chat.completion.chunk` events, then `data: [DONE]`"}
+        }
         app.openapi_schema = schema
     return app.openapi_schema
 
