@@ -55,6 +55,7 @@ CHECKS = [
     checks.content_type_conformance,
     checks.response_schema_conformance,
     checks.response_headers_conformance,
+    checks.ignored_auth,
 ]
 
 
