@@ -145,3 +145,28 @@ def test_key_routes_declare_their_security(server: Server) -> None:
     assert "security" not in spec["paths"]["/health"]["get"]
     metrics = spec["paths"]["/metrics"]["get"]["responses"]["200"]["content"]
     assert "application/json" not in metrics and "text/plain" in metrics
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_a_gateway_body_over_the_cap_is_refused_in_the_openai_shape(
+    server: Server, chunked: bool
+) -> None:
+    body = b'{"model": "m", "messages": [{"role": "user", "content": "' + b"x" * 2_000_000
+    data = iter([body[i : i + 65536] for i in range(0, len(body), 65536)]) if chunked else body
+    created = server.session.post(
+        f"{server.url}/keys",
+        json={"name": f"over-the-cap-{int(chunked)}", "rpm": 100},
+        headers={"X-API-Key": ADMIN_KEY},
+    )
+    assert created.status_code == 201
+    answer = server.session.post(
+        f"{server.url}/v1/chat/completions",
+        data=data,
+        headers={
+            "Content-Type": "application/json",
+            "Authorization": f"Bearer {created.json()['token']}",
+        },
+    )
+    assert answer.status_code == 413, answer.text
+    assert answer.json()["error"]["type"] == "invalid_request_error"
+    assert "over" in answer.json()["error"]["message"]

@@ -7,11 +7,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from aimonitor import __version__
+from aimonitor.api.gateway.errors import GATEWAY_PREFIX, http_error_body
 from aimonitor.api.middleware import BodySizeLimitMiddleware, HttpMetricsMiddleware
 from aimonitor.api.openapi import contract_schema
 from aimonitor.api.routes import (
@@ -77,6 +80,7 @@ def create_app(
         app.include_router(module.router)
     app.include_router(console.router)
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected_error)
     app.add_middleware(
         BodySizeLimitMiddleware,
@@ -95,6 +99,15 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
         errors.append({"field": location or "body", "message": error.get("msg", "invalid")})
     summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid request"
     return JSONResponse({"detail": summary, "errors": errors}, status_code=422)
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    """FastAPI's answer, but in the OpenAI shape on the gateway's routes (a chunked body
+    over the size cap is refused while the route reads it)."""
+    if not request.url.path.startswith(GATEWAY_PREFIX):
+        return await http_exception_handler(request, exc)
+    body = http_error_body(request.url.path, exc.status_code, str(exc.detail))
+    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:

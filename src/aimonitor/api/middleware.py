@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from aimonitor.api.gateway.errors import http_error_body
 from aimonitor.pipeline.metering import Meter
 
 
@@ -60,7 +61,8 @@ class BodySizeLimitMiddleware:
                 except ValueError:
                     size = -1
                 if size > self.max_bytes:
-                    await _send_json(send, 413, {"detail": self._message()})
+                    body = http_error_body(scope.get("path", ""), 413, self._message())
+                    await _send_json(send, 413, body)
                     return
                 break
         received = 0

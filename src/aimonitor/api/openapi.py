@@ -14,12 +14,12 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from aimonitor.api.gateway.errors import GATEWAY_PREFIX
 from aimonitor.api.gateway.request import MAX_MESSAGES, MAX_MODEL_CHARS, ROLES
 from aimonitor.api.routes.openai_models import MAX_INPUTS
 from aimonitor.api.schemas import ErrorResponse, ValidationErrorResponse
 
 REF_PREFIX = "#/components/schemas/"
-GATEWAY_PREFIX = "/v1/"
 # A client key as a bearer token; none while no client key exists (loopback only).
 GATEWAY_SECURITY: list[dict[str, list[str]]] = [{"Bearer": []}, {}]
 _MODEL = {"type": "string", "minLength": 1, "maxLength": MAX_MODEL_CHARS}

@@ -57,6 +57,17 @@ def error_body(
     }
 
 
+GATEWAY_PREFIX = "/v1/"
+
+
+def http_error_body(path: str, status: int, message: str) -> dict[str, Any]:
+    """The body of an error the HTTP layer answers (a body over the size cap, an
+    unknown route): the OpenAI shape on the gateway's routes, `{"detail"}` elsewhere."""
+    if path.startswith(GATEWAY_PREFIX):
+        return error_body(status, message)
+    return {"detail": message}
+
+
 def error_response(
     status: int,
     message: str,

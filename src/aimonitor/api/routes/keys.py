@@ -25,6 +25,7 @@ from aimonitor.api.schemas import (
 from aimonitor.clients import ClientKeyError, ClientKeyStore, KeyExistsError, KeyNotFoundError
 from aimonitor.clients.model import MAX_MODELS, MAX_RPM, NAME_PATTERN
 from aimonitor.console.models import ClientKeyView
+from aimonitor.service import Service
 
 router = APIRouter(prefix="/keys", tags=["keys"])
 
@@ -60,7 +61,9 @@ def _http_error(exc: ClientKeyError) -> HTTPException | RequestValidationError:
     summary="Create a client key (admin)",
     responses=error_responses(401, 403, 413, described={409: "A key of this name exists"}),
 )
-async def create_key(body: KeyCreate, store: KeyStoreDep, actor: AdminDep) -> ClientKeyCreated:
+async def create_key(
+    body: KeyCreate, store: KeyStoreDep, actor: AdminDep, request: Request
+) -> ClientKeyCreated:
     del actor
     try:
         key, token = await run_in_threadpool(
@@ -73,6 +76,7 @@ async def create_key(body: KeyCreate, store: KeyStoreDep, actor: AdminDep) -> Cl
         )
     except ClientKeyError as exc:
         raise _http_error(exc) from None
+    await _reload_verifier(request)
     return ClientKeyCreated(
         key=ClientKeyView(**key.to_dict()), token=token, note="the token is shown only once"
     )
@@ -96,10 +100,20 @@ async def list_keys(
     summary="Revoke a client key (admin)",
     responses=error_responses(401, 403, described={404: "Unknown key"}),
 )
-async def revoke_key(name: str, store: KeyStoreDep, actor: AdminDep) -> ClientKeyRevoked:
+async def revoke_key(
+    name: str, store: KeyStoreDep, actor: AdminDep, request: Request
+) -> ClientKeyRevoked:
     del actor
     try:
         key = await run_in_threadpool(store.revoke, name)
     except ClientKeyError as exc:
         raise _http_error(exc) from None
+    await _reload_verifier(request)
     return ClientKeyRevoked(status="revoked", key=ClientKeyView(**key.to_dict()))
+
+
+async def _reload_verifier(request: Request) -> None:
+    """A created key works, a revoked one stops, at once in this process (other
+    processes reload within AIMONITOR_CLIENT_KEYS_REFRESH_S)."""
+    service: Service = request.app.state.service
+    await run_in_threadpool(service.client_keys.refresh)
