@@ -69,6 +69,8 @@ def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             viewport={"width": 1280, "height": 900},
             locale="en-GB",
         )
+        # A machine shared with other work can be slow; a hung page still fails.
+        context.set_default_timeout(60_000)
         try:
             yield context
         finally:
