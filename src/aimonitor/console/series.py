@@ -1,11 +1,12 @@
 """Per-minute aggregates of the requests table, for the console's charts.
 
-A minute that ended more than `SETTLE_S` ago no longer changes (the audit writer lands
-records within a fraction of a second): it is read from the table once and kept.
-Each refresh reads only the rows of the minutes still open, so its cost depends on
-the traffic of the last minute or two, not on the size of the table. A record that
-lands later than that in a closed minute (replayed from the spill file after an
-outage) is counted in the totals of the store but not in these charts.
+The database does the counting: sums and counts grouped by minute, latency percentiles
+by a window function, and only the requests with a guardrail decision, a finding or a
+rate limit are read row by row. A minute that ended more than `SETTLE_S` ago no longer
+changes (the writer lands records within a fraction of a second): it is read once and
+kept, so a refresh reads only the minutes still open, whatever the size of the table.
+A record that lands later than that in a closed minute (replayed after an outage)
+counts in the store's totals and in search, not in these charts.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from sqlalchemy import (
 
 from aimonitor.store import schema
 from aimonitor.store.records import utc
+from aimonitor.store.stats import HALLUCINATION_THRESHOLD
 
 MINUTE_S = 60
 SETTLE_S = 10
@@ -45,7 +47,6 @@ OTHER_CLIENTS = "(others)"
 SERVED = frozenset({"served", "redacted"})
 # Requests that reached the model: what the availability SLI counts (as the pipeline does).
 REACHED_MODEL = frozenset({"served", "redacted", "error"})
-HALLUCINATION_THRESHOLD = 0.5
 
 _R = schema.requests
 _EMPTY_TRIGGERS = "[]"
