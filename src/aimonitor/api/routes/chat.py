@@ -40,6 +40,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         (413, "Prompt or body too long"),
         (429, "Rate limit or budget reached (see Retry-After)"),
         (502, "Upstream error"),
+        (503, "The audit record could not be written (retry later)"),
         (504, "Upstream timeout"),
     )
 }
