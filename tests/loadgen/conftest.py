@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -15,11 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from aimonitor.loadgen.prompts import FOLLOW_UPS
+from support.servers import serve_in_thread
 
 FOLLOW_UP_TEXTS = {text for texts in FOLLOW_UPS.values() for text in texts}
 
@@ -98,31 +97,8 @@ class PredictServer:
 @pytest.fixture
 def predict_server() -> Iterator[PredictServer]:
     tally = Tally()
-    # host/port rather than a pre-bound socket: uvicorn then gets TCP_NODELAY on its
-    # connections; with `sockets=[...]` keep-alive answers wait ~40 ms for delayed ACKs.
-    config = uvicorn.Config(
-        build_app(tally),
-        host="127.0.0.1",
-        port=0,
-        log_config=None,  # never reconfigure the process's logging from a test server
-        log_level="warning",
-        lifespan="off",
-        timeout_graceful_shutdown=1,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the fake /predict server did not start")
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield PredictServer(f"http://127.0.0.1:{port}", tally)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serve_in_thread(build_app(tally), lifespan="off") as url:
+        yield PredictServer(url, tally)
 
 
 @pytest.fixture

@@ -43,7 +43,9 @@ def serve_in_thread(
     app: Any, *, lifespan: str = "on", start_timeout_s: float = 30
 ) -> Iterator[str]:
     """Serves an ASGI app with uvicorn on a loopback port, in a thread of this process;
-    yields its base URL and stops it on exit."""
+    yields its base URL and stops it on exit. Host and port rather than a pre-bound
+    socket: uvicorn then sets TCP_NODELAY, without which keep-alive answers wait for
+    delayed ACKs."""
     config = uvicorn.Config(
         app,
         host="127.0.0.1",
