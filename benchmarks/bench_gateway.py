@@ -13,6 +13,9 @@ Targets (`--targets`, comma-separated, default `direct,portkey,litellm`):
   direct     the fake upstream itself (the baseline every figure is taken against)
   portkey    Portkey gateway (npm @portkey-ai/gateway), one Node process
   litellm    LiteLLM proxy (PyPI litellm[proxy]), default settings
+  python     the ceiling of any gateway on aimonitor's stack: FastAPI + uvicorn forwarding
+             with the same aiohttp client, nothing else (benchmarks/bare_proxy.py);
+             `--aimonitor-workers` processes
   aimonitor  `aimonitor serve` with the upstreams file pointing at the fake
              (`--aimonitor-workers`), POST /v1/chat/completions
   NAME=URL   any other OpenAI-compatible base URL already running (e.g. a gateway you
@@ -191,6 +194,19 @@ def start_aimonitor(fake: str, workdir: Path, workers: int) -> Target:
     return target
 
 
+def start_bare_proxy(fake: str, workers: int) -> Target:
+    port = free_port()
+    env = {**os.environ, "BARE_PROXY_UPSTREAM": fake}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "bare_proxy:app", "--port", str(port),
+         "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
+        cwd=HERE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    target = Target("python", f"http://127.0.0.1:{port}/v1", {}, process)
+    _wait(lambda: _post(target, BODY) == 200, "bare Python proxy")
+    return target
+
+
 def sequential_ms(target: Target, count: int) -> float:
     """Median latency of `count` requests over one keep-alive connection."""
     parts = urlsplit(target.url)
@@ -286,6 +302,8 @@ def main() -> int:
                     targets.append(start_portkey(fake))
                 elif name == "litellm":
                     targets.append(start_litellm(fake, workdir))
+                elif name == "python":
+                    targets.append(start_bare_proxy(fake, args.aimonitor_workers))
                 elif name == "aimonitor":
                     targets.append(start_aimonitor(fake, workdir, args.aimonitor_workers))
                 elif "=" in name:
