@@ -23,8 +23,9 @@ from limits.storage import MovingWindowSupport, Storage
 SCHEME = "aimonitor+sqlite"
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS hits (key TEXT NOT NULL, at REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS hits_key_at ON hits (key, at);
+CREATE TABLE IF NOT EXISTS hits_per_second (key TEXT NOT NULL, second INTEGER NOT NULL,
+                                            count INTEGER NOT NULL,
+                                            PRIMARY KEY (key, second));
 CREATE TABLE IF NOT EXISTS counters (key TEXT PRIMARY KEY, value INTEGER NOT NULL,
                                      expires_at REAL NOT NULL);
 """
@@ -69,28 +70,42 @@ class SqliteStorage(Storage, MovingWindowSupport):
 
     # --- moving window ------------------------------------------------------------
     def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
+        # Hits are counted per second: a window costs at most `expiry` rows, whatever the
+        # limit, and holds to the second (a hit counts until its whole second has left).
         if amount > limit:
             return False
         now = time.time()
+        second = int(now)
         with self._write() as conn:
-            conn.execute("DELETE FROM hits WHERE key = ? AND at <= ?", (key, now - expiry))
-            (count,) = conn.execute("SELECT COUNT(*) FROM hits WHERE key = ?", (key,)).fetchone()
+            conn.execute(
+                "DELETE FROM hits_per_second WHERE key = ? AND second <= ?",
+                (key, now - expiry - 1),
+            )
+            (count,) = conn.execute(
+                "SELECT COALESCE(SUM(count), 0) FROM hits_per_second WHERE key = ?", (key,)
+            ).fetchone()
             allowed = bool(count + amount <= limit)
             if allowed:
-                conn.executemany("INSERT INTO hits VALUES (?, ?)", [(key, now)] * amount)
+                conn.execute(
+                    "INSERT INTO hits_per_second VALUES (?, ?, ?) ON CONFLICT (key, second) "
+                    "DO UPDATE SET count = count + excluded.count",
+                    (key, second, amount),
+                )
         return allowed
 
     def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
         now = time.time()
-        row = (
+        oldest, count = (
             self._connect()
             .execute(
-                "SELECT MIN(at), COUNT(*) FROM hits WHERE key = ? AND at > ?", (key, now - expiry)
+                "SELECT MIN(second), COALESCE(SUM(count), 0) FROM hits_per_second "
+                "WHERE key = ? AND second > ?",
+                (key, now - expiry - 1),
             )
             .fetchone()
         )
-        oldest, count = row
-        return (float(oldest) if oldest is not None else now, int(count))
+        # The oldest hit is taken at the end of its second: its retry time is never early.
+        return (float(oldest) + 1.0 if oldest is not None else now, int(count))
 
     # --- counters -------------------------------------------------------------------
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
@@ -129,11 +144,11 @@ class SqliteStorage(Storage, MovingWindowSupport):
 
     def reset(self) -> int | None:
         with self._write() as conn:
-            deleted = conn.execute("DELETE FROM hits").rowcount
+            deleted = conn.execute("DELETE FROM hits_per_second").rowcount
             deleted += conn.execute("DELETE FROM counters").rowcount
         return int(deleted)
 
     def clear(self, key: str) -> None:
         with self._write() as conn:
-            conn.execute("DELETE FROM hits WHERE key = ?", (key,))
+            conn.execute("DELETE FROM hits_per_second WHERE key = ?", (key,))
             conn.execute("DELETE FROM counters WHERE key = ?", (key,))
