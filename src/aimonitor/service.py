@@ -166,6 +166,11 @@ class Service:
         self.embedder = HashingEmbedder()
         self.drift = self._drift_detector(settings, self.embedder)
         self.prices = PriceTable.load(settings.prices_file)
+        self.meter.models_served(
+            sorted(
+                {(m.provider, self.prices.canonical_model(m.id)) for m in self.upstreams.models()}
+            )
+        )
         if settings.daily_budget_eur is not None:
             self.meter.budget_configured(settings.daily_budget_eur)
         self.slo = SloTracker(

@@ -64,6 +64,13 @@ class Meter:
         self._seen: dict[int, int] = {}
         self.build_labels: dict[str, str] = {}
 
+    def models_served(self, models: list[tuple[str, str]]) -> None:
+        """Streaming series at zero for each configured (provider, model label), so that
+        rates and quantiles over them exist before the first stream."""
+        for provider, model in models:
+            self.child(self.metrics.gen_ai_ttft, "chat", provider, model)
+            self.child(self.metrics.gen_ai_tpot, "chat", provider, model)
+
     def built(self, version: str, backend: str) -> None:
         self.build_labels = {"version": version, "backend": backend}
         self.metrics.build_info.info(self.build_labels)
