@@ -227,6 +227,7 @@ class Service:
 
     def _signals_stage(self) -> SignalsStage:
         return SignalsStage(
+            self.redactor,
             self.embedder,
             self.drift,
             self.satisfaction,

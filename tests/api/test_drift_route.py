@@ -51,3 +51,24 @@ def test_unreadable_reference_stops_start_up_with_a_message(
     (settings.data_dir / DRIFT_REFERENCE_FILE).write_bytes(b"not an npz file")
     with pytest.raises(ConfigError, match="drift reference"):
         create_app(settings)
+
+
+def test_drift_never_keeps_raw_personal_data_the_guardrail_let_through(
+    make_settings: Any, admin_headers: dict[str, str]
+) -> None:
+    email = "claire.martin@example-corp.fr"
+    settings = make_settings(drift_reference_size=10, drift_window_size=10)
+    with TestClient(create_app(settings)) as client:
+        changed = client.put(
+            "/guardrails/config",
+            json={"guardrail_name": "pii_protection", "action": "warn"},
+            headers=admin_headers,
+        )
+        assert changed.status_code == 200
+        for i in range(30):
+            client.post("/predict", json={"prompt": f"Écris à {email} au sujet du dossier {i}"})
+        body = client.get("/drift", headers=admin_headers).text
+        service = client.app.state.service  # type: ignore[attr-defined]
+        reference = str(service.drift.__dict__)
+    assert email not in body and "claire.martin" not in body
+    assert email not in reference

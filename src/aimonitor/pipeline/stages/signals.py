@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from aimonitor.analysis import Redactor
 from aimonitor.pipeline.state import RequestState, Signals, reveals
 from aimonitor.rolling import RollingMean
 from aimonitor.signals import DriftDetector, compute_trust, detect_hallucination, security_score
@@ -23,12 +24,14 @@ class SignalsStage:
 
     def __init__(
         self,
+        redactor: Redactor,
         embedder: Embedder,
         drift: DriftDetector,
         satisfaction: RollingMean,
         audit_healthy: Callable[[], bool],
         transparency_notice: str | None,
     ) -> None:
+        self.redactor = redactor
         self.embedder = embedder
         self.drift = drift
         self.satisfaction = satisfaction
@@ -42,7 +45,15 @@ class SignalsStage:
         # Relevance is judged against what the model saw (the redacted prompt).
         seen = state.model_prompt or state.prompt
         inputs = quality_inputs(seen, answer, state.context)
-        if self.drift.embedder is self.embedder and isinstance(self.embedder, HashingEmbedder):
+        # Drift keeps excerpts and terms of what it watched (served by /drift and the
+        # console): never raw personal data, even when the guardrail only warned.
+        watched = seen
+        if reveals(seen, scan.findings):
+            watched = self.redactor.redact(seen, scan.findings, state.conversation_id)
+        if watched is not seen:
+            quality = score_quality(inputs, answer, self.embedder.embed_many(inputs.texts))
+            drift = self.drift.observe(watched)
+        elif self.drift.embedder is self.embedder and isinstance(self.embedder, HashingEmbedder):
             # One embedding call for quality's texts and the drift prompt: rows of a
             # hashing embedding do not depend on the other texts of the call.
             vectors = self.embedder.embed_many([*inputs.texts, seen])
