@@ -183,6 +183,8 @@ class Service:
         )
         self.satisfaction = RollingMean(500)  # recent ratings scaled to 0..1
         self.recent_requests = RecentRequests()
+        # What may be stored of a text: the stages and the streamed answers share it.
+        self.text_policy = TextPolicy(settings.audit_store_text, self.redactor, self.analyzer)
         self.pipeline = self._build_pipeline()
         self.embeddings_pipeline = Pipeline(
             before_model=self.pipeline.before_model[:4],  # no history for embeddings
@@ -197,11 +199,10 @@ class Service:
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
         self._started = False
-        self._seen_counts: dict[int, int] = {}
 
     def _build_pipeline(self) -> Pipeline:
         settings = self.settings
-        text_policy = TextPolicy(settings.audit_store_text, self.redactor, self.analyzer)
+        text_policy = self.text_policy
         return Pipeline(
             before_model=[
                 RateLimitStage(self.engine, self.limiter),

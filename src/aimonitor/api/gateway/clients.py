@@ -12,6 +12,7 @@ from fastapi import Request
 
 from aimonitor.api.deps import client_address, presented_key
 from aimonitor.api.gateway.errors import OpenAIError
+from aimonitor.backends.upstream_types import Upstream
 from aimonitor.clients.model import ClientKey
 from aimonitor.guardrails import client_key
 from aimonitor.service import Service
@@ -28,6 +29,17 @@ class GatewayClient:
             raise OpenAIError(
                 403, f"this client key may not call the model {model!r}", "model_not_allowed"
             )
+
+
+def routed_upstream(service: Service, model: str, client: GatewayClient) -> Upstream:
+    """The upstream that serves `model`, when this client may call it."""
+    upstream = service.upstreams.resolve(model)
+    if upstream is None:
+        raise OpenAIError(
+            404, f"no upstream serves the model {model!r}", "model_not_found", "model"
+        )
+    client.check_model(model)
+    return upstream
 
 
 async def gateway_client(request: Request, service: Service) -> GatewayClient:

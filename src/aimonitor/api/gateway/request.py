@@ -7,6 +7,9 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+from fastapi import Request
+
 from aimonitor.api.gateway.errors import OpenAIError
 from aimonitor.pipeline import Message
 
@@ -30,6 +33,14 @@ class ChatRequest:
     @property
     def prompt(self) -> str:
         return "\n\n".join(message.text for message in self.texts)
+
+
+async def read_json(request: Request) -> Any:
+    """The body as JSON, or a 400 in the OpenAI shape."""
+    try:
+        return orjson.loads(await request.body())
+    except orjson.JSONDecodeError:
+        raise OpenAIError(400, "the body is not valid JSON") from None
 
 
 def parse_chat(body: Any) -> ChatRequest:

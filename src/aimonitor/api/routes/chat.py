@@ -10,13 +10,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from aimonitor.api.gateway.clients import GatewayClient, gateway_client
+from aimonitor.api.gateway.clients import GatewayClient, gateway_client, routed_upstream
 from aimonitor.api.gateway.errors import OpenAIError, refused
-from aimonitor.api.gateway.request import ChatRequest, parse_chat, upstream_body
+from aimonitor.api.gateway.request import ChatRequest, parse_chat, read_json, upstream_body
 from aimonitor.api.gateway.stream import ChatStream, close_iterator
 from aimonitor.api.schemas import OpenAIErrorResponse
 from aimonitor.backends.gateway_error import GatewayError
@@ -25,7 +24,6 @@ from aimonitor.guardrails.streaming import StreamPolicy, ToolCallGuard
 from aimonitor.pipeline import RequestState
 from aimonitor.pipeline.model_call import UpstreamChatCall, as_upstream_error
 from aimonitor.pipeline.stages.model import refuse_upstream
-from aimonitor.pipeline.storage_policy import TextPolicy
 from aimonitor.service import Service
 
 router = APIRouter(tags=["gateway"])
@@ -55,13 +53,8 @@ async def chat_completions(request: Request) -> Response:
     service: Service = request.app.state.service
     try:
         client = await gateway_client(request, service)
-        chat = parse_chat(await _json(request))
-        upstream = service.upstreams.resolve(chat.model)
-        if upstream is None:
-            raise OpenAIError(
-                404, f"no upstream serves the model {chat.model!r}", "model_not_found", "model"
-            )
-        client.check_model(chat.model)
+        chat = parse_chat(await read_json(request))
+        upstream = routed_upstream(service, chat.model, client)
     except OpenAIError as exc:
         return exc.response()
     state = chat_state(service, chat, client, request)
@@ -159,9 +152,7 @@ async def _stream(service: Service, chat: ChatRequest, state: RequestState) -> R
         analyzer=service.analyzer,
         redactor=service.redactor,
         policy=StreamPolicy.from_guardrails(service.engine),
-        text_policy=TextPolicy(
-            service.settings.audit_store_text, service.redactor, service.analyzer
-        ),
+        text_policy=service.text_policy,
         prices=service.prices,
         chunks=chunks,
         first=first,
@@ -173,11 +164,3 @@ async def _stream(service: Service, chat: ChatRequest, state: RequestState) -> R
         media_type="text/event-stream",
         headers={"x-aimonitor-request-id": state.request_id, "cache-control": "no-cache"},
     )
-
-
-async def _json(request: Request) -> Any:
-    raw = await request.body()
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        raise OpenAIError(400, "the body is not valid JSON") from None

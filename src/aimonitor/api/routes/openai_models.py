@@ -10,9 +10,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from aimonitor.api.gateway.clients import gateway_client
+from aimonitor.api.gateway.clients import gateway_client, routed_upstream
 from aimonitor.api.gateway.errors import OpenAIError, refused
-from aimonitor.api.routes.chat import _ERRORS, _json
+from aimonitor.api.gateway.request import read_json
+from aimonitor.api.routes.chat import _ERRORS
 from aimonitor.backends.gateway_error import GatewayError
 from aimonitor.backends.upstream_types import Upstream
 from aimonitor.pipeline import Message, RequestState
@@ -81,12 +82,9 @@ async def embeddings(request: Request) -> Response:
     service: Service = request.app.state.service
     try:
         client = await gateway_client(request, service)
-        body = await _json(request)
+        body = await read_json(request)
         model, texts = _embedding_inputs(body)
-        upstream = service.upstreams.resolve(model)
-        if upstream is None:
-            raise OpenAIError(404, f"no upstream serves the model {model!r}", "model_not_found")
-        client.check_model(model)
+        upstream = routed_upstream(service, model, client)
     except OpenAIError as exc:
         return exc.response()
     state = RequestState(
