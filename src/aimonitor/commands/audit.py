@@ -11,18 +11,16 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from aimonitor.config import ConfigError, load_settings
-from aimonitor.store import SqlStore, StoreError, open_store
+from aimonitor.commands.store_access import with_store
+from aimonitor.store import SqlStore
 from aimonitor.store.journal import JOURNAL_DIR, journal_backlog
 
 EXIT_OK = 0
 EXIT_BROKEN = 1
-EXIT_UNAVAILABLE = 2
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -50,22 +48,6 @@ def parse_since(value: str) -> datetime:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
 
 
-def _with_store(action: Callable[[SqlStore, Path], int]) -> int:
-    try:
-        settings = load_settings()
-        store = open_store(settings.resolved_database_url, settings.data_dir)
-    except (ConfigError, StoreError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_UNAVAILABLE
-    try:
-        return action(store, settings.data_dir)
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_UNAVAILABLE
-    finally:
-        store.close()
-
-
 def run_verify(args: argparse.Namespace) -> int:
     def verify(store: SqlStore, data_dir: Path) -> int:
         waiting = journal_backlog(data_dir / JOURNAL_DIR)
@@ -88,7 +70,7 @@ def run_verify(args: argparse.Namespace) -> int:
         )
         return EXIT_BROKEN
 
-    return _with_store(verify)
+    return with_store(verify)
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -106,7 +88,7 @@ def run_export(args: argparse.Namespace) -> int:
         print(f"exported {count} records", file=sys.stderr)
         return EXIT_OK
 
-    return _with_store(export)
+    return with_store(export)
 
 
 def _write_jsonl(store: SqlStore, since: datetime | None, out: TextIO) -> int:

@@ -14,14 +14,14 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from aimonitor.clients import ClientKeyError, ClientKeyStore
-from aimonitor.config import ConfigError, load_settings
-from aimonitor.store import StoreError, open_store
+from aimonitor.commands.store_access import with_store
+from aimonitor.store import SqlStore
 
 EXIT_OK = 0
 EXIT_INVALID = 1
-EXIT_UNAVAILABLE = 2
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,19 +52,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _with_keys(action: Callable[[ClientKeyStore], int]) -> int:
-    try:
-        settings = load_settings()
-        store = open_store(settings.resolved_database_url, settings.data_dir)
-    except (ConfigError, StoreError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_UNAVAILABLE
-    try:
-        return action(ClientKeyStore(store.engine))
-    except ClientKeyError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INVALID
-    finally:
-        store.close()
+    def on_store(store: SqlStore, _data_dir: Path) -> int:
+        try:
+            return action(ClientKeyStore(store.engine))
+        except ClientKeyError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_INVALID
+
+    return with_store(on_store)
 
 
 def run_create(args: argparse.Namespace) -> int:
