@@ -107,11 +107,7 @@ def test_stats_aggregates_are_filled_from_the_rows_already_stored(
         config.attributes["connection"] = conn
         command.upgrade(config, "0004_console_indexes")
     records = [make_request(latency_ms=float(n), scenario="AB"[n % 2]) for n in range(1, 101)]
-    with engine.begin() as conn:
-        from aimonitor.store.rows import request_row
-        from aimonitor.store.schema import requests
-
-        conn.execute(requests.insert(), [request_row(r) for r in records])
+    _insert_as_of_then(engine, records)
     engine.dispose()
     expected = memory_store()
     expected.write_batch(records)
@@ -122,3 +118,82 @@ def test_stats_aggregates_are_filled_from_the_rows_already_stored(
     finally:
         upgraded.close()
         expected.close()
+
+
+def _insert_as_of_then(engine: Any, records: list[Any]) -> None:
+    """Insert requests into a database of an earlier revision: only its columns."""
+    from sqlalchemy import MetaData, Table
+
+    from aimonitor.store.rows import request_row
+
+    with engine.begin() as conn:
+        table = Table("requests", MetaData(), autoload_with=conn)
+        rows = [{k: v for k, v in request_row(r).items() if k in table.c} for r in records]
+        conn.execute(table.insert(), rows)
+
+
+NEW_REQUEST_FIELDS = ("trace_id", "ttft_ms", "stage_ms", "finding_spans", "attack")
+
+
+def _write_as_of_0005(engine: Any, records: list[Any]) -> None:
+    """What the previous version wrote: rows without the detail columns, audit entries
+    whose metadata lacks the fields added since."""
+    from sqlalchemy import update
+
+    from aimonitor.store.chain import GENESIS_HASH, event_metadata, event_texts, seal
+    from aimonitor.store.rows import entry_row
+    from aimonitor.store.schema import audit_chain_head, audit_log
+
+    _insert_as_of_then(engine, records)
+    prev_hash, entries = GENESIS_HASH, []
+    for seq, record in enumerate(records, start=1):
+        metadata = event_metadata(record)
+        for name in NEW_REQUEST_FIELDS:
+            metadata.pop(name)
+        entry = seal(
+            seq=seq, prev_hash=prev_hash, event_id=record.request_id, event_type="request",
+            severity="info", created_at=record.created_at, metadata=metadata,
+            request_id=record.request_id, texts=event_texts(record), writer=("old", seq),
+        )  # fmt: skip
+        entries.append(entry)
+        prev_hash = entry.hash
+    with engine.begin() as conn:
+        conn.execute(audit_log.insert(), [entry_row(e) for e in entries])
+        conn.execute(update(audit_chain_head).values(seq=len(entries), hash=prev_hash))
+
+
+def test_requests_stored_before_the_detail_columns_read_back_and_still_verify(
+    tmp_path: Path, make_request: Any
+) -> None:
+    from alembic import command
+
+    from aimonitor.store.engine import WRITE_TRANSACTION, make_engine
+
+    url = f"sqlite:///{(tmp_path / 'old.db').as_posix()}"
+    engine = make_engine(url)
+    config = alembic_config()
+    with engine.connect().execution_options(**{WRITE_TRANSACTION: True}) as conn, conn.begin():
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0005_stats_aggregates")
+    old = [make_request() for _ in range(3)]
+    _write_as_of_0005(engine, old)
+    engine.dispose()
+    store = open_store(url)
+    try:
+        assert store.verify_chain().ok
+        assert store.get_request(old[0].request_id) == old[0]  # defaults for the new fields
+        new = make_request(
+            trace_id="4bf92f3577b34da6a3ce929d0e0e4736", ttft_ms=12.5,
+            stage_ms={"input_analysis": 1.25, "model": 30.0},
+            finding_spans=[{"type": "EMAIL", "stage": "input", "start": 5, "end": 22}],
+            attack={"families": ["jailbreak"], "rules": ["jailbreak.dan"]},
+        )  # fmt: skip
+        store.write_batch([new])
+        assert store.get_request(new.request_id) == new
+        result = store.verify_chain()
+        assert result.ok and result.checked == 4
+        audited = {e["request_id"]: e["metadata"] for e in store.export_audit(None)}
+        assert audited[new.request_id]["stage_ms"] == new.stage_ms
+        assert audited[new.request_id]["finding_spans"] == new.finding_spans
+    finally:
+        store.close()

@@ -38,6 +38,12 @@ def test_request_round_trips_every_field(store: Store, make_request: MakeRequest
         prompt_text="mail [EMAIL_1]",
         response_text="ok",
         error=None,
+        trace_id="4bf92f3577b34da6a3ce929d0e0e4736",
+        ttft_ms=41.5,
+        stage_ms={"rate_limit": 0.02, "input_analysis": 3.5, "model": 120.25},
+        finding_spans=[{"type": "EMAIL", "stage": "input", "start": 5, "end": 22},
+                       {"type": "EMAIL", "stage": "input", "start": 30, "end": 41}],
+        attack={"families": ["jailbreak"], "rules": ["jailbreak.dan.en"]},
     )  # fmt: skip
     store.write_batch([record])
     assert store.get_request(record.request_id) == record

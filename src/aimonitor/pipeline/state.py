@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
 from aimonitor.types import (
+    AttackResult,
     Decision,
     Finding,
     GuardrailTrigger,
@@ -154,6 +155,18 @@ def count_types(findings: tuple[Finding, ...] | list[Finding]) -> dict[str, int]
     for finding in findings:
         counts[finding.type] = counts.get(finding.type, 0) + 1
     return counts
+
+
+def finding_spans(findings: tuple[Finding, ...], stage: str) -> list[dict[str, Any]]:
+    """Where each finding is: type and offsets, never the value."""
+    return [{"type": f.type, "stage": stage, "start": f.start, "end": f.end} for f in findings]
+
+
+def attack_names(attack: AttackResult) -> dict[str, list[str]]:
+    """The families and rules the attack detector named (empty when it named none)."""
+    if not attack.families and not attack.rules:
+        return {}
+    return {"families": list(attack.families), "rules": list(attack.rules)}
 
 
 def trigger_dict(trigger: GuardrailTrigger) -> dict[str, str]:

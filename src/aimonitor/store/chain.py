@@ -237,6 +237,8 @@ def event_metadata(event: Event) -> dict[str, Any]:
             scores={k: _finite(v) for k, v in event.scores.items()},
             latency_ms=_finite(event.latency_ms),
             cost_eur=_finite(event.cost_eur),
+            ttft_ms=_finite(event.ttft_ms),
+            stage_ms={k: _finite(v) for k, v in event.stage_ms.items()},
         )
     return metadata
 

@@ -59,6 +59,18 @@ class RequestRecord:
     prompt_text: str | None = None
     response_text: str | None = None
     error: str | None = None
+    # The OpenTelemetry trace of the request; None when tracing is off.
+    trace_id: str | None = None
+    # Time to the first streamed token (gateway streams only).
+    ttft_ms: float | None = None
+    # Wall time of each pipeline stage, up to (not including) the record itself.
+    stage_ms: dict[str, float] = field(default_factory=dict)
+    # Where personal data was found: {"type", "stage" ("input" | "output"), "start",
+    # "end"}, offsets in the text as analysed. Never the value itself.
+    finding_spans: list[dict[str, Any]] = field(default_factory=list)
+    # The prompt-attack detector's verdict: {"families": [...], "rules": [...]}, names
+    # from the rule set and the learned model's label set (never prompt text).
+    attack: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

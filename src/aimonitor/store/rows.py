@@ -55,6 +55,12 @@ def request_from_row(row: Row[Any]) -> RequestRecord:
         prompt_text=m["prompt_text"],
         response_text=m["response_text"],
         error=m["error"],
+        trace_id=m["trace_id"],
+        ttft_ms=m["ttft_ms"],
+        # Rows stored before these columns existed hold NULL.
+        stage_ms=dict(m["stage_ms"] or {}),
+        finding_spans=list(m["finding_spans"] or []),
+        attack=dict(m["attack"] or {}),
     )
 
 

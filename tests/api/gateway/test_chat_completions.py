@@ -238,6 +238,11 @@ def test_no_raw_personal_data_reaches_the_store_from_a_stream(gateway: Gateway) 
     for value in RAW_VALUES:
         assert value not in record.response_text
     assert PII_TEXT.split(" ")[0] in record.response_text  # "Write"
+    # The record says when the first token left and where the personal data was.
+    assert record.ttft_ms is not None and 0 < record.ttft_ms <= record.latency_ms
+    assert "model" in record.stage_ms
+    spans = [s for s in record.finding_spans if s["stage"] == "output"]
+    assert spans and all(set(s) == {"type", "stage", "start", "end"} for s in spans)
 
 
 def test_client_keys_decide_access_models_and_limits(tmp_path: Path) -> None:

@@ -15,7 +15,9 @@ from aimonitor.pipeline.state import (
     RecentRequests,
     RequestState,
     Stop,
+    attack_names,
     count_types,
+    finding_spans,
     status_label,
     trigger_dict,
 )
@@ -134,4 +136,25 @@ def to_record(state: RequestState) -> RequestRecord:
         prompt_text=state.stored_prompt,
         response_text=state.stored_response,
         error=state.error,
+        trace_id=state.trace_id,
+        ttft_ms=(
+            None
+            if state.time_to_first_token_s is None
+            else round(state.time_to_first_token_s * 1000.0, 3)
+        ),
+        stage_ms=stage_ms(state),
+        finding_spans=[
+            *finding_spans(scan_in.findings if scan_in else (), "input"),
+            *finding_spans(scan_out.findings if scan_out else (), "output"),
+        ],
+        attack=attack_names(scan_in.attack) if scan_in else {},
     )
+
+
+def stage_ms(state: RequestState) -> dict[str, float]:
+    """Each stage's wall time in milliseconds. A stream calls its model outside the
+    stages (the gateway relays it): its time is the model's, to the last chunk."""
+    seconds = dict(state.stage_seconds)
+    if "model" not in seconds and state.model_seconds is not None:
+        seconds["model"] = state.model_seconds
+    return {name: round(value * 1000.0, 3) for name, value in seconds.items()}
