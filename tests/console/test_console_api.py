@@ -156,7 +156,9 @@ def test_security_counts_guardrails_personal_data_and_attacks(client: TestClient
     assert triggers[("injection_protection", "block")] == 1
     assert triggers[("pii_protection", "redact")] == 1
     assert {c["name"]: c["count"] for c in body["personal_data"]}["EMAIL"] == 1
-    assert body["attack_families"]
+    families = {c["name"] for c in body["attack_families"]}
+    rules = {c["name"] for c in body["attack_rules"]}
+    assert families and rules and {rule.split(".")[0] for rule in rules} <= families
     assert [r["request_id"] for r in body["latest_blocked"]] == [blocked]
     assert "jo.bloggs@example.org" not in json.dumps(body)
 
@@ -212,6 +214,14 @@ def test_request_detail_shows_the_stored_redacted_text(client: TestClient) -> No
     assert "+33 6 12 34 56 78" not in json.dumps(detail)
     assert "<PHONE_1>" in detail["prompt"]
     assert detail["findings"]["input"] == {"PHONE": 1}
+    prompt = "Call me on +33 6 12 34 56 78 about the contract"
+    start = prompt.index("+33")
+    assert detail["finding_spans"] == [
+        {"type": "PHONE", "stage": "input", "start": start, "end": start + 17}
+    ]
+    assert re.fullmatch("[0-9a-f]{32}", detail["trace_id"])
+    assert {"input_analysis", "model", "signals"} <= set(detail["stage_ms"])
+    assert detail["ttft_ms"] is None and detail["attack"] is None
     assert detail["guardrails"][0]["guardrail"] == "pii_protection"
     assert client.get("/console/api/requests/unknown", headers=VIEWER).status_code == 404
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +41,10 @@ def traffic(service: ServiceProcess) -> dict[str, str]:
     return ids
 
 
-# True once the page's first chart has pixels of its lines' colours on its canvas.
-FIRST_CHART_DRAWN = """colours => {
-    const canvas = document.querySelector("#page figure.chart canvas");
+# True once a chart (the page's first by default) has pixels of its lines' colours on
+# its canvas.
+CHART_DRAWN = """([colours, selector]) => {
+    const canvas = document.querySelector(`${selector} canvas`);
     if (!canvas || !canvas.width) return false;
     const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
     let n = 0;
@@ -53,6 +55,9 @@ FIRST_CHART_DRAWN = """colours => {
     }
     return n > 5;
 }"""
+
+
+FIRST_CHART = [LINE_COLOURS, "#page figure.chart"]
 
 
 def test_every_page_loads_without_errors_and_its_charts_draw(
@@ -68,7 +73,7 @@ def test_every_page_loads_without_errors_and_its_charts_draw(
                 assert page.query_selector_all("#page figure.chart"), name
                 points = page.get_attribute("#page figure.chart", "data-points")
                 assert int(points or 0) > 0, name
-                page.wait_for_function(FIRST_CHART_DRAWN, arg=LINE_COLOURS, timeout=5000)
+                page.wait_for_function(CHART_DRAWN, arg=FIRST_CHART, timeout=5000)
             keep_screenshot(page, screenshots, name)
         assert watched.errors == []
     finally:
@@ -91,6 +96,67 @@ def test_a_blocked_request_shows_on_the_security_page_within_5_seconds(
         page.click(link)
         page.wait_for_selector('pre[data-field="prompt"]')
         assert request_id in page.inner_text("#page")
+        assert watched.errors == []
+    finally:
+        page.close()
+
+
+def test_the_overview_draws_the_time_to_first_token_of_a_streamed_answer(
+    chromium: Any, service: ServiceProcess
+) -> None:
+    with httpx.stream(
+        "POST",
+        f"{service.base_url}/v1/chat/completions",
+        json={
+            "model": "aimonitor-simulated",
+            "stream": True,
+            "messages": [{"role": "user", "content": "How do I watch my model's latency?"}],
+        },
+        timeout=30,
+    ) as streamed:
+        assert streamed.status_code == 200
+        assert "data: [DONE]" in streamed.read().decode()
+    page = chromium.new_page()
+    watched = watch(page)
+    try:
+        sign_in(page, service.base_url, VIEWER_KEY)
+        visit(page, service.base_url, "overview")
+        chart = '#page figure.chart[data-chart="ttft"]'
+        # The record lands within a second: the live refresh brings it in.
+        page.wait_for_function(
+            f"() => Number(document.querySelector('{chart}')?.dataset.points) > 0",
+            timeout=10_000,
+        )
+        page.wait_for_function(CHART_DRAWN, arg=[LINE_COLOURS, chart], timeout=5000)
+        assert watched.errors == []
+    finally:
+        page.close()
+
+
+def test_the_request_detail_shows_offsets_stage_times_and_the_trace(
+    chromium: Any, service: ServiceProcess, traffic: dict[str, str]
+) -> None:
+    page = chromium.new_page()
+    watched = watch(page)
+    try:
+        sign_in(page, service.base_url, VIEWER_KEY)
+        page.goto(f"{service.base_url}/console#/request/{traffic['redacted']}")
+        spans = '#page [data-table="spans"] tbody tr'
+        page.wait_for_selector(spans)
+        prompt = "Write to anna.schmidt@example.net about my invoice"
+        start = prompt.index("anna")
+        (row,) = page.query_selector_all(spans)
+        cells = [cell.inner_text() for cell in row.query_selector_all("td")]
+        end = start + len("anna.schmidt@example.net")
+        assert cells == ["prompt", "EMAIL", f"{start}–{end}"]
+        stages = page.query_selector_all('#page [data-table="stages"] tbody tr')
+        names = [r.query_selector("td").inner_text() for r in stages]
+        assert {"input analysis", "model", "signals"} <= set(names)
+        trace = page.inner_text('#page code[data-field="trace-id"]')
+        assert len(trace) == 32 and int(trace, 16) > 0
+        page.goto(f"{service.base_url}/console#/request/{traffic['blocked']}")
+        page.wait_for_selector('#page [data-field="attack"]')
+        assert "instruction_override" in page.inner_text('#page [data-field="attack"]')
         assert watched.errors == []
     finally:
         page.close()
@@ -211,8 +277,13 @@ def test_nothing_the_browser_received_holds_raw_personal_data(
         storage = page.evaluate("JSON.stringify([{...localStorage}, {...sessionStorage}])")
         cookies = str(page.context.cookies())
         received = "\n".join([*watched.bodies, *dom, storage, cookies])
-        # The search can find what is there: the stored, redacted prompts were received.
+        # The search can find what is there: the stored, redacted prompts were received,
+        # and where each value was (offsets, never the value).
         assert "<EMAIL_1>" in received and "<PHONE_1>" in received
+        details = [json.loads(b) for b in watched.bodies if b.startswith('{"request_id"')]
+        spans = [span for d in details for span in d["finding_spans"]]
+        assert {span["type"] for span in spans} >= {"EMAIL", "PHONE", "CREDIT_CARD", "IBAN"}
+        assert all(set(span) == {"type", "stage", "start", "end"} for span in spans)
         for kind, value in PERSONAL.items():
             assert value not in received, kind
             assert value.replace(" ", "") not in received, kind

@@ -21,10 +21,13 @@ TRIGGER = {
     "redacted": {"guardrail": "pii_protection", "action": "redact", "stage": "input",
                  "reason": "1 personal data finding(s) in the prompt (EMAIL×1): redacted"},
     "blocked": {"guardrail": "injection_protection", "action": "block", "stage": "input",
-                "reason": "attack score 0.91 ≥ 0.50 (jailbreak, role_manipulation), rules tier"},
+                "reason": "prompt attack score 0.91 ≥ 0.50, rules tier"},
     "rate_limited": {"guardrail": "rate_limiter", "action": "block", "stage": "input",
                      "reason": "over the limit"},
 }  # fmt: skip
+
+
+ATTACK = {"families": ["jailbreak", "role_manipulation"], "rules": ["jailbreak.dan.en"]}
 
 
 def _history(make_request: Callable[..., RequestRecord], now: datetime) -> list[RequestRecord]:
@@ -52,6 +55,8 @@ def _history(make_request: Callable[..., RequestRecord], now: datetime) -> list[
                 },
                 guardrails=[TRIGGER[decision]] if decision in TRIGGER else [],
                 findings={"input": {"EMAIL": 1} if decision == "redacted" else {}, "output": {}},
+                attack=ATTACK if decision == "blocked" else {},
+                ttft_ms=rng.uniform(1, 400) if served and i % 3 == 0 else None,
             )
         )
     return records
@@ -75,6 +80,8 @@ def _reference(records: list[RequestRecord]) -> dict[int, dict[str, Any]]:
                 "triggers": Counter(),
                 "pii": Counter(),
                 "families": Counter(),
+                "rules": Counter(),
+                "ttfts": [],
             },
         )
         m["requests"] += 1
@@ -91,7 +98,10 @@ def _reference(records: list[RequestRecord]) -> dict[int, dict[str, Any]]:
         for t in r.guardrails:
             m["triggers"][(t["guardrail"], t["action"])] += 1
             if t["guardrail"] == "injection_protection":
-                m["families"].update(["jailbreak", "role_manipulation"])
+                m["families"].update(r.attack["families"])
+                m["rules"].update(r.attack["rules"])
+        if r.ttft_ms is not None:
+            m["ttfts"].append(r.ttft_ms)
         for kinds in r.findings.values():
             m["pii"].update(kinds)
     return out
@@ -125,6 +135,7 @@ def test_minutes_match_a_plain_count_of_the_rows(
         assert minute.triggers == expected["triggers"]
         assert minute.personal_data == expected["pii"]
         assert minute.attack_families == expected["families"]
+        assert minute.attack_rules == expected["rules"]
         assert (minute.latency.total, minute.latency.bad) == (
             expected["answered"],
             expected["slow"],
@@ -132,6 +143,10 @@ def test_minutes_match_a_plain_count_of_the_rows(
         for p in (50, 95, 99):
             wanted = _nearest_rank(expected["latencies"], p)
             got = getattr(minute, f"latency_p{p}")
+            assert got == (None if wanted is None else pytest.approx(wanted)), p
+        for p in (50, 95):
+            wanted = _nearest_rank(expected["ttfts"], p)
+            got = getattr(minute, f"ttft_p{p}")
             assert got == (None if wanted is None else pytest.approx(wanted)), p
 
 

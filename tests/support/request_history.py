@@ -28,9 +28,18 @@ TRIGGERS = {
 }  # fmt: skip
 
 
-def write_history(db: Path, rows: int, days: float, seed: int = 7) -> None:
+ATTACK = json.dumps(
+    {"families": ["instruction_override"], "rules": ["instruction_override.ignore.en"]}
+)
+STAGES = ("rate_limit", "length", "input_analysis", "input_guardrails", "model", "signals")
+
+
+def write_history(
+    db: Path, rows: int, days: float, seed: int = 7, streamed_share: float = 0.0
+) -> None:
     """`rows` requests spread evenly over the last `days` days, the newest now (the
-    database is created and migrated first if need be)."""
+    database is created and migrated first if need be). A `streamed_share` of the
+    served ones have a time to first token."""
     store = open_store(f"sqlite:///{db}", db.parent)  # creates and migrates the schema
     store.close()
     rng = np.random.default_rng(seed)
@@ -44,14 +53,16 @@ def write_history(db: Path, rows: int, days: float, seed: int = 7) -> None:
     coherence = np.clip(rng.normal(0.88, 0.05, rows), 0, 1)
     trust = np.clip(rng.normal(0.9, 0.04, rows), 0, 1)
     hallucination = rng.beta(1, 5, rows)  # 3 % at or over 0.5
+    streamed = rng.uniform(0, 1, rows) < streamed_share
     columns = (
         "request_id, created_at, client, user_id, conversation_id, scenario, model, backend, "
         "decision, status_code, guardrails, findings, risk_level, risk_domain, scores, "
         "score_attack, score_toxicity, score_quality, score_coherence, score_trust, "
         "score_compliance, score_drift, score_hallucination, latency_ms, tokens_input, "
-        "tokens_output, tokens_estimated, cost_eur, prompt_text, response_text, error"
+        "tokens_output, tokens_estimated, cost_eur, prompt_text, response_text, error, "
+        "trace_id, ttft_ms, stage_ms, finding_spans, attack"
     )
-    insert = f"INSERT INTO requests ({columns}) VALUES ({', '.join('?' * 31)})"
+    insert = f"INSERT INTO requests ({columns}) VALUES ({', '.join('?' * 36)})"
     connection = sqlite3.connect(db)
     connection.execute("PRAGMA journal_mode=WAL")
     batch: list[tuple[Any, ...]] = []
@@ -90,6 +101,14 @@ def write_history(db: Path, rows: int, days: float, seed: int = 7) -> None:
             f"How do I monitor model number {i}?" if served else None,
             "Track latency, errors and quality." if served else None,
             "upstream timeout" if decision == "error" else None,
+            f"{i:032x}",
+            float(latency[i]) / 4 if served and streamed[i] else None,
+            json.dumps({s: round(float(latency[i]) / len(STAGES), 3) for s in STAGES}),
+            json.dumps(
+                [{"type": "EMAIL", "stage": "input", "start": 9, "end": 30}]
+                if decision == "redacted" else []
+            ),
+            ATTACK if decision == "blocked" else None,
         ))  # fmt: skip
         if len(batch) == 20_000:
             connection.executemany(insert, batch)

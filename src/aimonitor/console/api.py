@@ -336,6 +336,8 @@ async def overview(span: WindowDep, service: ServiceDep) -> Response:
                     "p50_ms": lambda x: x.latency_p50,
                     "p95_ms": lambda x: x.latency_p95,
                     "p99_ms": lambda x: x.latency_p99,
+                    "ttft_p50_ms": lambda x: x.ttft_p50,
+                    "ttft_p95_ms": lambda x: x.ttft_p95,
                     "tokens": lambda x: x.tokens,
                     "cost_eur": lambda x: x.cost_eur,
                     "trust": lambda x: x.trust.value,
@@ -382,11 +384,13 @@ async def security(span: WindowDep, service: ServiceDep) -> Response:
     triggers: Counter[tuple[str, str]] = Counter()
     personal: Counter[str] = Counter()
     families: Counter[str] = Counter()
+    rules: Counter[str] = Counter()
     clients: Counter[str] = Counter()
     for minute in minutes:
         triggers.update(minute.triggers)
         personal.update(minute.personal_data)
         families.update(minute.attack_families)
+        rules.update(minute.attack_rules)
         clients.update(minute.limited_clients)
     return _answer(
         m.Security(
@@ -397,6 +401,7 @@ async def security(span: WindowDep, service: ServiceDep) -> Response:
             ],
             personal_data=_counts(personal),
             attack_families=_counts(families),
+            attack_rules=_counts(rules),
             rate_limited_clients=_counts(clients),
             latest_blocked=[
                 m.BlockedRequest(
@@ -596,6 +601,9 @@ async def request_detail(
         response=row.response_text,
         content_erased_at=None if erased is None else utc(erased).isoformat(),
         findings=dict(row.findings or {}),
+        # Rows stored before these columns existed hold NULL.
+        finding_spans=[m.FindingSpan(**span) for span in row.finding_spans or []],
+        attack=m.Attack(**row.attack) if row.attack else None,
         guardrails=[
             m.Trigger(
                 guardrail=str(t.get("guardrail")),
@@ -607,6 +615,9 @@ async def request_detail(
         ],
         scores=dict(row.scores or {}),
         latency_ms=row.latency_ms,
+        ttft_ms=row.ttft_ms,
+        stage_ms=dict(row.stage_ms or {}),
+        trace_id=row.trace_id,
         tokens_input=row.tokens_input,
         tokens_output=row.tokens_output,
         tokens_estimated=bool(row.tokens_estimated),

@@ -88,7 +88,11 @@ class Security(BaseModel):
     window: Window
     triggers: list[TriggerCount]
     personal_data: list[Count]
-    attack_families: list[Count]
+    attack_families: list[Count] = Field(
+        description="families the attack detector named, on the requests the injection "
+        "guardrail flagged"
+    )
+    attack_rules: list[Count] = Field(description="the detector's rules that matched, likewise")
     rate_limited_clients: list[Count]
     latest_blocked: list[BlockedRequest]
     series: Series
@@ -140,6 +144,20 @@ class Trigger(BaseModel):
     reason: str
 
 
+class FindingSpan(BaseModel):
+    """Where a piece of personal data was: never the value."""
+
+    type: str
+    stage: Literal["input", "output"] = Field(description="in the prompt or in the answer")
+    start: int = Field(description="offset of its first character in the text as analysed")
+    end: int = Field(description="offset just past its last character")
+
+
+class Attack(BaseModel):
+    families: list[str]
+    rules: list[str]
+
+
 class Feedback(BaseModel):
     rating: int
     category: str | None
@@ -163,9 +181,14 @@ class RequestDetail(BaseModel):
     response: str | None
     content_erased_at: str | None
     findings: dict[str, dict[str, int]]
+    finding_spans: list[FindingSpan]
+    attack: Attack | None = Field(description="what the attack detector named, if anything")
     guardrails: list[Trigger]
     scores: dict[str, float | None]
     latency_ms: float
+    ttft_ms: float | None = Field(description="time to first token (streamed answers)")
+    stage_ms: dict[str, float] = Field(description="wall time of each pipeline stage")
+    trace_id: str | None = Field(description="the OpenTelemetry trace of the request")
     tokens_input: int
     tokens_output: int
     tokens_estimated: bool

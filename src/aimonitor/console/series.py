@@ -1,18 +1,18 @@
 """Per-minute aggregates of the requests table, for the console's charts.
 
-The database does the counting: sums and counts grouped by minute, latency percentiles
-by a window function, and only the requests with a guardrail decision, a finding or a
-rate limit are read row by row. A minute that ended more than `SETTLE_S` ago no longer
-changes (the writer lands records within a fraction of a second): it is read once and
-kept, so a refresh reads only the minutes still open, whatever the size of the table.
-A record that lands later than that in a closed minute (replayed after an outage)
-counts in the store's totals and in search, not in these charts.
+The database does the counting: sums and counts grouped by minute, percentiles of the
+latency and of the time to first token by a window function, and only the requests
+with a guardrail decision, a finding or a rate limit are read row by row. A minute
+that ended more than `SETTLE_S` ago no longer changes (the writer lands records within
+a fraction of a second): it is read once and kept, so a refresh reads only the
+minutes still open, whatever the size of the table. A record that lands later than
+that in a closed minute (replayed after an outage) counts in the store's totals and
+in search, not in these charts.
 """
 
 from __future__ import annotations
 
 import math
-import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -52,7 +52,7 @@ _R = schema.requests
 _EMPTY_TRIGGERS = "[]"
 _EMPTY_FINDINGS = '{"input": {}, "output": {}}'
 PERCENTILES = (50, 95, 99)
-_FAMILIES = re.compile(r"≥ [0-9.]+ \(([a-z_, ]+)\)")
+TTFT_PERCENTILES = (50, 95)
 
 
 @dataclass(slots=True)
@@ -93,6 +93,8 @@ class Minute:
     latency_p50: float | None = None
     latency_p95: float | None = None
     latency_p99: float | None = None
+    ttft_p50: float | None = None  # time to first token of streamed answers
+    ttft_p95: float | None = None
     tokens: int = 0
     cost_eur: float = 0.0
     trust: Mean = field(default_factory=Mean)
@@ -106,6 +108,7 @@ class Minute:
     triggers: Counter[tuple[str, str]] = field(default_factory=Counter)  # (guardrail, action)
     personal_data: Counter[str] = field(default_factory=Counter)
     attack_families: Counter[str] = field(default_factory=Counter)
+    attack_rules: Counter[str] = field(default_factory=Counter)
     limited_clients: Counter[str] = field(default_factory=Counter)
     # What the console drew from this minute, by chart: a closed minute never changes.
     drawn: dict[str, tuple[float | None, ...]] = field(default_factory=dict)
@@ -119,13 +122,6 @@ class Thresholds:
 
 def minute_of(moment: datetime) -> int:
     return int(utc(moment).timestamp()) // MINUTE_S * MINUTE_S
-
-
-def _families(reason: str) -> list[str]:
-    """The attack families named in the injection guardrail's reason
-    ("prompt attack score 0.93 ≥ 0.50 (jailbreak, role_manipulation), rules tier")."""
-    found = _FAMILIES.search(reason)
-    return [part.strip() for part in found.group(1).split(",")] if found else []
 
 
 def minute_bucket(dialect: str) -> ColumnElement[Any]:
@@ -166,21 +162,39 @@ def _minute_from_sums(row: Any) -> Minute:
     )
 
 
-def _percentiles_query(bucket: ColumnElement[Any], window: list[Any]) -> Select[Any]:
-    """p50, p95 and p99 (nearest rank) of the latency of served requests, per minute."""
+@dataclass(frozen=True, slots=True)
+class Percentiles:
+    """Which percentiles of which column, over which requests, into which attributes
+    (`<prefix><p>`)."""
+
+    column: Any
+    among: ColumnElement[bool]
+    percentiles: tuple[int, ...]
+    prefix: str
+
+
+# Latency of served requests; time to first token of the streams that had one.
+_LATENCY = Percentiles(_R.c.latency_ms, _R.c.decision.in_(SERVED), PERCENTILES, "latency_p")
+_TTFT = Percentiles(_R.c.ttft_ms, _R.c.ttft_ms.is_not(None), TTFT_PERCENTILES, "ttft_p")
+
+
+def _percentiles_query(
+    bucket: ColumnElement[Any], window: list[Any], what: Percentiles
+) -> Select[Any]:
+    """The percentiles (nearest rank) of a column, per minute."""
     ranked = (
         select(
             bucket,
-            _R.c.latency_ms,
-            func.row_number().over(partition_by=bucket, order_by=_R.c.latency_ms).label("rank"),
+            what.column.label("value"),
+            func.row_number().over(partition_by=bucket, order_by=what.column).label("rank"),
             func.count().over(partition_by=bucket).label("n"),
         )
-        .where(*window, _R.c.decision.in_(SERVED))
+        .where(*window, what.among)
         .subquery()
     )
     # Integer arithmetic: the nearest rank ceil(p * n / 100) as (p * n + 99) // 100.
-    ranks = [nearest_rank(p, ranked.c.n) for p in PERCENTILES]
-    return select(ranked.c.minute, ranked.c.rank, ranked.c.n, ranked.c.latency_ms).where(
+    ranks = [nearest_rank(p, ranked.c.n) for p in what.percentiles]
+    return select(ranked.c.minute, ranked.c.rank, ranked.c.n, ranked.c.value).where(
         or_(*(ranked.c.rank == rank for rank in ranks))
     )
 
@@ -193,7 +207,8 @@ def nearest_rank(percentile: int, count: Any) -> Any:
 
 def _details_query(bucket: ColumnElement[Any], window: list[Any]) -> Select[Any]:
     """The requests with a guardrail decision, a finding, or a rate limit."""
-    return select(bucket, _R.c.decision, _R.c.client, _R.c.guardrails, _R.c.findings).where(
+    columns = (_R.c.decision, _R.c.client, _R.c.guardrails, _R.c.findings, _R.c.attack)
+    return select(bucket, *columns).where(
         *window,
         or_(
             cast(_R.c.guardrails, Text) != _EMPTY_TRIGGERS,
@@ -210,7 +225,10 @@ def _add_details(minute: Minute, row: Any) -> None:
         guardrail, action = str(trigger.get("guardrail")), str(trigger.get("action"))
         minute.triggers[(guardrail, action)] += 1
         if guardrail == "injection_protection":
-            minute.attack_families.update(_families(str(trigger.get("reason", ""))))
+            # What the detector named; rows stored before it was recorded hold NULL.
+            attack = row.attack or {}
+            minute.attack_families.update(str(f) for f in attack.get("families", ()))
+            minute.attack_rules.update(str(r) for r in attack.get("rules", ()))
     for stage in (row.findings or {}).values():
         for kind, count in (stage or {}).items():
             minute.personal_data[str(kind)] += int(count)
@@ -285,11 +303,12 @@ class MinuteSeries:
                 int(row[0]): _minute_from_sums(row)
                 for row in conn.execute(self._sums_query(bucket, window))
             }
-            for row in conn.execute(_percentiles_query(bucket, window)):
-                minute = minutes.get(int(row.minute))
-                for p in PERCENTILES:  # with few values, one rank can serve several
-                    if minute is not None and nearest_rank(p, int(row.n)) == int(row.rank):
-                        setattr(minute, f"latency_p{p}", float(row.latency_ms))
+            for what in (_LATENCY, _TTFT):
+                for row in conn.execute(_percentiles_query(bucket, window, what)):
+                    minute = minutes.get(int(row.minute))
+                    for p in what.percentiles:  # with few values, one rank serves several
+                        if minute is not None and nearest_rank(p, int(row.n)) == int(row.rank):
+                            setattr(minute, f"{what.prefix}{p}", float(row.value))
             for row in conn.execute(_details_query(bucket, window)):
                 minute = minutes.get(int(row.minute))
                 if minute is not None:

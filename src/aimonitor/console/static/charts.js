@@ -3,10 +3,12 @@
 const PALETTE = ["#2563eb", "#dc2626", "#059669", "#d97706", "#7c3aed", "#0891b2"];
 
 // `series` is {t: [unix seconds], values: {name: [..]}}; `lines` is [[name, label], ...].
-// Optional `thresholds`: [[value, label], ...] drawn as dashed horizontal lines.
+// Optional `thresholds`: [[value, label], ...] drawn as dashed horizontal lines; `key`
+// names the chart (data-chart) for tests and styles.
 export function lineChart(title, series, lines, options = {}) {
   const figure = document.createElement("figure");
   figure.className = "chart";
+  if (options.key) figure.dataset.chart = options.key;
   const caption = document.createElement("figcaption");
   caption.textContent = title;
   figure.append(caption);

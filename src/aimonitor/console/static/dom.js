@@ -34,12 +34,13 @@ export function when(iso) {
   return new Date(iso).toLocaleString(document.documentElement.lang);
 }
 
-// A table; `columns` is a list of [heading, (row) => cell content].
-export function table(caption, columns, rows, empty) {
+// A table; `columns` is a list of [heading, (row) => cell content]; `key` names it
+// (data-table) for tests and styles.
+export function table(caption, columns, rows, empty, key = null) {
   if (!rows.length) return h("p", { class: "empty" }, empty);
   return h(
     "div",
-    { class: "table-wrap" },
+    { class: "table-wrap", "data-table": key },
     h(
       "table",
       {},

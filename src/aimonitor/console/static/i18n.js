@@ -56,6 +56,12 @@ const LABELS = {
     "keys.rpm": "Requests per minute", "keys.budget": "Daily budget", "keys.models": "Models",
     "keys.all_models": "all", "keys.created": "Created", "keys.state": "State",
     "keys.active": "active", "keys.revoked": "revoked",
+    "chart.ttft": "Time to first token (ms, streams)", ttft: "Time to first token", trace_id: "Trace id",
+    attack_rules: "Attacks by rule", where: "Where", "where.input": "prompt", "where.output": "answer",
+    offsets: "Characters", stages: "Time by stage", duration: "Duration",
+    "stage.rate_limit": "rate limit", "stage.length": "length check", "stage.history": "conversation history",
+    "stage.input_analysis": "input analysis", "stage.input_guardrails": "input guardrails",
+    "stage.model": "model", "stage.output_guardrails": "output guardrails", "stage.signals": "signals",
   },
   fr: {
     skip: "Aller au contenu", logout: "Se déconnecter", error: "Erreur", loading: "Chargement…", window: "Période",
@@ -111,6 +117,12 @@ const LABELS = {
     "keys.rpm": "Requêtes par minute", "keys.budget": "Budget quotidien", "keys.models": "Modèles",
     "keys.all_models": "tous", "keys.created": "Créée", "keys.state": "État",
     "keys.active": "active", "keys.revoked": "révoquée",
+    "chart.ttft": "Délai du premier jeton (ms, flux)", ttft: "Délai du premier jeton", trace_id: "Id de trace",
+    attack_rules: "Attaques par règle", where: "Où", "where.input": "prompt", "where.output": "réponse",
+    offsets: "Caractères", stages: "Temps par étape", duration: "Durée",
+    "stage.rate_limit": "limitation de débit", "stage.length": "contrôle de longueur", "stage.history": "historique de conversation",
+    "stage.input_analysis": "analyse de l'entrée", "stage.input_guardrails": "garde-fous d'entrée",
+    "stage.model": "modèle", "stage.output_guardrails": "garde-fous de sortie", "stage.signals": "signaux",
   },
 };
 

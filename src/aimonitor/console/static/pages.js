@@ -72,6 +72,15 @@ const overview = {
           ["p95_ms", "p95"],
           ["p99_ms", "p99"],
         ]),
+        lineChart(
+          t("chart.ttft"),
+          d.series,
+          [
+            ["ttft_p50_ms", "p50"],
+            ["ttft_p95_ms", "p95"],
+          ],
+          { key: "ttft" },
+        ),
         lineChart(t("chart.cost"), d.series, [["cost_eur", t("cost")]]),
         lineChart(t("chart.trust"), d.series, [
           ["trust", t("trust")],
@@ -106,6 +115,7 @@ const security = {
         ),
         bars(t("personal_data"), d.personal_data, t("none")),
         bars(t("attack_families"), d.attack_families, t("none")),
+        bars(t("attack_rules"), d.attack_rules, t("none")),
         bars(t("rate_limited_clients"), d.rate_limited_clients, t("none")),
       ),
       h("h2", {}, t("latest_blocked")),
@@ -360,9 +370,33 @@ const request = {
   live: false,
   url: (id) => `/console/api/requests/${encodeURIComponent(id)}`,
   render(d) {
-    const findings = Object.entries(d.findings).flatMap(([stage, kinds]) =>
+    // Where each piece of personal data was (offsets, never the value); records stored
+    // before offsets were kept only have the counts.
+    const counts = Object.entries(d.findings).flatMap(([stage, kinds]) =>
       Object.entries(kinds || {}).map(([kind, count]) => ({ stage, kind, count })),
     );
+    const findings = d.finding_spans.length
+      ? table(
+        t("personal_data"),
+        [
+          [t("where"), (r) => t(`where.${r.stage}`)],
+          [t("type"), (r) => r.type],
+          [t("offsets"), (r) => `${r.start}–${r.end}`],
+        ],
+        d.finding_spans,
+        t("none"),
+        "spans",
+      )
+      : table(
+        t("personal_data"),
+        [
+          [t("stage"), (r) => r.stage],
+          [t("type"), (r) => r.kind],
+          [t("count"), (r) => number(r.count)],
+        ],
+        counts,
+        t("none"),
+      );
     return h(
       "section",
       {},
@@ -373,6 +407,8 @@ const request = {
         [t("decision"), decision(d.decision)],
         [t("status"), d.status_code],
         [t("latency"), `${number(d.latency_ms, 1)} ms`],
+        d.ttft_ms === null ? null : [t("ttft"), `${number(d.ttft_ms, 1)} ms`],
+        [t("trace_id"), h("code", { "data-field": "trace-id" }, d.trace_id || "–")],
         [t("tokens"), `${number(d.tokens_input)} → ${number(d.tokens_output)}${d.tokens_estimated ? " (est.)" : ""}`],
         [t("cost"), `${number(d.cost_eur, 6)} €`],
         [t("risk"), d.risk_domain ? `${d.risk_level} (${d.risk_domain})` : d.risk_level],
@@ -398,15 +434,24 @@ const request = {
         t("none"),
       ),
       h("h2", {}, t("personal_data")),
+      findings,
+      d.attack
+        ? h(
+          "p",
+          { "data-field": "attack" },
+          `${t("attack_families")}: ${d.attack.families.join(", ") || "–"} · ${t("attack_rules")}: ${d.attack.rules.join(", ") || "–"}`,
+        )
+        : null,
+      h("h2", {}, t("stages")),
       table(
-        t("personal_data"),
+        t("stages"),
         [
-          [t("stage"), (r) => r.stage],
-          [t("type"), (r) => r.kind],
-          [t("count"), (r) => number(r.count)],
+          [t("stage"), ([name]) => t(`stage.${name}`)],
+          [t("duration"), ([, ms]) => `${number(ms, 2)} ms`],
         ],
-        findings,
+        Object.entries(d.stage_ms),
         t("none"),
+        "stages",
       ),
       h("h2", {}, t("signals")),
       table(
