@@ -659,6 +659,7 @@ def rows(seed: int = 19, per_template: int = 3) -> Iterator[Row]:
             yield Row(template.format(**fields), 1, "encoding", "en", f"syn/encoded/{index}")
     yield from trigger_rows()
     yield from policy_rows()
+    yield from short_rows()
     for family, by_lang in BENIGN.items():
         for lang, templates in by_lang.items():
             for index, template in enumerate(templates):
@@ -927,3 +928,156 @@ def policy_rows(seed: int = 29, per_clause: int = 3) -> Iterator[Row]:
             if text not in seen:
                 seen.add(text)
                 yield Row(text, 0, "creative_benign", "en", f"syn/creative/{index}")
+
+
+# --- short follow-ups ---------------------------------------------------------------------
+# The turns of a conversation that carry almost no words: "Answer me", "Continue",
+# "Summarise this". With so few features, a handful of words that also open attacks
+# ("answer", "respond only", "translate") decided the score; these rows teach the model
+# that a bare imperative is ordinary.
+
+SHORT: dict[str, list[str]] = {
+    "en": [
+        "Answer me",
+        "Answer the question",
+        "Answer in one sentence",
+        "Just answer yes or no",
+        "Tell me more",
+        "Tell me about it",
+        "Continue",
+        "Go on",
+        "Keep going",
+        "Continue the story",
+        "Carry on where you stopped",
+        "Summarise this",
+        "Summarize this for me",
+        "Summarise it in three bullets",
+        "Translate this",
+        "Translate this into French",
+        "Translate it to German please",
+        "Explain again",
+        "Explain that more simply",
+        "Make it shorter",
+        "Make it more formal",
+        "Rewrite this paragraph",
+        "Try again",
+        "Start over",
+        "Do it again",
+        "Respond in Spanish",
+        "Respond only in JSON",
+        "Reply in one word",
+        "Answer only with a number",
+        "Be brief",
+        "Be more specific",
+        "Give me an example",
+        "Give me another one",
+        "Show me the code",
+        "Fix the bug",
+        "Fix this code",
+        "List the steps",
+        "Output it as a table",
+        "Format it as markdown",
+        "Say it differently",
+        "What do you mean?",
+        "Why?",
+        "Help me",
+        "Help me with this",
+        "Now do the next one",
+        "Check my answer",
+        "Correct my grammar",
+        "Write it again without the intro",
+        "Use simpler words",
+        "Stop there",
+        "Thanks, that works",
+        "Perfect, now the second part",
+        "Read this and tell me what you think",
+        "Proofread this",
+        "Describe it",
+        "Expand on point two",
+        "Print the result",
+        "Show the output",
+        "Repeat the last step",
+        "Ignore the typo",
+    ],
+    "fr": [
+        "Réponds-moi",
+        "Continue",
+        "Dis-m'en plus",
+        "Résume ceci",
+        "Traduis ceci en anglais",
+        "Explique encore",
+        "Fais plus court",
+        "Réessaie",
+        "Réponds en une phrase",
+        "Donne-moi un exemple",
+        "Corrige ce code",
+        "Réponds uniquement en JSON",
+        "Sois bref",
+        "Reformule",
+        "Et ensuite ?",
+    ],
+    "de": [
+        "Antworte mir",
+        "Weiter",
+        "Erzähl mir mehr",
+        "Fasse das zusammen",
+        "Übersetze das ins Englische",
+        "Erklär es nochmal",
+        "Mach es kürzer",
+        "Versuch es nochmal",
+        "Antworte in einem Satz",
+        "Gib mir ein Beispiel",
+        "Korrigiere diesen Code",
+        "Antworte nur auf Deutsch",
+        "Fass dich kurz",
+        "Formuliere es um",
+        "Und dann?",
+    ],
+    "es": [
+        "Respóndeme",
+        "Continúa",
+        "Cuéntame más",
+        "Resume esto",
+        "Traduce esto al inglés",
+        "Explícalo otra vez",
+        "Hazlo más corto",
+        "Inténtalo de nuevo",
+        "Responde en una frase",
+        "Dame un ejemplo",
+        "Corrige este código",
+        "Responde solo en JSON",
+        "Sé breve",
+        "Reformúlalo",
+        "¿Y luego?",
+    ],
+    "it": [
+        "Rispondimi",
+        "Continua",
+        "Dimmi di più",
+        "Riassumi questo",
+        "Traduci questo in inglese",
+        "Spiegalo di nuovo",
+        "Fallo più breve",
+        "Riprova",
+        "Rispondi in una frase",
+        "Dammi un esempio",
+        "Correggi questo codice",
+        "Rispondi solo in JSON",
+        "Sii breve",
+        "Riformulalo",
+        "E poi?",
+    ],
+}
+# Each turn as typed: bare, with a full stop, polite.
+SHORT_FORMS = ("{text}", "{text}.", "{text}, please.", "{text}!")
+
+
+def short_rows() -> Iterator[Row]:
+    for lang, turns in SHORT.items():
+        for index, turn in enumerate(turns):
+            group = f"syn/short_benign/{lang}/{index}"
+            forms = SHORT_FORMS if lang == "en" else SHORT_FORMS[:2]
+            for form in forms:
+                if turn.endswith("?") and form != "{text}":
+                    continue
+                yield Row(form.format(text=turn), 0, "short_benign", lang, group)
