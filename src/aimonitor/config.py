@@ -107,6 +107,9 @@ class Settings(BaseSettings):
     trust_proxy_headers: bool = False
     # Prompt-attack policy: allow-phrases, per-client-key and per-route actions (YAML).
     attack_policy_file: Path | None = None
+    # The prompt-attack detector's heavy tier (MiniLM, extra `ml`) on prompts the rules
+    # and the learned tier are unsure about.
+    attack_heavy: bool = False
     # Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
     trusted_proxies: str = "127.0.0.1,::1"
 

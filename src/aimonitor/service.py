@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,6 +14,7 @@ import yaml
 
 from aimonitor import __version__
 from aimonitor.analysis import Analyzer, Redactor
+from aimonitor.analysis.config import load_defaults
 from aimonitor.analysis.risk import RiskClassifier
 from aimonitor.backends import ModelBackend, build_backend
 from aimonitor.backends.upstreams import build_registry
@@ -97,6 +98,17 @@ def load_attack_policy(path: Path) -> AttackPolicy:
         raise ConfigError(f"invalid configuration: AIMONITOR_ATTACK_POLICY_FILE: {exc}") from None
 
 
+def _analyzer(settings: Settings) -> Analyzer:
+    """The detectors; with AIMONITOR_ATTACK_HEAVY, the attack detector's heavy tier too,
+    which needs the extra `ml`: refused at start-up without it."""
+    if not settings.attack_heavy:
+        return Analyzer.default()
+    try:
+        return Analyzer(replace(load_defaults(), attack_heavy=True))
+    except RuntimeError as exc:
+        raise ConfigError(f"invalid configuration: AIMONITOR_ATTACK_HEAVY: {exc}") from None
+
+
 def limiter_storage(settings: Settings) -> str:
     """Several worker processes share their limits and budgets through a file when no
     shared storage (Redis) is configured: in memory, each would count alone."""
@@ -133,6 +145,7 @@ class Service:
             self.risk_classifier = RiskClassifier(settings.ai_act_use_case)
         except ValueError as exc:
             raise ConfigError(f"invalid configuration: AIMONITOR_AI_ACT_USE_CASE: {exc}") from None
+        self.analyzer = _analyzer(settings)
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         configure_logging(settings)
         self.metrics = metrics or Metrics(latency_threshold_s=settings.slo_latency_threshold_s)
@@ -151,7 +164,6 @@ class Service:
             ClientKeyStore(engine), refresh_s=settings.client_keys_refresh_s
         )
         self.tracing = tracing or Tracing.from_settings(settings)
-        self.analyzer = Analyzer.default()
         self.redactor = Redactor(mode=settings.redaction_mode, secret=self.secret)
         configs = default_configs(settings.max_prompt_chars, settings.rate_limit_per_minute)
         configs.update(self._persisted_configs(configs))
