@@ -236,6 +236,37 @@ def test_slo_page_gives_each_sli_its_budget_and_burn_rates(client: TestClient) -
     windows = {r["window"]: r for r in availability["burn_rates"]}
     assert windows["1h"]["rate"] == 0 and windows["1h"]["threshold"] == 14.4
     assert windows["6h"]["threshold"] == 6.0
+    assert windows["3d"]["requests"] == 4 and windows["30d"]["rate"] == 0
+
+
+def test_burn_rates_over_3_and_30_days_come_from_the_hourly_counts(client: TestClient) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from aimonitor.store import RequestRecord
+
+    service = client.app.state.service  # type: ignore[attr-defined]
+    now = datetime.now(UTC)
+
+    def failed(days: float, n: int) -> RequestRecord:
+        return RequestRecord(
+            request_id=f"00000000-0000-4000-9000-{int(days * 100):06d}{n:06d}",
+            created_at=now - timedelta(days=days), client="c", scenario="A", model="m",
+            backend="simulated", decision="error", status_code=502, risk_level="minimal",
+            latency_ms=5.0, tokens_input=0, tokens_output=0, cost_eur=0.0,
+        )  # fmt: skip
+
+    service.store.write_batch([failed(2, n) for n in range(3)] + [failed(10, n) for n in range(5)])
+    _traffic(client, 2)
+    body = client.get("/console/api/slo", headers=VIEWER).json()
+    availability = {r["window"]: r for r in body["slos"][0]["burn_rates"]}
+    assert availability["1d"]["requests"] == 2 and availability["1d"]["rate"] == 0
+    assert availability["3d"]["requests"] == 5 and availability["3d"]["threshold"] == 1.0
+    assert availability["3d"]["rate"] == pytest.approx(3 / 5 / (1 - 0.995), rel=1e-3)
+    assert availability["30d"]["requests"] == 10
+    hourly = body["hourly"]
+    assert len(hourly["t"]) == 30 * 24 + 1 and hourly["t"][-1] % 3600 == 0
+    burns = [v for v in hourly["values"]["availability_burn"] if v is not None]
+    assert len(burns) == 3 and max(burns) == pytest.approx(1 / (1 - 0.995), rel=1e-3)
 
 
 def test_audit_verify_export_and_erasure_log(client: TestClient) -> None:

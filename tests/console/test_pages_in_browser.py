@@ -133,6 +133,24 @@ def test_the_overview_draws_the_time_to_first_token_of_a_streamed_answer(
         page.close()
 
 
+def test_the_slo_page_draws_each_hours_burn_rate_over_30_days(
+    chromium: Any, service: ServiceProcess, traffic: dict[str, str]
+) -> None:
+    page = chromium.new_page()
+    watched = watch(page)
+    try:
+        sign_in(page, service.base_url, VIEWER_KEY)
+        visit(page, service.base_url, "slo")
+        chart = '#page figure.chart[data-chart="burn-hourly-availability"]'
+        assert int(page.get_attribute(chart, "data-points") or 0) >= 2  # the history's hours
+        page.wait_for_function(CHART_DRAWN, arg=[LINE_COLOURS, chart], timeout=5000)
+        windows = page.inner_text("#page article.slo table")
+        assert "3d" in windows and "30d" in windows
+        assert watched.errors == []
+    finally:
+        page.close()
+
+
 def test_the_request_detail_shows_offsets_stage_times_and_the_trace(
     chromium: Any, service: ServiceProcess, traffic: dict[str, str]
 ) -> None:

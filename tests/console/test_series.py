@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 
-from aimonitor.console.series import MinuteSeries, Thresholds, minute_of
+from aimonitor.console.series import MinuteSeries, minute_of
 from aimonitor.store import RequestRecord
+from aimonitor.store.slo_hours import SloThresholds
 
-THRESHOLDS = Thresholds(latency_ms=1000.0, quality=0.8)
+THRESHOLDS = SloThresholds(latency_ms=1000.0, quality=0.8)
 STATUS = {"served": 200, "redacted": 200, "blocked": 403, "rate_limited": 429, "error": 502}
 TRIGGER = {
     "redacted": {"guardrail": "pii_protection", "action": "redact", "stage": "input",

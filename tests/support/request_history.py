@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 
 from aimonitor.store import open_store
+from aimonitor.store.engine import make_engine
+from aimonitor.store.slo_hours import SloThresholds, backfill
 
 DECISIONS = ["served", "redacted", "blocked", "rate_limited", "error"]
 DECISION_P = [0.90, 0.04, 0.03, 0.02, 0.01]
@@ -118,3 +120,8 @@ def write_history(
         connection.executemany(insert, batch)
         connection.commit()
     connection.close()
+    # The hourly SLI counts the store keeps as it writes (3-day and 30-day burn rates).
+    engine = make_engine(f"sqlite:///{db}")
+    with engine.begin() as conn:
+        backfill(conn, SloThresholds())
+    engine.dispose()

@@ -45,7 +45,7 @@ from aimonitor.api.schemas import ErrorResponse, invalid
 from aimonitor.clients import ClientKeyStore
 from aimonitor.console import models as m
 from aimonitor.console import queries
-from aimonitor.console.series import HORIZON_MINUTES, Minute, MinuteSeries, Thresholds
+from aimonitor.console.series import HORIZON_MINUTES, Minute, MinuteSeries
 from aimonitor.guardrails import (
     InvalidGuardrailConfigError,
     UnknownGuardrailError,
@@ -53,6 +53,7 @@ from aimonitor.guardrails import (
 )
 from aimonitor.service import DRIFT_REFERENCE_FILE, Service
 from aimonitor.store.records import utc
+from aimonitor.store.slo_hours import HOUR_S, KEPT_HOURS, SloThresholds, hour_of
 
 log = logging.getLogger("aimonitor.console")
 STATIC_DIR = Path(__file__).parent / "static"
@@ -60,9 +61,11 @@ PAGE_SIZE_MAX = 200
 LATEST_BLOCKED = 10
 ERASURES_SHOWN = 50
 PROMPT_PREVIEW_CHARS = 200
-# What the alert rules use (deploy/prometheus/rules/alerts.yml): long window, threshold.
+# What the alert rules use (deploy/prometheus/rules/alerts.yml): window, threshold. In
+# minutes, read from the per-minute series; then in hours, from the hourly SLI counts.
 BURN_WINDOWS = (("5m", 5, 14.4), ("1h", 60, 14.4), ("30m", 30, 6.0), ("6h", 360, 6.0),
                 ("2h", 120, 3.0), ("1d", 1440, 3.0))  # fmt: skip
+LONG_BURN_WINDOWS = (("3d", 3 * 24, 1.0), ("30d", 30 * 24, 1.0))
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -126,7 +129,7 @@ def _state(request: Request, service: Service) -> ConsoleState:
         with _state_lock:
             state = getattr(request.app.state, "console", None)
             if state is None:
-                thresholds = Thresholds(
+                thresholds = SloThresholds(
                     latency_ms=service.settings.slo_latency_threshold_ms,
                     quality=service.settings.slo_quality_threshold,
                 )
@@ -469,6 +472,9 @@ async def quality(span: WindowDep, service: ServiceDep) -> Response:
 async def slos(request: Request, service: ServiceDep, _: ViewerDep) -> Response:
     state = _state(request, service)
     minutes = await run_in_threadpool(state.series.minutes, m.WINDOW_MINUTES["24h"])
+    current_hour = hour_of(datetime.now(UTC))
+    first_hour = current_hour - (KEPT_HOURS - 1) * HOUR_S
+    hours = await run_in_threadpool(queries.slo_hours, _engine(service), first_hour)
     process_rates = service.slo.burn_rates(time.monotonic())
     attribute = {"availability": "availability", "latency": "latency", "quality": "quality_sli"}
     result = []
@@ -482,6 +488,13 @@ async def slos(request: Request, service: ServiceDep, _: ViewerDep) -> Response:
             recent = slis[-span:]
             total = sum(s.total for s in recent)
             ratio = _ratio(sum(s.bad for s in recent), total)
+            rate = None if ratio is None else round(ratio / budget, 3)
+            rates.append(m.BurnRate(window=label, rate=rate, threshold=threshold, requests=total))
+        for label, span, threshold in LONG_BURN_WINDOWS:
+            since = current_hour - (span - 1) * HOUR_S
+            counts = [c.get(name, (0, 0)) for h, c in hours.items() if h >= since]
+            total = sum(n for n, _ in counts)
+            ratio = _ratio(sum(b for _, b in counts), total)
             rate = None if ratio is None else round(ratio / budget, 3)
             rates.append(m.BurnRate(window=label, rate=rate, threshold=threshold, requests=total))
         error_ratio = _ratio(bad, good + bad)
@@ -499,7 +512,7 @@ async def slos(request: Request, service: ServiceDep, _: ViewerDep) -> Response:
                 process_burn_rate=round(process_rates.get(name, 0.0), 3),
             )
         )
-    hourly = minutes[-60:]
+    last_hour = minutes[-60:]
     columns = {
         f"{name}_burn": (lambda attr, budget: lambda x: (
             None if not getattr(x, attr).total
@@ -507,7 +520,27 @@ async def slos(request: Request, service: ServiceDep, _: ViewerDep) -> Response:
         ))(attribute[name], 1 - objective)
         for name, objective in service.slo.objectives.items()
     }  # fmt: skip
-    return _answer(m.Slos(slos=result, series=_series(hourly, "slo", columns)))
+    per_hour = range(first_hour, current_hour + HOUR_S, HOUR_S)
+    hourly_columns = {
+        f"{name}_burn": [
+            _rounded(_hour_burn(hours.get(hour, {}).get(name), 1 - objective)) for hour in per_hour
+        ]
+        for name, objective in service.slo.objectives.items()
+    }
+    return _answer(
+        m.Slos(
+            slos=result,
+            series=_series(last_hour, "slo", columns),
+            hourly=m.Series.model_construct(t=list(per_hour), values=hourly_columns),
+        )
+    )
+
+
+def _hour_burn(counts: tuple[int, int] | None, budget: float) -> float | None:
+    """An hour's burn rate: its error ratio over the error budget (None without data)."""
+    if not counts or not counts[0]:
+        return None
+    return counts[1] / counts[0] / budget
 
 
 # --- requests ---------------------------------------------------------------------------------

@@ -108,6 +108,9 @@ class Quality(BaseModel):
 
 
 class BurnRate(BaseModel):
+    """Windows up to 1 d are read from the per-minute series, 3 d and 30 d from the
+    hourly SLI counts (whole hours, this one included)."""
+
     window: str
     rate: float | None
     threshold: float = Field(description="burn rate at which the alert rules fire")
@@ -129,7 +132,10 @@ class SloStatus(BaseModel):
 
 class Slos(BaseModel):
     slos: list[SloStatus]
-    series: Series
+    series: Series = Field(description="burn rate per minute over the last hour")
+    hourly: Series = Field(
+        description="burn rate per hour over the last 30 days (Unix time of each hour)"
+    )
 
 
 class RequestPage(BaseModel):

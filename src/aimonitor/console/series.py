@@ -36,6 +36,7 @@ from sqlalchemy import (
 
 from aimonitor.store import schema
 from aimonitor.store.records import utc
+from aimonitor.store.slo_hours import REACHED_MODEL, SloThresholds
 from aimonitor.store.stats import HALLUCINATION_THRESHOLD
 
 MINUTE_S = 60
@@ -45,8 +46,6 @@ HORIZON_MINUTES = 24 * 60
 MAX_CLIENTS_PER_MINUTE = 50
 OTHER_CLIENTS = "(others)"
 SERVED = frozenset({"served", "redacted"})
-# Requests that reached the model: what the availability SLI counts (as the pipeline does).
-REACHED_MODEL = frozenset({"served", "redacted", "error"})
 
 _R = schema.requests
 _EMPTY_TRIGGERS = "[]"
@@ -112,12 +111,6 @@ class Minute:
     limited_clients: Counter[str] = field(default_factory=Counter)
     # What the console drew from this minute, by chart: a closed minute never changes.
     drawn: dict[str, tuple[float | None, ...]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class Thresholds:
-    latency_ms: float
-    quality: float
 
 
 def minute_of(moment: datetime) -> int:
@@ -244,7 +237,7 @@ def _count_client(clients: Counter[str], client: str) -> None:
 class MinuteSeries:
     """The per-minute aggregates of the last 24 hours, read incrementally."""
 
-    def __init__(self, engine: Engine, thresholds: Thresholds) -> None:
+    def __init__(self, engine: Engine, thresholds: SloThresholds) -> None:
         self._engine = engine
         self._thresholds = thresholds
         self._closed: dict[int, Minute] = {}

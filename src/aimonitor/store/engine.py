@@ -88,8 +88,11 @@ def alembic_config() -> Config:
     return config
 
 
-def upgrade_to_head(engine: Engine) -> None:
+def upgrade_to_head(engine: Engine, slo: Any = None) -> None:
+    """Migrate to the latest revision. `slo` (SloThresholds) is what a migration that
+    counts SLIs afresh uses; the defaults when None."""
     config = alembic_config()
+    config.attributes["slo_thresholds"] = slo
     with (
         engine.connect().execution_options(**{WRITE_TRANSACTION: True}) as connection,
         connection.begin(),

@@ -58,6 +58,7 @@ from aimonitor.store.rows import (
     request_from_row,
     request_row,
 )
+from aimonitor.store.slo_hours import SLO_HOUR, SloThresholds, prune, slo_hour_parts
 from aimonitor.store.stats import Aggregate, Key, aggregate, stats_from
 
 _R = schema.requests
@@ -136,9 +137,10 @@ def _stats_upsert(dialect: str) -> Any:
 
 
 class SqlStore:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, slo: SloThresholds | None = None) -> None:
         self._engine = engine
         self._upsert_stats = _stats_upsert(engine.dialect.name)
+        self.slo = slo or SloThresholds()  # for the hourly SLI counts (slo_hours.py)
 
     @property
     def engine(self) -> Engine:
@@ -288,7 +290,10 @@ class SqlStore:
             self._apply_feedback(conn, touched)
         self._append_entries(conn, entries)
         if new_requests or new_feedback:
-            self._add_to_stats(conn, aggregate(new_requests, new_feedback))
+            parts = aggregate(new_requests, new_feedback)
+            parts.update(slo_hour_parts(new_requests, self.slo))
+            self._add_to_stats(conn, parts)
+            prune(conn)
 
     def _add_to_stats(self, conn: Connection, parts: dict[Key, Aggregate]) -> None:
         rows = [
@@ -449,7 +454,7 @@ class SqlStore:
             return self._stats(conn)
 
     def _stats(self, conn: Connection) -> dict[str, Any]:
-        rows = conn.execute(select(_S)).tuples()
+        rows = conn.execute(select(_S).where(_S.c.name != SLO_HOUR)).tuples()
         return stats_from(
             {(name, key): Aggregate(int(count), float(total), low, high)
              for name, key, count, total, low, high in rows}

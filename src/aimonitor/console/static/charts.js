@@ -4,7 +4,8 @@ const PALETTE = ["#2563eb", "#dc2626", "#059669", "#d97706", "#7c3aed", "#0891b2
 
 // `series` is {t: [unix seconds], values: {name: [..]}}; `lines` is [[name, label], ...].
 // Optional `thresholds`: [[value, label], ...] drawn as dashed horizontal lines; `key`
-// names the chart (data-chart) for tests and styles.
+// names the chart (data-chart) for tests and styles; `dates` labels the time axis with
+// days rather than hours.
 export function lineChart(title, series, lines, options = {}) {
   const figure = document.createElement("figure");
   figure.className = "chart";
@@ -38,7 +39,7 @@ export function lineChart(title, series, lines, options = {}) {
       height: options.height || 180,
       series: uSeries,
       scales: { x: { time: true }, y: options.y || {} },
-      axes: [{ values: (_, ticks) => ticks.map(clock) }, { size: 56 }],
+      axes: [{ values: (_, ticks) => ticks.map(options.dates ? day : clock) }, { size: 56 }],
       legend: { live: false },
     },
     data,
@@ -68,6 +69,12 @@ export function lineChart(title, series, lines, options = {}) {
 function clock(seconds) {
   const options = { hour: "2-digit", minute: "2-digit" };
   return new Date(seconds * 1000).toLocaleTimeString(document.documentElement.lang, options);
+}
+
+// Day and month, for charts spanning days.
+function day(seconds) {
+  const options = { day: "2-digit", month: "2-digit" };
+  return new Date(seconds * 1000).toLocaleDateString(document.documentElement.lang, options);
 }
 
 function nullIfMissing(value) {
