@@ -133,3 +133,16 @@ def keep_screenshot(page: Any, directory: Path, name: str) -> None:
     path = directory / f"console-{name}.png"
     page.screenshot(path=str(path), full_page=False)
     assert path.stat().st_size > 0
+
+
+@contextlib.contextmanager
+def signed_in(chromium: Any, base_url: str, key: str) -> Iterator[Any]:
+    """A new page signed in with `key`; no JavaScript error may happen while it is used."""
+    page = chromium.new_page()
+    watched = watch(page)
+    try:
+        sign_in(page, base_url, key)
+        yield page
+        assert watched.errors == []
+    finally:
+        page.close()

@@ -16,6 +16,7 @@ from console.conftest import (
     keep_screenshot,
     predict,
     sign_in,
+    signed_in,
     visit,
     watch,
 )
@@ -38,7 +39,25 @@ def traffic(service: ServiceProcess) -> dict[str, str]:
     redacted = predict(service.base_url, "Write to anna.schmidt@example.net about my invoice")
     assert redacted.status_code == 200
     ids["redacted"] = redacted.json()["request_id"]
+    stream_chat(service.base_url)
     return ids
+
+
+def stream_chat(base_url: str) -> None:
+    """A streamed answer through the gateway (the simulated model): it has a time to
+    first token (the synthetic history has none)."""
+    with httpx.stream(
+        "POST",
+        f"{base_url}/v1/chat/completions",
+        json={
+            "model": "aimonitor-simulated",
+            "stream": True,
+            "messages": [{"role": "user", "content": "How do I watch my model's latency?"}],
+        },
+        timeout=30,
+    ) as streamed:
+        assert streamed.status_code == 200
+        assert "data: [DONE]" in streamed.read().decode()
 
 
 # True once a chart (the page's first by default) has pixels of its lines' colours on
@@ -104,22 +123,8 @@ def test_a_blocked_request_shows_on_the_security_page_within_5_seconds(
 def test_the_overview_draws_the_time_to_first_token_of_a_streamed_answer(
     chromium: Any, service: ServiceProcess
 ) -> None:
-    with httpx.stream(
-        "POST",
-        f"{service.base_url}/v1/chat/completions",
-        json={
-            "model": "aimonitor-simulated",
-            "stream": True,
-            "messages": [{"role": "user", "content": "How do I watch my model's latency?"}],
-        },
-        timeout=30,
-    ) as streamed:
-        assert streamed.status_code == 200
-        assert "data: [DONE]" in streamed.read().decode()
-    page = chromium.new_page()
-    watched = watch(page)
-    try:
-        sign_in(page, service.base_url, VIEWER_KEY)
+    stream_chat(service.base_url)
+    with signed_in(chromium, service.base_url, VIEWER_KEY) as page:
         visit(page, service.base_url, "overview")
         chart = '#page figure.chart[data-chart="ttft"]'
         # The record lands within a second: the live refresh brings it in.
@@ -128,36 +133,24 @@ def test_the_overview_draws_the_time_to_first_token_of_a_streamed_answer(
             timeout=10_000,
         )
         page.wait_for_function(CHART_DRAWN, arg=[LINE_COLOURS, chart], timeout=5000)
-        assert watched.errors == []
-    finally:
-        page.close()
 
 
 def test_the_slo_page_draws_each_hours_burn_rate_over_30_days(
     chromium: Any, service: ServiceProcess, traffic: dict[str, str]
 ) -> None:
-    page = chromium.new_page()
-    watched = watch(page)
-    try:
-        sign_in(page, service.base_url, VIEWER_KEY)
+    with signed_in(chromium, service.base_url, VIEWER_KEY) as page:
         visit(page, service.base_url, "slo")
         chart = '#page figure.chart[data-chart="burn-hourly-availability"]'
         assert int(page.get_attribute(chart, "data-points") or 0) >= 2  # the history's hours
         page.wait_for_function(CHART_DRAWN, arg=[LINE_COLOURS, chart], timeout=5000)
         windows = page.inner_text("#page article.slo table")
         assert "3d" in windows and "30d" in windows
-        assert watched.errors == []
-    finally:
-        page.close()
 
 
 def test_the_request_detail_shows_offsets_stage_times_and_the_trace(
     chromium: Any, service: ServiceProcess, traffic: dict[str, str]
 ) -> None:
-    page = chromium.new_page()
-    watched = watch(page)
-    try:
-        sign_in(page, service.base_url, VIEWER_KEY)
+    with signed_in(chromium, service.base_url, VIEWER_KEY) as page:
         page.goto(f"{service.base_url}/console#/request/{traffic['redacted']}")
         spans = '#page [data-table="spans"] tbody tr'
         page.wait_for_selector(spans)
@@ -175,9 +168,6 @@ def test_the_request_detail_shows_offsets_stage_times_and_the_trace(
         page.goto(f"{service.base_url}/console#/request/{traffic['blocked']}")
         page.wait_for_selector('#page [data-field="attack"]')
         assert "instruction_override" in page.inner_text('#page [data-field="attack"]')
-        assert watched.errors == []
-    finally:
-        page.close()
 
 
 def _guardrail_threshold(base_url: str) -> float:

@@ -226,3 +226,18 @@ def flaky_sqlite(tmp_path: Path) -> Iterator[FlakyStore]:
 @pytest.fixture
 def observer() -> RecordingObserver:
     return RecordingObserver()
+
+
+def engine_at(url: str, revision: str) -> Any:
+    """An engine on a new database migrated to `revision` only: what an earlier version
+    of the service left behind."""
+    from alembic import command
+
+    from aimonitor.store.engine import WRITE_TRANSACTION, alembic_config, make_engine
+
+    engine = make_engine(url)
+    config = alembic_config()
+    with engine.connect().execution_options(**{WRITE_TRANSACTION: True}) as conn, conn.begin():
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+    return engine

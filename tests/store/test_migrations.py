@@ -15,6 +15,7 @@ from sqlalchemy import text
 from aimonitor.store import SqlStore, StoreUnavailable, memory_store, open_store
 from aimonitor.store.engine import alembic_config, normalise_url
 from aimonitor.store.schema import metadata
+from store.conftest import engine_at
 
 
 def test_migrations_match_the_table_definitions(sql_store: SqlStore) -> None:
@@ -96,16 +97,8 @@ def test_stats_aggregates_are_filled_from_the_rows_already_stored(
     tmp_path: Path, make_request: Any
 ) -> None:
     """A database of the previous version upgrades with its statistics intact."""
-    from alembic import command
-
-    from aimonitor.store.engine import WRITE_TRANSACTION, make_engine
-
     url = f"sqlite:///{(tmp_path / 'old.db').as_posix()}"
-    engine = make_engine(url)
-    config = alembic_config()
-    with engine.connect().execution_options(**{WRITE_TRANSACTION: True}) as conn, conn.begin():
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0004_console_indexes")
+    engine = engine_at(url, "0004_console_indexes")
     records = [make_request(latency_ms=float(n), scenario="AB"[n % 2]) for n in range(1, 101)]
     _insert_as_of_then(engine, records)
     engine.dispose()
@@ -165,16 +158,8 @@ def _write_as_of_0005(engine: Any, records: list[Any]) -> None:
 def test_requests_stored_before_the_detail_columns_read_back_and_still_verify(
     tmp_path: Path, make_request: Any
 ) -> None:
-    from alembic import command
-
-    from aimonitor.store.engine import WRITE_TRANSACTION, make_engine
-
     url = f"sqlite:///{(tmp_path / 'old.db').as_posix()}"
-    engine = make_engine(url)
-    config = alembic_config()
-    with engine.connect().execution_options(**{WRITE_TRANSACTION: True}) as conn, conn.begin():
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0005_stats_aggregates")
+    engine = engine_at(url, "0005_stats_aggregates")
     old = [make_request() for _ in range(3)]
     _write_as_of_0005(engine, old)
     engine.dispose()

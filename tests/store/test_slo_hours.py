@@ -17,6 +17,7 @@ from aimonitor.store.slo_hours import (
     read_hours,
     slo_hour_parts,
 )
+from store.conftest import engine_at
 
 MakeRequest = Callable[..., RequestRecord]
 NOW = datetime(2026, 12, 7, 10, 30, tzinfo=UTC)
@@ -76,18 +77,11 @@ def test_hours_past_the_longest_window_are_pruned(
 def test_the_migration_counts_the_stored_rows_with_the_configured_thresholds(
     tmp_path: Path, make_request: MakeRequest
 ) -> None:
-    from alembic import command
-
-    from aimonitor.store.engine import WRITE_TRANSACTION, alembic_config, make_engine
     from aimonitor.store.rows import request_row
     from aimonitor.store.schema import requests
 
     url = f"sqlite:///{(tmp_path / 'old.db').as_posix()}"
-    engine = make_engine(url)
-    config = alembic_config()
-    with engine.connect().execution_options(**{WRITE_TRANSACTION: True}) as conn, conn.begin():
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0006_request_detail")
+    engine = engine_at(url, "0006_request_detail")
     recent = datetime.now(UTC) - timedelta(hours=30)
     too_old = datetime.now(UTC) - timedelta(hours=KEPT_HOURS + 2)
     rows = _mix(make_request, recent) + _mix(make_request, too_old)

@@ -45,6 +45,7 @@ from aimonitor.api.schemas import ErrorResponse, invalid
 from aimonitor.clients import ClientKeyStore
 from aimonitor.console import models as m
 from aimonitor.console import queries
+from aimonitor.console.hours import HourCounts
 from aimonitor.console.series import HORIZON_MINUTES, Minute, MinuteSeries
 from aimonitor.guardrails import (
     InvalidGuardrailConfigError,
@@ -53,7 +54,7 @@ from aimonitor.guardrails import (
 )
 from aimonitor.service import DRIFT_REFERENCE_FILE, Service
 from aimonitor.store.records import utc
-from aimonitor.store.slo_hours import HOUR_S, KEPT_HOURS, SloThresholds, hour_of
+from aimonitor.store.slo_hours import HOUR_S, KEPT_HOURS, SloThresholds
 
 log = logging.getLogger("aimonitor.console")
 STATIC_DIR = Path(__file__).parent / "static"
@@ -93,6 +94,7 @@ class ConsoleState:
     verification of the audit chain (a verification walks the whole chain: one at a time)."""
 
     series: MinuteSeries
+    hours: HourCounts
     verify_lock: threading.Lock = field(default_factory=threading.Lock)
     last_verification: m.Verification | None = None
     warming: threading.Thread | None = None
@@ -133,7 +135,8 @@ def _state(request: Request, service: Service) -> ConsoleState:
                     latency_ms=service.settings.slo_latency_threshold_ms,
                     quality=service.settings.slo_quality_threshold,
                 )
-                state = ConsoleState(MinuteSeries(_engine(service), thresholds))
+                engine = _engine(service)
+                state = ConsoleState(MinuteSeries(engine, thresholds), HourCounts(engine))
                 request.app.state.console = state
     return state
 
@@ -472,9 +475,8 @@ async def quality(span: WindowDep, service: ServiceDep) -> Response:
 async def slos(request: Request, service: ServiceDep, _: ViewerDep) -> Response:
     state = _state(request, service)
     minutes = await run_in_threadpool(state.series.minutes, m.WINDOW_MINUTES["24h"])
-    current_hour = hour_of(datetime.now(UTC))
+    current_hour, hours = await run_in_threadpool(state.hours.hours)
     first_hour = current_hour - (KEPT_HOURS - 1) * HOUR_S
-    hours = await run_in_threadpool(queries.slo_hours, _engine(service), first_hour)
     process_rates = service.slo.burn_rates(time.monotonic())
     attribute = {"availability": "availability", "latency": "latency", "quality": "quality_sli"}
     result = []

@@ -17,7 +17,6 @@ from sqlalchemy import Engine, Row, and_, func, or_, select
 from aimonitor.store import SqlStore, schema
 from aimonitor.store.protocol import Store
 from aimonitor.store.records import utc
-from aimonitor.store.slo_hours import read_hours
 
 _R = schema.requests
 _A = schema.audit_log
@@ -139,12 +138,6 @@ def search_requests(
         return rows, None
     last = rows[limit - 1]
     return rows[:limit], Cursor(utc(last.created_at), last.request_id)
-
-
-def slo_hours(engine: Engine, first_hour: int) -> dict[int, dict[str, tuple[int, int]]]:
-    """The hourly SLI counts from `first_hour` on (at most 3 rows an hour)."""
-    with engine.connect() as conn:
-        return read_hours(conn, first_hour)
 
 
 def request_detail(engine: Engine, request_id: str) -> Row[Any] | None:

@@ -385,7 +385,7 @@ const request = {
     );
     const findings = d.finding_spans.length
       ? table(
-        t("personal_data"),
+        t("personal_data_found"),
         [
           [t("where"), (r) => t(`where.${r.stage}`)],
           [t("type"), (r) => r.type],
@@ -441,7 +441,7 @@ const request = {
         d.guardrails,
         t("none"),
       ),
-      h("h2", {}, t("personal_data")),
+      h("h2", {}, t(d.finding_spans.length ? "personal_data_found" : "personal_data")),
       findings,
       d.attack
         ? h(
