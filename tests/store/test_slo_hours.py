@@ -102,3 +102,18 @@ def test_the_migration_counts_the_stored_rows_with_the_configured_thresholds(
             assert read_hours(conn, 0) == counted
     finally:
         store.close()
+
+
+def test_counting_afresh_gives_what_the_writes_counted(
+    sql_store: Any, make_request: MakeRequest
+) -> None:
+    now = datetime.now(UTC)
+    for hours_ago in (0, 3, 26):
+        sql_store.write_batch(_mix(make_request, now - timedelta(hours=hours_ago)))
+    with sql_store.engine.connect() as conn:
+        written = read_hours(conn, 0)
+    with sql_store.engine.begin() as conn:
+        backfill(conn, sql_store.slo)
+    with sql_store.engine.connect() as conn:
+        assert read_hours(conn, 0) == written
+    assert len(written) == 3 and all(counts == EXPECTED for counts in written.values())

@@ -20,10 +20,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
     Engine,
-    Integer,
     Select,
     Text,
     and_,
@@ -36,7 +34,7 @@ from sqlalchemy import (
 
 from aimonitor.store import schema
 from aimonitor.store.records import utc
-from aimonitor.store.slo_hours import REACHED_MODEL, SloThresholds
+from aimonitor.store.slo_hours import REACHED_MODEL, SloThresholds, time_bucket
 from aimonitor.store.stats import HALLUCINATION_THRESHOLD
 
 MINUTE_S = 60
@@ -119,11 +117,7 @@ def minute_of(moment: datetime) -> int:
 
 def minute_bucket(dialect: str) -> ColumnElement[Any]:
     """The Unix time of the minute a request was created in, computed by the database."""
-    if dialect == "sqlite":  # created_at is stored as UTC text
-        seconds: ColumnElement[Any] = cast(func.strftime("%s", _R.c.created_at), Integer)
-        return (seconds // MINUTE_S * MINUTE_S).label("minute")
-    epoch = func.floor(func.extract("epoch", _R.c.created_at) / MINUTE_S)
-    return (cast(epoch, BigInteger) * MINUTE_S).label("minute")
+    return time_bucket(dialect, MINUTE_S).label("minute")
 
 
 def _count(condition: ColumnElement[bool]) -> ColumnElement[Any]:

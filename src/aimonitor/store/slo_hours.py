@@ -23,7 +23,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Integer,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    select,
+)
 
 from aimonitor.store import schema
 from aimonitor.store.records import RequestRecord, now_utc, utc
@@ -38,7 +49,6 @@ REACHED_MODEL = frozenset({"served", "redacted", "error"})
 
 _S = schema.stats_aggregates
 _R = schema.requests
-_CHUNK = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,38 +113,48 @@ def read_hours(conn: Connection, first_hour: int) -> dict[int, dict[str, tuple[i
     return hours
 
 
+def time_bucket(dialect: str, seconds: int) -> ColumnElement[Any]:
+    """The Unix time of the period of `seconds` a request was created in, computed by
+    the database."""
+    if dialect == "sqlite":  # created_at is stored as UTC text
+        unix: ColumnElement[Any] = cast(func.strftime("%s", _R.c.created_at), Integer)
+        return unix // seconds * seconds
+    epoch = func.floor(func.extract("epoch", _R.c.created_at) / seconds)
+    return cast(epoch, BigInteger) * seconds
+
+
+def _count(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    return func.sum(case((condition, 1), else_=0))
+
+
 def backfill(conn: Connection, thresholds: SloThresholds, now: datetime | None = None) -> None:
-    """Count the requests already stored in the last `KEPT_HOURS` hours (read in chunks
-    by the creation-time index), replacing any hourly counts there were."""
+    """Count the requests already stored in the last `KEPT_HOURS` hours (the database
+    groups them by hour), replacing any hourly counts there were."""
     since = datetime.fromtimestamp(hour_of(now or now_utc()) - (KEPT_HOURS - 1) * HOUR_S, UTC)
-    columns = [_R.c[name] for name in (
-        "request_id", "created_at", "scenario", "decision", "status_code", "latency_ms",
-        "scores")]  # fmt: skip
-    query = select(*columns).where(_R.c.created_at >= since).execution_options(yield_per=_CHUNK)
-    totals: dict[Key, Aggregate] = {}
-    for rows in conn.execute(query).partitions():
-        part = slo_hour_parts((_minimal_record(r) for r in rows), thresholds)
-        for key, value in part.items():
-            into = totals.setdefault(key, Aggregate())
-            into.count += value.count
-            into.total += value.total
+    reached = _R.c.decision.in_(REACHED_MODEL)
+    answered = _R.c.status_code == 200
+    quality = _R.c.score_quality
+    bucket = time_bucket(conn.dialect.name, HOUR_S).label("hour")
+    counts = {
+        "availability": (_count(reached), _count(and_(reached, _R.c.status_code >= 500))),
+        "latency": (
+            _count(answered),
+            _count(and_(answered, _R.c.latency_ms > thresholds.latency_ms)),
+        ),
+        "quality": (
+            _count(and_(answered, quality.is_not(None))),
+            _count(and_(answered, quality < thresholds.quality)),
+        ),
+    }
+    columns = [column for pair in counts.values() for column in pair]
+    query = select(bucket, *columns).where(_R.c.created_at >= since).group_by(bucket)
+    rows = []
+    for hour, *sums in conn.execute(query):
+        for index, sli in enumerate(counts):
+            total, bad = int(sums[2 * index] or 0), int(sums[2 * index + 1] or 0)
+            if total:
+                rows.append({"name": SLO_HOUR, "key": hour_key(int(hour), sli), "count": total,
+                             "total": float(bad), "low": None, "high": None})  # fmt: skip
     conn.execute(delete(_S).where(_S.c.name == SLO_HOUR))
-    if totals:
-        conn.execute(
-            _S.insert(),
-            [
-                {"name": name, "key": key, "count": a.count, "total": a.total, "low": None,
-                 "high": None}
-                for (name, key), a in totals.items()
-            ],
-        )  # fmt: skip
-
-
-def _minimal_record(row: Any) -> RequestRecord:
-    """What the hourly counts read of a stored row, as a record."""
-    return RequestRecord(
-        request_id=row.request_id, created_at=row.created_at, client="", scenario=row.scenario,
-        model="", backend="", decision=row.decision, status_code=row.status_code,
-        risk_level="", latency_ms=row.latency_ms, tokens_input=0, tokens_output=0,
-        cost_eur=0.0, scores=dict(row.scores or {}),
-    )  # fmt: skip
+    if rows:
+        conn.execute(_S.insert(), rows)
