@@ -489,15 +489,13 @@ async def slos(request: Request, service: ServiceDep, _: ViewerDep) -> Response:
         for label, span, threshold in BURN_WINDOWS:
             recent = slis[-span:]
             total = sum(s.total for s in recent)
-            ratio = _ratio(sum(s.bad for s in recent), total)
-            rate = None if ratio is None else round(ratio / budget, 3)
+            rate = _rounded(_burn_rate((total, sum(s.bad for s in recent)), budget), 3)
             rates.append(m.BurnRate(window=label, rate=rate, threshold=threshold, requests=total))
         for label, span, threshold in LONG_BURN_WINDOWS:
             since = current_hour - (span - 1) * HOUR_S
             counts = [c.get(name, (0, 0)) for h, c in hours.items() if h >= since]
             total = sum(n for n, _ in counts)
-            ratio = _ratio(sum(b for _, b in counts), total)
-            rate = None if ratio is None else round(ratio / budget, 3)
+            rate = _rounded(_burn_rate((total, sum(b for _, b in counts)), budget), 3)
             rates.append(m.BurnRate(window=label, rate=rate, threshold=threshold, requests=total))
         error_ratio = _ratio(bad, good + bad)
         result.append(
@@ -516,16 +514,16 @@ async def slos(request: Request, service: ServiceDep, _: ViewerDep) -> Response:
         )
     last_hour = minutes[-60:]
     columns = {
-        f"{name}_burn": (lambda attr, budget: lambda x: (
-            None if not getattr(x, attr).total
-            else getattr(x, attr).bad / getattr(x, attr).total / budget
+        f"{name}_burn": (lambda attr, budget: lambda x: _burn_rate(
+            (getattr(x, attr).total, getattr(x, attr).bad), budget
         ))(attribute[name], 1 - objective)
         for name, objective in service.slo.objectives.items()
     }  # fmt: skip
     per_hour = range(first_hour, current_hour + HOUR_S, HOUR_S)
     hourly_columns = {
         f"{name}_burn": [
-            _rounded(_hour_burn(hours.get(hour, {}).get(name), 1 - objective)) for hour in per_hour
+            _rounded(_burn_rate(hours.get(hour, {}).get(name, (0, 0)), 1 - objective))
+            for hour in per_hour
         ]
         for name, objective in service.slo.objectives.items()
     }
@@ -538,11 +536,11 @@ async def slos(request: Request, service: ServiceDep, _: ViewerDep) -> Response:
     )
 
 
-def _hour_burn(counts: tuple[int, int] | None, budget: float) -> float | None:
-    """An hour's burn rate: its error ratio over the error budget (None without data)."""
-    if not counts or not counts[0]:
-        return None
-    return counts[1] / counts[0] / budget
+def _burn_rate(counts: tuple[int, int], budget: float) -> float | None:
+    """(requests, bad): the error ratio over the error budget (None without requests)."""
+    total, bad = counts
+    ratio = _ratio(bad, total)
+    return None if ratio is None else ratio / budget
 
 
 # --- requests ---------------------------------------------------------------------------------
