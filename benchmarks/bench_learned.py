@@ -1,15 +1,19 @@
 """Cost of the attack detector's learned and heavy tiers, next to the rules alone, in the
 same run.
 
-    python benchmarks/bench_learned.py [--rounds N] [--heavy-prompts N]
+    OPENBLAS_NUM_THREADS=1 python benchmarks/bench_learned.py [--rounds N] [--heavy-prompts N]
+
+(One BLAS thread: the process is pinned to one core, where a second thread only waits.)
 
 Prompts: every prompt of the vendored public and held-out sets, cut to at most 1 KB, and
 the subset of exactly 1 KB. For each prompt, in alternating rounds: the rules alone
 (`AttackDetector.detect` on a canonicalised text, the baseline), the learned tier alone
-(`LearnedModel.score` on the same canonical text) and rules + learned through
-`Analyzer.detect_attack` (canonicalisation included). With the extra `ml`, the heavy tier
-alone (a MiniLM pass and the regression) on `--heavy-prompts` prompts (half of them 1 KB),
-one round.
+(`LearnedModel.score` on the same canonical text), rules + learned through
+`Analyzer.detect_attack` (canonicalisation included), and two floors: hashing the
+learned tier's features without scoring them, and building the same features as a set of
+Python strings (what a dictionary-lookup implementation costs before its first lookup).
+With the extra `ml`, the heavy tier alone (a MiniLM pass and the regression) on
+`--heavy-prompts` prompts (half of them 1 KB), one round.
 Prints p50 / p99 CPU time per scorer, and the memory each model adds (resident set of a fresh
 process before and after loading it, numpy already loaded). Pinned to one core.
 """
@@ -24,9 +28,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 
 from aimonitor.analysis import Analyzer
+from aimonitor.analysis.attacks.features import CHAR_SIZES, WORD, feature_text, hashed
 from aimonitor.analysis.attacks.heavy import HeavyModel, default_heavy_model
 from aimonitor.analysis.attacks.learned import default_model
 from aimonitor.analysis.attacks.normalize import Canonical, canonicalize
@@ -67,6 +73,18 @@ def prompts() -> list[str]:
         with path.open(encoding="utf-8") as handle:
             texts += [json.loads(line)["text"][:MAX_CHARS] for line in handle if line.strip()]
     return texts
+
+
+def string_ngrams(text: str) -> set[str]:
+    """The same features as Python strings in a set (word uni- and bigrams, character
+    3–5-grams): the least a set-and-dictionary implementation must pay before any lookup."""
+    words = WORD.findall(text)
+    found = {"w:" + word for word in words}
+    found.update(f"w:{first} {second}" for first, second in pairwise(words))
+    padded = f" {text} "
+    for size in CHAR_SIZES:
+        found.update(padded[start : start + size] for start in range(len(padded) - size + 1))
+    return found
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -123,6 +141,10 @@ def main(argv: list[str] | None = None) -> int:
         "rules alone (baseline)": lambda text, c: analyzer.attacks.detect(text, c),
         "learned tier alone": lambda text, c: model.score(c),
         "rules + learned, with canonicalisation": lambda text, c: analyzer.detect_attack(text),
+        "floor: the learned tier's hashed features alone": lambda text, c: hashed(feature_text(c)),
+        "floor of string features: the set of n-grams alone": lambda text, c: string_ngrams(
+            feature_text(c)
+        ),
     }
     samples: dict[str, dict[str, list[float]]] = {name: {"all": [], "1kb": []} for name in scorers}
     for _ in range(args.rounds):
@@ -131,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
             samples[name]["1kb"] += time_each(function, full)
     heavy = _heavy()
     if heavy is not None:
+        heavy.probability("warm up")  # the embedder reads its weights on first use
         half = args.heavy_prompts // 2
         subset = items[:half] + full[:half]
         samples["heavy tier alone (MiniLM + regression)"] = {

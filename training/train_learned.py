@@ -12,13 +12,13 @@ Steps, all with fixed seeds so that a run gives the same weights:
 2. Leakage guard: every pool row that shares a run of eight words with an evaluation
    prompt (held-out red-team collections, the public set, our labelled set) is dropped.
 3. Split by group (template): 85 % train, 15 % in-distribution test.
-4. Features (`aimonitor.analysis.attacks.features`), kept when they occur in at least
-   `MIN_DF` training texts; L2-regularised logistic regression; the features with the
-   largest weights are kept and the model is fitted again on them alone.
+4. Hashed features (`aimonitor.analysis.attacks.features`), kept when they occur in at
+   least `MIN_DF` training texts; L2-regularised logistic regression; the features with
+   the largest weights are kept and the model is fitted again on them alone.
 5. Threshold: the lowest score at which at most 3 % of hard benign prompts and 1 % of all
    benign prompts pass, on out-of-fold scores (5 group folds of the training part), and
-   at most 3 % of NotInject's benign prompts (the public over-defence set: its figure is
-   therefore a calibrated one, not an independent check).
+   at most 3 % of NotInject's benign prompts flagged by the rules or the model (the public
+   over-defence set: its figure is therefore a calibrated one, not an independent check).
 6. Families: a multinomial model on the attacks whose family is known, consulted only
    to explain a detection.
 7. With `--heavy`: the heavy tier, a logistic regression over MiniLM sentence embeddings
@@ -46,7 +46,8 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
-from aimonitor.analysis.attacks.features import feature_text, ngrams, windows
+from aimonitor.analysis.attacks.detector import AttackDetector
+from aimonitor.analysis.attacks.features import BUCKETS, WORD, feature_text, hashed
 from aimonitor.analysis.attacks.normalize import canonicalize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,17 +126,31 @@ def bucket(group: str, buckets: int) -> int:
     return int(hashlib.sha256(group.encode()).hexdigest(), 16) % buckets
 
 
-def featurise(texts: list[str]) -> tuple[list[set[str]], list[set[str]], np.ndarray]:
+def featurise(
+    texts: list[str],
+) -> tuple[sparse.csr_matrix, sparse.csr_matrix, np.ndarray, Counter[str]]:
     """Features of each whole text (to fit on), and of each window with the index of its
-    text (to score with, as the run-time code does)."""
+    text (to score with, as the run-time code does): rows of hashed features, each worth
+    1/√(number of features of the row); and in how many texts each word occurs."""
     whole, parts, owner = [], [], []
+    words: Counter[str] = Counter()
     for row, text in enumerate(texts):
         prepared = feature_text(canonicalize(text))
-        whole.append(ngrams(prepared))
-        for window in windows(prepared):
-            parts.append(ngrams(window))
+        words.update(set(WORD.findall(prepared)))
+        (window_of, bucket), windows = hashed(prepared)
+        whole.append(np.unique(bucket))
+        for window in range(len(windows)):
+            parts.append(bucket[window_of == window])
             owner.append(row)
-    return whole, parts, np.array(owner)
+    return rows_matrix(whole), rows_matrix(parts), np.array(owner), words
+
+
+def rows_matrix(rows: list[np.ndarray]) -> sparse.csr_matrix:
+    sizes = np.array([len(row) for row in rows])
+    values = np.repeat(1.0 / np.sqrt(np.maximum(sizes, 1)), sizes)
+    pointers = np.concatenate(([0], np.cumsum(sizes)))
+    columns = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    return sparse.csr_matrix((values, columns, pointers), shape=(len(rows), BUCKETS))
 
 
 def window_max(
@@ -150,15 +165,10 @@ def window_max(
     return scores
 
 
-def matrix(grams: list[set[str]], index: dict[str, int]) -> sparse.csr_matrix:
-    rows, cols, vals = [], [], []
-    for row, found in enumerate(grams):
-        hits = [index[g] for g in found if g in index]
-        norm = 1.0 / np.sqrt(max(len(found), 1))
-        rows += [row] * len(hits)
-        cols += hits
-        vals += [norm] * len(hits)
-    return sparse.csr_matrix((vals, (rows, cols)), shape=(len(grams), len(index)))
+def only(x: sparse.csr_matrix, kept: np.ndarray) -> sparse.csr_matrix:
+    """`x` with every feature outside `kept` (a mask over the buckets) at zero; the rows'
+    norms are unchanged, as at run time, where a bucket without weight still counts."""
+    return (x @ sparse.diags(kept.astype(np.float64))).tocsr()
 
 
 def fit(x: sparse.csr_matrix, y: np.ndarray, w: np.ndarray) -> LogisticRegression:
@@ -173,14 +183,31 @@ def tpr_at_fpr(scores: np.ndarray, labels: np.ndarray, fpr: float) -> tuple[floa
     return float((scores[labels == 1] > threshold).mean()), float(threshold)
 
 
-def calibration_scores(model: LogisticRegression, index: dict[str, int]) -> np.ndarray:
+def calibration_scores(
+    model: LogisticRegression, kept: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """The scores of NotInject's benign prompts (in the vendored public set), which the
-    threshold is calibrated on, as the rules' trigger-word cases are."""
+    threshold is calibrated on, as the rules' trigger-word cases are; and which of them the
+    rules flag already."""
     with (EVAL_DATA / "prompt_attacks_public.jsonl").open(encoding="utf-8") as handle:
         rows = [json.loads(line) for line in handle]
     texts = [row["text"] for row in rows if row["source"].startswith("NotInject")]
-    _, window_grams, owner = featurise(texts)
-    return window_max(model, matrix(window_grams, index), owner, np.arange(len(texts)))
+    _, x_windows, owner, _ = featurise(texts)
+    rules = AttackDetector()
+    flagged = np.array([rules.detect(text).detected for text in texts])
+    return window_max(model, only(x_windows, kept), owner, np.arange(len(texts))), flagged
+
+
+def threshold_beside_rules(scores: np.ndarray, by_rules: np.ndarray, rate: float) -> float:
+    """The lowest threshold at which the prompts flagged by the rules or by the model are
+    at most `rate` of all: halfway between the last score let through and the one above."""
+    allowed = int(np.floor(rate * len(scores))) - int(by_rules.sum())
+    ordered = np.sort(scores[~by_rules])[::-1]
+    if allowed <= 0:
+        return float(min(1.0, np.nextafter(ordered[0], 2.0)))
+    if allowed >= len(ordered):
+        return 0.0
+    return float((ordered[allowed - 1] + ordered[allowed]) / 2)
 
 
 HEAVY_SAMPLE = 5000  # corpus rows embedded for the heavy tier, besides every synthetic one
@@ -260,23 +287,19 @@ def main(argv: list[str] | None = None) -> int:
     is_test = np.array([bucket(r.group, 100) < 15 for r in rows])
     labels = np.array([r.label for r in rows])
     weights = np.array([SYNTHETIC_WEIGHT if r.source == "synthetic" else 1.0 for r in rows])
-    grams, window_grams, owner = featurise([r.text for r in rows])
+    x_whole, x_windows, owner, words = featurise([r.text for r in rows])
     print(f"features of {len(rows)} texts in {time.perf_counter() - started:.0f} s")
 
     train = np.flatnonzero(~is_test)
-    df: Counter[str] = Counter()
-    for i in train:
-        df.update(grams[i])
-    vocabulary = sorted(g for g, n in df.items() if n >= MIN_DF)
-    index = {g: i for i, g in enumerate(vocabulary)}
-    x_all = matrix(grams, index)
-    full = fit(x_all[train], labels[train], weights[train])
+    df = np.asarray((x_whole[train] > 0).sum(axis=0)).ravel()
+    kept = df >= MIN_DF
+    full = fit(only(x_whole, kept)[train], labels[train], weights[train])
     strongest = np.argsort(-np.abs(full.coef_[0]))[:KEEP_FEATURES]
-    vocabulary = sorted(vocabulary[i] for i in strongest)
-    index = {g: i for i, g in enumerate(vocabulary)}
-    x_all = matrix(grams, index)
-    x_windows = matrix(window_grams, index)
-    print(f"vocabulary: {len(df)} seen, {len(vocabulary)} kept")
+    kept = np.zeros(BUCKETS, dtype=bool)
+    kept[strongest] = True
+    x_all = only(x_whole, kept)
+    x_windows = only(x_windows, kept)
+    print(f"buckets: {int((df > 0).sum())} seen, {int(kept.sum())} kept")
 
     # Out-of-fold scores of the training part, for the threshold.
     folds = np.array([bucket(rows[i].group + "/fold", 5) for i in train])
@@ -288,11 +311,11 @@ def main(argv: list[str] | None = None) -> int:
     benign = labels[train] == 0
     hard = np.array([rows[i].family in HARD_FAMILIES for i in train]) & benign
     model = fit(x_all[train], labels[train], weights[train])
-    notinject = calibration_scores(model, index)
+    notinject, by_rules = calibration_scores(model, kept)
     threshold = max(
         float(np.quantile(oof[hard], 1 - HARD_BENIGN_FPR)),
         float(np.quantile(oof[benign], 1 - ALL_BENIGN_FPR)),
-        float(np.quantile(notinject, 1 - HARD_BENIGN_FPR)),
+        threshold_beside_rules(notinject, by_rules, HARD_BENIGN_FPR),
     )
 
     test = np.flatnonzero(is_test)
@@ -309,6 +332,7 @@ def main(argv: list[str] | None = None) -> int:
         "oof_hard_benign_fpr": round(float((oof[hard] >= threshold).mean()), 4),
         "oof_hard_benign_rows": int(hard.sum()),
         "notinject_fpr_at_threshold": round(float((notinject >= threshold).mean()), 4),
+        "notinject_fpr_with_rules": round(float(((notinject >= threshold) | by_rules).mean()), 4),
     }
     print(f"in-distribution test: {in_dist}, threshold {threshold:.4f}")
 
@@ -318,10 +342,12 @@ def main(argv: list[str] | None = None) -> int:
     family_model = LogisticRegression(C=C, max_iter=2000, random_state=0)
     family_model.fit(x_all[family_rows], family_labels)
 
+    # The words an explanation may name: those of at least MIN_DF training texts.
+    named = sorted(word for word, n in words.items() if n >= MIN_DF)
     args.out.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
         args.out / "weights.npz",
-        vocabulary=np.frombuffer("\n".join(vocabulary).encode("utf-8"), dtype=np.uint8),
+        words=np.frombuffer("\n".join(named).encode("utf-8"), dtype=np.uint8),
         weights=model.coef_[0].astype(np.float32),
         bias=np.array([model.intercept_[0]], dtype=np.float32),
         threshold=np.array([threshold], dtype=np.float32),
@@ -332,7 +358,8 @@ def main(argv: list[str] | None = None) -> int:
     counts = Counter((r.source.split("/")[0], r.label) for r in rows)
     metrics = {
         "threshold": round(threshold, 4),
-        "features": len(vocabulary),
+        "features": int(kept.sum()),
+        "buckets": BUCKETS,
         "training_rows": len(train),
         "rows_by_source": {
             f"{s} ({'attack' if lab else 'benign'})": n for (s, lab), n in sorted(counts.items())

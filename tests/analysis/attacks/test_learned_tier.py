@@ -166,7 +166,7 @@ def test_model_file_is_consistent(tmp_path: Path) -> None:
         arrays = dict(data)
     arrays["weights"] = arrays["weights"][:-1]
     np.savez(broken, **arrays)
-    with pytest.raises(ValueError, match="features but"):
+    with pytest.raises(ValueError, match="weights but"):
         LearnedModel(broken)
 
 
@@ -215,4 +215,4 @@ def test_explanations_name_only_vocabulary_words(analyzer: Analyzer) -> None:
     assert "zorblax" not in result.explanation.lower()
     assert "vantrelly" not in result.explanation.lower()
     words = default_model().score(canonicalize(prompt)).features
-    assert words and all(f"w:{word}" in default_model()._weight_of for word in words)
+    assert words and all(word in default_model().words for word in words)
