@@ -12,8 +12,9 @@ the subset of exactly 1 KB. For each prompt, in alternating rounds: the rules al
 `Analyzer.detect_attack` (canonicalisation included), and two floors: hashing the
 learned tier's features without scoring them, and building the same features as a set of
 Python strings (what a dictionary-lookup implementation costs before its first lookup).
-With the extra `ml`, the heavy tier alone (a MiniLM pass and the regression) on
-`--heavy-prompts` prompts (half of them 1 KB), one round.
+With the extra `ml`, the heavy tier alone (a MiniLM pass and the regression over the
+learned tier's strongest window, as the cascade asks it) on `--heavy-prompts` prompts (half
+of them 1 KB), one round.
 Prints p50 / p99 CPU time per scorer, and the memory each model adds (resident set of a fresh
 process before and after loading it, numpy already loaded). Pinned to one core.
 """
@@ -155,13 +156,11 @@ def main(argv: list[str] | None = None) -> int:
     if heavy is not None:
         heavy.probability("warm up")  # the embedder reads its weights on first use
         half = args.heavy_prompts // 2
-        subset = items[:half] + full[:half]
+        # What the cascade gives it: the learned tier's strongest window of the prompt.
+        subset = [(model.score(c).window, c) for _, c in items[:half] + full[:half]]
         samples["heavy tier alone (MiniLM + regression)"] = {
-            "all": time_each(lambda text, c: heavy.probability(text), subset),
-            "1kb": time_each(
-                lambda text, c: heavy.probability(text),
-                [item for item in subset if len(item[0]) == MAX_CHARS],
-            ),
+            "all": time_each(lambda window, c: heavy.probability(window), subset),
+            "1kb": time_each(lambda window, c: heavy.probability(window), subset[half:]),
         }
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "

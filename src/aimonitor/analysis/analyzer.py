@@ -82,7 +82,9 @@ class Analyzer:
         result = combine(rules, learned, self.attacks.threshold)
         heavy = self.heavy
         if heavy is not None and BAND_LOW <= result.score < self.attacks.threshold:
-            probability = heavy.probability(text)
+            # The window the learned tier found most suspicious: what the heavy tier was
+            # trained on, and a bounded cost whatever the prompt's length.
+            probability = heavy.probability(learned.window if learned is not None else text)
             result = escalate(
                 result, probability, heavy.calibrated(probability), self.attacks.threshold
             )

