@@ -140,7 +140,7 @@ def test_the_slo_page_draws_each_hours_burn_rate_over_30_days(
 ) -> None:
     with signed_in(chromium, service.base_url, VIEWER_KEY) as page:
         visit(page, service.base_url, "slo")
-        chart = '#page figure.chart[data-chart="burn-hourly-availability"]'
+        chart = '#page figure.chart[data-chart="burn-hourly"]'
         assert int(page.get_attribute(chart, "data-points") or 0) >= 2  # the history's hours
         page.wait_for_function(CHART_DRAWN, arg=[LINE_COLOURS, chart], timeout=5000)
         windows = page.inner_text("#page article.slo table")

@@ -249,14 +249,13 @@ const slo = {
             thresholds: [[14.4, "14.4"], [6, "6"], [1, "1"]],
           }),
         ),
-        // Each hour's burn rate over 30 days, against the threshold of each alert window.
-        d.slos.map((s) =>
-          lineChart(`${t("chart.burn_hourly")} · ${t(`slo.${s.name}`)}`, d.hourly, [[`${s.name}_burn`, t("burn_rate")]], {
-            key: `burn-hourly-${s.name}`,
-            thresholds: [[14.4, "14.4 (1 h)"], [6, "6 (6 h)"], [3, "3 (1 d)"], [1, "1 (3 d)"]],
-            dates: true,
-          }),
-        ),
+        // Each hour's burn rate over 30 days, every SLO on one chart, against the
+        // threshold of each alert window.
+        lineChart(t("chart.burn_hourly"), d.hourly, d.slos.map((s) => [`${s.name}_burn`, t(`slo.${s.name}`)]), {
+          key: "burn-hourly",
+          thresholds: [[14.4, "14.4 (1 h)"], [6, "6 (6 h)"], [3, "3 (1 d)"], [1, "1 (3 d)"]],
+          dates: true,
+        }),
       ),
     );
   },
