@@ -21,6 +21,7 @@ def test_seed_names_are_read_as_written(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318")
     settings = load_settings()
     assert settings.slo_latency_threshold_s == 0.25
+    assert settings.slo_thresholds.latency_ms == 250  # what the store's hourly counts use
     assert settings.otel_service_name == "ai-lab-app"
     assert settings.otel_exporter_otlp_endpoint == "http://collector:4318"
 

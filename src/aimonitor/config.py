@@ -15,6 +15,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from aimonitor.store.slo_hours import SloThresholds
+
 ENV_PREFIX = "AIMONITOR_"
 
 # Seed variables keep their names; the prefix does not apply to them.
@@ -180,6 +182,11 @@ class Settings(BaseSettings):
     @property
     def slo_latency_threshold_s(self) -> float:
         return self.slo_latency_threshold_ms / 1000.0
+
+    @property
+    def slo_thresholds(self) -> SloThresholds:
+        """What makes an answered request bad, as the store's hourly SLI counts take it."""
+        return SloThresholds(self.slo_latency_threshold_ms, self.slo_quality_threshold)
 
 
 def env_name(field: str) -> str:

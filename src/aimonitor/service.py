@@ -64,7 +64,6 @@ from aimonitor.store import (
 from aimonitor.store import Store as StoreProtocol
 from aimonitor.store.engine import make_engine
 from aimonitor.store.journal import JOURNAL_DIR
-from aimonitor.store.slo_hours import SloThresholds
 from aimonitor.telemetry.logging import (
     RequestLogger,
     configure_logging,
@@ -154,7 +153,7 @@ class Service:
         self.store: StoreProtocol = store or open_store(
             settings.resolved_database_url,
             settings.data_dir,
-            SloThresholds(settings.slo_latency_threshold_ms, settings.slo_quality_threshold),
+            settings.slo_thresholds,
         )
         self.meter = Meter(self.metrics, settings.slo_quality_threshold)
         self.meter.built(__version__, settings.backend)

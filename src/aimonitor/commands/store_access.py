@@ -17,7 +17,9 @@ def with_store(action: Callable[[SqlStore, Path], int]) -> int:
     with the reason when the settings or the store fail."""
     try:
         settings = load_settings()
-        store = open_store(settings.resolved_database_url, settings.data_dir)
+        store = open_store(
+            settings.resolved_database_url, settings.data_dir, settings.slo_thresholds
+        )
     except (ConfigError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNAVAILABLE

@@ -54,7 +54,7 @@ from aimonitor.guardrails import (
 )
 from aimonitor.service import DRIFT_REFERENCE_FILE, Service
 from aimonitor.store.records import utc
-from aimonitor.store.slo_hours import HOUR_S, KEPT_HOURS, SloThresholds
+from aimonitor.store.slo_hours import HOUR_S, KEPT_HOURS
 
 log = logging.getLogger("aimonitor.console")
 STATIC_DIR = Path(__file__).parent / "static"
@@ -131,12 +131,10 @@ def _state(request: Request, service: Service) -> ConsoleState:
         with _state_lock:
             state = getattr(request.app.state, "console", None)
             if state is None:
-                thresholds = SloThresholds(
-                    latency_ms=service.settings.slo_latency_threshold_ms,
-                    quality=service.settings.slo_quality_threshold,
-                )
                 engine = _engine(service)
-                state = ConsoleState(MinuteSeries(engine, thresholds), HourCounts(engine))
+                state = ConsoleState(
+                    MinuteSeries(engine, service.settings.slo_thresholds), HourCounts(engine)
+                )
                 request.app.state.console = state
     return state
 
