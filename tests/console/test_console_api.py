@@ -263,6 +263,7 @@ def test_burn_rates_over_3_and_30_days_come_from_the_hourly_counts(client: TestC
     assert availability["3d"]["requests"] == 5 and availability["3d"]["threshold"] == 1.0
     assert availability["3d"]["rate"] == pytest.approx(3 / 5 / (1 - 0.995), rel=1e-3)
     assert availability["30d"]["requests"] == 10
+    assert body["slos"][0]["budget_remaining_30d"] == pytest.approx(1 - 8 / 10 / 0.005, rel=1e-3)
     hourly = body["hourly"]
     assert len(hourly["t"]) == 30 * 24 + 1 and hourly["t"][-1] % 3600 == 0
     burns = [v for v in hourly["values"]["availability_burn"] if v is not None]

@@ -506,6 +506,8 @@ async def slos(request: Request, service: ServiceDep, _: ViewerDep) -> Response:
                 budget_remaining=_rounded(
                     None if error_ratio is None else 1 - error_ratio / budget
                 ),
+                # The objective's own period: what the 30-day burn rate leaves of it.
+                budget_remaining_30d=None if rates[-1].rate is None else 1 - rates[-1].rate,
                 burn_rates=rates,
                 process_burn_rate=round(process_rates.get(name, 0.0), 3),
             )

@@ -126,6 +126,9 @@ class SloStatus(BaseModel):
     budget_remaining: float | None = Field(
         description="share of the error budget left over the last 24 h (1 = untouched)"
     )
+    budget_remaining_30d: float | None = Field(
+        description="share of the error budget left over the last 30 days (hourly counts)"
+    )
     burn_rates: list[BurnRate]
     process_burn_rate: float = Field(description="this process's own burn rate over 1 h")
 

@@ -226,6 +226,7 @@ const slo = {
             [t("objective"), percent(s.objective, 1)],
             [t("sli_24h"), percent(s.sli, 2)],
             [t("budget_left"), percent(s.budget_remaining, 0)],
+            [t("budget_left_30d"), percent(s.budget_remaining_30d, 0)],
             [t("process_burn"), number(s.process_burn_rate, 2)],
           ]),
           table(
