@@ -23,6 +23,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
+from aimonitor.store.slo_hours import SloThresholds
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # Execution option asking the SQLite begin hook for BEGIN IMMEDIATE.
 WRITE_TRANSACTION = "aimonitor_write"
@@ -88,8 +90,8 @@ def alembic_config() -> Config:
     return config
 
 
-def upgrade_to_head(engine: Engine, slo: Any = None) -> None:
-    """Migrate to the latest revision. `slo` (SloThresholds) is what a migration that
+def upgrade_to_head(engine: Engine, slo: SloThresholds | None = None) -> None:
+    """Migrate to the latest revision. `slo` is what a migration that
     counts SLIs afresh uses; the defaults when None."""
     config = alembic_config()
     config.attributes["slo_thresholds"] = slo
